@@ -1,0 +1,92 @@
+//! A weekly roster: how many servers are on duty in each hour of the week.
+//!
+//! Paired with a [`CapacityPool`](super::pool::CapacityPool), it gives a
+//! rostered server pool: at each change the model sets the pool's capacity
+//! to [`Roster::staff_at`]; a server going off duty finishes the job in hand,
+//! because the pool never evicts.
+
+use super::time::{HOUR, SimTime, WEEK};
+
+/// Hours in a week.
+pub const HOURS_PER_WEEK: usize = 168;
+
+/// Servers on duty per hour of the week (index 0 = Monday 00:00–01:00).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Roster {
+    staff: [u32; HOURS_PER_WEEK],
+}
+
+impl Roster {
+    /// The same number of servers every hour.
+    pub fn constant(staff: u32) -> Self {
+        Roster {
+            staff: [staff; HOURS_PER_WEEK],
+        }
+    }
+
+    /// A roster from 168 hourly values.
+    pub fn from_hours(staff: [u32; HOURS_PER_WEEK]) -> Self {
+        Roster { staff }
+    }
+
+    /// Servers on duty at `t`.
+    pub fn staff_at(&self, t: SimTime) -> u32 {
+        self.staff[t.hour_of_week()]
+    }
+
+    /// Servers on duty in hour-of-week `hour`.
+    pub fn staff_in_hour(&self, hour: usize) -> u32 {
+        self.staff[hour % HOURS_PER_WEEK]
+    }
+
+    /// Rostered server-hours in one week.
+    pub fn hours_per_week(&self) -> u64 {
+        self.staff.iter().map(|&s| s as u64).sum()
+    }
+
+    /// The first hour boundary after `t` at which the staffing changes, or
+    /// [`SimTime::NEVER`] if it never does.
+    pub fn next_change_after(&self, t: SimTime) -> SimTime {
+        let current = self.staff_at(t);
+        let hour_start = t.seconds() - t.seconds() % HOUR;
+        for k in 1..=HOURS_PER_WEEK as u64 {
+            let boundary = SimTime(hour_start + k * HOUR);
+            if self.staff_at(boundary) != current {
+                return boundary;
+            }
+        }
+        SimTime::NEVER
+    }
+}
+
+/// Seconds into the week of `t`.
+pub fn second_of_week(t: SimTime) -> u64 {
+    t.seconds() % WEEK
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_found_at_hour_boundaries() {
+        let mut hours = [1; HOURS_PER_WEEK];
+        hours[8..20].fill(3);
+        let roster = Roster::from_hours(hours);
+        assert_eq!(roster.staff_at(SimTime(9 * HOUR)), 3);
+        assert_eq!(roster.next_change_after(SimTime(0)), SimTime(8 * HOUR));
+        assert_eq!(
+            roster.next_change_after(SimTime(8 * HOUR + 5)),
+            SimTime(20 * HOUR)
+        );
+        assert_eq!(
+            roster.next_change_after(SimTime(20 * HOUR)),
+            SimTime(WEEK + 8 * HOUR)
+        );
+        assert_eq!(
+            Roster::constant(4).next_change_after(SimTime(77)),
+            SimTime::NEVER
+        );
+        assert_eq!(roster.hours_per_week(), 168 + 24);
+    }
+}

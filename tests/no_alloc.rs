@@ -1,0 +1,73 @@
+//! The event loop allocates nothing per event in steady state.
+//!
+//! A counting global allocator wraps the system one; after a warm-up that
+//! lets the event list and waiting lists reach their working size, a long
+//! further stretch of simulation must make zero allocations.
+
+use carecap::engine::time::{DAY, MINUTE};
+use carecap::engine::{SimTime, run_until};
+use carecap::queueing::{QueueConfig, ServiceSystem, ServiceTime};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+struct Counting;
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn steady_state_allocations(config: QueueConfig) -> (u64, u64) {
+    let mut system = ServiceSystem::new(config, 1, 0, 20);
+    let mut sched = system.start();
+    run_until(&mut system, &mut sched, SimTime(60 * DAY));
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let events = run_until(&mut system, &mut sched, SimTime(400 * DAY));
+    (ALLOCATIONS.load(Ordering::Relaxed) - before, events)
+}
+
+#[test]
+fn loss_and_delay_systems_allocate_nothing_per_event() {
+    let loss = QueueConfig {
+        arrival_rate: 2.0 / DAY as f64,
+        service: ServiceTime::Exponential {
+            mean: 14.0 * DAY as f64,
+        },
+        servers: 30,
+        queue_limit: 0,
+        mean_patience: None,
+        warmup: 0,
+        observed: 400 * DAY,
+    };
+    let impatient = QueueConfig {
+        arrival_rate: 200.0 / DAY as f64,
+        service: ServiceTime::Exponential {
+            mean: 12.0 * MINUTE as f64,
+        },
+        servers: 2,
+        queue_limit: usize::MAX,
+        mean_patience: Some(300.0),
+        ..loss.clone()
+    };
+    for config in [loss, impatient] {
+        let (allocations, events) = steady_state_allocations(config);
+        assert!(events > 1000, "only {events} events");
+        assert_eq!(
+            allocations, 0,
+            "{allocations} allocations over {events} events"
+        );
+    }
+}
