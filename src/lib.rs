@@ -12,6 +12,10 @@
 #![warn(missing_docs)]
 
 pub mod batch;
+pub mod cli;
 pub mod engine;
+pub mod model;
 pub mod queueing;
+pub mod report;
+pub mod scenario;
 pub mod stats;

@@ -1,3 +1,5 @@
-fn main() {
-    println!("Hello, world!");
+//! The `carecap` binary: all work happens in the library ([`carecap::cli`]).
+
+fn main() -> std::process::ExitCode {
+    carecap::cli::main()
 }

@@ -8,6 +8,8 @@
 //! for any thread count, and memory is bounded by the chunk size, not by
 //! the number of replications.
 
+pub mod run;
+
 use rayon::prelude::*;
 
 /// How many replications are in flight per chunk, per thread.

@@ -73,6 +73,11 @@ impl CapacityPool {
         self.capacity
     }
 
+    /// True when a request now would be granted at once.
+    pub fn has_free_unit(&self) -> bool {
+        self.busy < self.capacity && self.waiting == 0
+    }
+
     /// Number of people waiting.
     pub fn waiting(&self) -> usize {
         self.waiting

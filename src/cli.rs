@@ -1,0 +1,128 @@
+//! The command line: clap definitions and dispatch. Each subcommand turns
+//! its arguments into library calls and an exit code: 0 success, 1 invalid
+//! input, 2 runtime failure.
+
+use crate::batch::run::{RunOptions, run};
+use crate::scenario;
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// carecap: capacity-and-demand simulation of palliative and end-of-life care.
+#[derive(Debug, Parser)]
+#[command(name = "carecap", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Simulate one scenario and write manifest.json, replications.csv and summary.csv.
+    Run {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Replications (default: the scenario's).
+        #[arg(long)]
+        reps: Option<u32>,
+        /// Master seed (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Results folder (default: output/<scenario-name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Do not draw charts.
+        #[arg(long)]
+        no_charts: bool,
+    },
+    /// Parse and check scenario files without running them.
+    Validate {
+        /// Scenario files.
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of scenario files.
+    Schema,
+}
+
+/// Parses the process arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run {
+            scenario,
+            reps,
+            seed,
+            threads,
+            out,
+            no_charts: _,
+        } => {
+            let opts = RunOptions {
+                replications: reps,
+                seed,
+                threads,
+                out,
+                progress: std::io::stderr().is_terminal(),
+            };
+            match run(&scenario, &opts) {
+                Ok(report) => {
+                    print_headline(&report);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(e.exit_code())
+                }
+            }
+        }
+        Command::Validate { scenarios } => validate(&scenarios),
+        Command::Schema => {
+            println!("{}", scenario::json_schema());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn validate(paths: &[PathBuf]) -> ExitCode {
+    let mut ok = true;
+    for path in paths {
+        match scenario::read(path) {
+            Ok(loaded) => println!("{}: ok ({})", path.display(), loaded.scenario.scenario.name),
+            Err(errors) => {
+                ok = false;
+                eprintln!("{errors}");
+            }
+        }
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn print_headline(report: &crate::batch::run::RunReport) {
+    let m = &report.manifest;
+    println!(
+        "{}: {} replications, {} events in {:.2} s ({:.2} M events/s)",
+        m.scenarios.first().map_or("", |s| s.name.as_str()),
+        m.replications,
+        m.events,
+        m.wall_seconds,
+        m.events_per_second / 1e6
+    );
+    println!("Region (ALL), mean and 95% CI per year:");
+    let mut last_year = None;
+    for (year, metric, mean, (lo, hi)) in &report.headline {
+        if last_year != Some(*year) {
+            println!("  {year}");
+            last_year = Some(*year);
+        }
+        println!("    {metric:<26} {mean:>10.1}  [{lo:.1}, {hi:.1}]");
+    }
+    println!("Results in {}", report.out_dir.display());
+}

@@ -1,0 +1,6 @@
+//! Everything written to disk: atomic files, the CSV tables and the run
+//! manifest.
+
+pub mod atomic;
+pub mod manifest;
+pub mod tables;

@@ -1,0 +1,124 @@
+//! The long-format tables: `replications.csv` (one row per scenario,
+//! replication, year, area, metric) and `summary.csv` (mean, sd, 95% CI,
+//! p10, p90, n across replications).
+//!
+//! Numbers are printed with Rust's shortest round-trip formatting, so the
+//! same values always give the same bytes. A value that is undefined (a
+//! mean over no stays, a percentage of no deaths) is written as an empty
+//! field and left out of the summary's n.
+
+use crate::stats::{QuantileSketch, Welford, ci};
+use std::io::{self, Write};
+
+/// Header of `replications.csv`.
+pub const REPLICATIONS_HEADER: &str = "scenario,replication,year,area,metric,value";
+/// Header of `summary.csv`.
+pub const SUMMARY_HEADER: &str = "scenario,year,area,metric,mean,sd,ci_low,ci_high,p10,p90,n";
+
+/// One key of the result tables: which scenario, year, area and metric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    /// Year label.
+    pub year: i32,
+    /// Area name.
+    pub area: String,
+    /// Metric name.
+    pub metric: &'static str,
+}
+
+/// Quotes a CSV field if needed.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// A number as written in the tables (empty for NaN).
+pub fn number(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Streaming statistics of one key across replications.
+#[derive(Debug, Clone, Default)]
+pub struct Across {
+    moments: Welford,
+    quantiles: QuantileSketch,
+}
+
+impl Across {
+    /// Adds a replication's value (NaN is skipped).
+    pub fn push(&mut self, x: f64) {
+        if !x.is_nan() {
+            self.moments.push(x);
+            self.quantiles.add(x);
+        }
+    }
+
+    /// mean, sd, ci_low, ci_high, p10, p90, n.
+    pub fn row(&self) -> [String; 7] {
+        let w = &self.moments;
+        let (lo, hi) = ci::mean_interval(w, 0.95);
+        [
+            number(w.mean()),
+            number(w.sd()),
+            number(lo),
+            number(hi),
+            number(self.quantiles.quantile(0.10)),
+            number(self.quantiles.quantile(0.90)),
+            w.count().to_string(),
+        ]
+    }
+
+    /// The mean.
+    pub fn mean(&self) -> f64 {
+        self.moments.mean()
+    }
+
+    /// The 95% interval.
+    pub fn interval(&self) -> (f64, f64) {
+        ci::mean_interval(&self.moments, 0.95)
+    }
+}
+
+/// Writes one `replications.csv` row.
+pub fn write_replication_row<W: Write>(
+    w: &mut W,
+    scenario: &str,
+    rep: u64,
+    key: &Key,
+    value: f64,
+) -> io::Result<()> {
+    writeln!(
+        w,
+        "{},{rep},{},{},{},{}",
+        csv_field(scenario),
+        key.year,
+        csv_field(&key.area),
+        key.metric,
+        number(value)
+    )
+}
+
+/// Writes one `summary.csv` row.
+pub fn write_summary_row<W: Write>(
+    w: &mut W,
+    scenario: &str,
+    key: &Key,
+    stats: &Across,
+) -> io::Result<()> {
+    writeln!(
+        w,
+        "{},{},{},{},{}",
+        csv_field(scenario),
+        key.year,
+        csv_field(&key.area),
+        key.metric,
+        stats.row().join(",")
+    )
+}

@@ -1,0 +1,388 @@
+//! The scenario file format: serde types mirroring the TOML tables.
+//!
+//! Every table rejects unknown keys. Units are in the key names
+//! (`_days`, `_share`, `_per_week`, `_fte`). Shares are fractions 0–1.
+//! Defaults (used when a key is omitted) are the NW London figures the
+//! baseline documents; the baseline writes every one of them out with its
+//! source.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A whole scenario after `extends` has been resolved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Path of the scenario this one changes, relative to this file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
+    /// Name, horizon, replications, seed.
+    pub scenario: ScenarioMeta,
+    /// Region-wide demand settings (boroughs may override some).
+    #[serde(default)]
+    pub demand: Demand,
+    /// The boroughs (areas) whose residents are simulated.
+    #[serde(rename = "borough", default)]
+    pub boroughs: Vec<Borough>,
+    /// Hospice in-patient units.
+    #[serde(rename = "site", default)]
+    pub sites: Vec<Site>,
+    /// How people move through care.
+    #[serde(default)]
+    pub pathway: Pathway,
+    /// Enhanced end-of-life beds (the beds themselves are per borough).
+    #[serde(default)]
+    pub enhanced_beds: EnhancedBeds,
+    /// Bereavement support for carers.
+    #[serde(default)]
+    pub bereavement: Bereavement,
+}
+
+/// `[scenario]`: identity, horizon and sampling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioMeta {
+    /// Short name; also the default output folder `output/<name>/`.
+    pub name: String,
+    /// What the scenario represents.
+    #[serde(default)]
+    pub description: String,
+    /// First reported calendar year.
+    pub start_year: i32,
+    /// Number of reported years.
+    pub years: u32,
+    /// Days simulated before the first reported day (discarded).
+    #[serde(default = "default_warmup")]
+    pub warmup_days: u32,
+    /// Independent replications.
+    #[serde(default = "default_replications")]
+    pub replications: u32,
+    /// Master seed of every random stream.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+fn default_warmup() -> u32 {
+    365
+}
+fn default_replications() -> u32 {
+    30
+}
+fn default_seed() -> u64 {
+    20_251_123
+}
+
+/// A duration distribution in days.
+///
+/// Written as a tagged table, e.g. `{ dist = "lognormal", median_days = 11,
+/// sigma = 0.87 }`, `{ dist = "lognormal", mean_days = 16, sd_days = 14 }`,
+/// `{ dist = "exponential", mean_days = 14 }` or `{ dist = "fixed", days = 3 }`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Duration {
+    /// Lognormal, by median and sigma (of the log) or by mean and sd.
+    Lognormal {
+        /// Median in days (with `sigma`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        median_days: Option<f64>,
+        /// Standard deviation of ln(days) (with `median_days`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sigma: Option<f64>,
+        /// Mean in days (with `sd_days`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mean_days: Option<f64>,
+        /// Standard deviation in days (with `mean_days`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sd_days: Option<f64>,
+    },
+    /// Exponential with a mean.
+    Exponential {
+        /// Mean in days.
+        mean_days: f64,
+    },
+    /// Always the same.
+    Fixed {
+        /// Days.
+        days: f64,
+    },
+}
+
+impl Duration {
+    /// A lognormal by median and sigma.
+    pub fn lognormal(median_days: f64, sigma: f64) -> Self {
+        Duration::Lognormal {
+            median_days: Some(median_days),
+            sigma: Some(sigma),
+            mean_days: None,
+            sd_days: None,
+        }
+    }
+}
+
+/// Shares of places of death (or of preferences); they must sum to 1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceShares {
+    /// At home.
+    pub home: f64,
+    /// In a care home.
+    pub care_home: f64,
+    /// In a hospice (in-patient unit or enhanced end-of-life bed).
+    pub hospice: f64,
+    /// In an acute hospital.
+    pub hospital: f64,
+}
+
+/// `[demand]`: region-wide demand settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Demand {
+    /// Share of deaths with palliative-care need (evidence 0.63–0.82).
+    pub need_share: f64,
+    /// Share of need that reaches community specialist palliative care.
+    pub reach: f64,
+    /// Share of referrals with a cancer diagnosis.
+    pub cancer_share: f64,
+    /// Twelve monthly multipliers (January first); rescaled to average 1.
+    pub seasonality: Vec<f64>,
+    /// Seven day-of-week multipliers (Monday first); rescaled to average 1.
+    pub day_of_week: Vec<f64>,
+    /// Place of death of people not known to the specialist service.
+    pub unknown_place_of_death: PlaceShares,
+}
+
+impl Default for Demand {
+    fn default() -> Self {
+        Demand {
+            need_share: 0.75,
+            reach: 0.48,
+            cancer_share: 0.75,
+            seasonality: vec![1.0; 12],
+            day_of_week: vec![1.0; 7],
+            unknown_place_of_death: PlaceShares {
+                home: 0.25,
+                care_home: 0.22,
+                hospice: 0.01,
+                hospital: 0.52,
+            },
+        }
+    }
+}
+
+/// Deaths per year in a borough: a table by year, or a base year with growth.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Deaths {
+    /// Deaths in `base_year`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<f64>,
+    /// The year `base` refers to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_year: Option<i32>,
+    /// Annual growth as a fraction (0.01 = +1% a year).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub growth: Option<f64>,
+    /// Deaths by calendar year, e.g. `{ "2025" = 1900, "2026" = 1920 }`;
+    /// years after the last use the last value, years before the first the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_year: Option<BTreeMap<String, f64>>,
+}
+
+/// Community specialist palliative care team of a borough.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cspc {
+    /// Clinical nurse specialists in post (FTE).
+    pub nurses_fte: f64,
+    /// Patients one FTE holds on caseload at once.
+    pub caseload_per_fte: f64,
+}
+
+/// Hours a hospice-at-home service covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Cover {
+    /// Round the clock.
+    #[serde(rename = "24/7")]
+    AllDay,
+    /// Daytime only.
+    #[serde(rename = "daytime")]
+    Daytime,
+}
+
+/// Hospice at home of a borough.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HospiceAtHome {
+    /// Patients the service can care for at once.
+    pub slots: u32,
+    /// Hours of cover.
+    pub cover: Cover,
+}
+
+/// `[[borough]]`: an area, its deaths and its community services.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Borough {
+    /// Borough name (unique; the key used to merge options).
+    pub name: String,
+    /// Residents (informational).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<u64>,
+    /// Deaths per year.
+    pub deaths: Deaths,
+    /// Overrides `[demand].need_share`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub need_share: Option<f64>,
+    /// Overrides `[demand].reach`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reach: Option<f64>,
+    /// The community specialist palliative care team.
+    pub cspc: Cspc,
+    /// Hospice at home.
+    pub hah: HospiceAtHome,
+    /// Enhanced end-of-life beds in the borough.
+    #[serde(default)]
+    pub enhanced_beds: u32,
+    /// Multiplier on crisis rates (1 = as `[pathway]`).
+    #[serde(default = "one")]
+    pub crisis_rate_multiplier: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// `[[site]]`: a hospice in-patient unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// Site name (unique).
+    pub name: String,
+    /// Beds open to the region.
+    pub beds: u32,
+    /// Boroughs whose residents come here first.
+    pub catchment: Vec<String>,
+    /// Other sites to try, in order, when this one is full.
+    #[serde(default)]
+    pub overflow: Vec<String>,
+    /// Length of stay.
+    pub length_of_stay: Duration,
+    /// Share of stays that end in death in the unit.
+    pub die_in_unit_share: f64,
+    /// Longest bed waiting list (0: no list, a full unit turns people away).
+    #[serde(default)]
+    pub waiting_list: u32,
+}
+
+/// `[pathway]`: how people on the specialist caseload move through care.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Pathway {
+    /// Referral to death, cancer.
+    pub prognosis_cancer: Duration,
+    /// Referral to death, other diagnoses.
+    pub prognosis_non_cancer: Duration,
+    /// Preferred place of death.
+    pub preferred_place: PlaceShares,
+    /// Share of people on the caseload with an Urgent Care Plan.
+    pub ucp_uptake: f64,
+    /// Relative risk that a crisis needs a bed, or that the last days end
+    /// in hospital, with an Urgent Care Plan.
+    pub ucp_rr: f64,
+    /// Home visits per week on the caseload.
+    pub visits_per_week: f64,
+    /// Home visits per week in the last fortnight of life.
+    pub visits_per_week_last_fortnight: f64,
+    /// Crises per week on the caseload.
+    pub crises_per_week: f64,
+    /// Crises per week in the last fortnight of life.
+    pub crises_per_week_last_fortnight: f64,
+    /// Share of crises that cannot be resolved at home and need a bed.
+    pub crisis_bed_share: f64,
+    /// Length of the terminal phase (last days of life).
+    pub terminal_phase: Duration,
+    /// Share of terminal phases at home ending in hospital, without
+    /// hospice at home or a care plan.
+    pub terminal_hospital_share: f64,
+    /// Relative risk of that hospital transfer with 24/7 hospice at home.
+    pub hah_hospital_rr: f64,
+    /// Fraction of the 24/7 effect that a daytime-only service gives.
+    pub daytime_hah_effect: f64,
+    /// Acute hospital stay.
+    pub acute_stay: Duration,
+    /// People this close to death (days) go first on waiting lists.
+    pub urgent_days: f64,
+}
+
+impl Default for Pathway {
+    fn default() -> Self {
+        Pathway {
+            prognosis_cancer: Duration::lognormal(53.0, 1.0),
+            prognosis_non_cancer: Duration::lognormal(27.0, 1.0),
+            preferred_place: PlaceShares {
+                home: 0.55,
+                care_home: 0.12,
+                hospice: 0.25,
+                hospital: 0.08,
+            },
+            ucp_uptake: 0.40,
+            ucp_rr: 0.8,
+            visits_per_week: 1.0,
+            visits_per_week_last_fortnight: 3.0,
+            crises_per_week: 0.05,
+            crises_per_week_last_fortnight: 0.5,
+            crisis_bed_share: 0.35,
+            terminal_phase: Duration::lognormal(4.0, 0.6),
+            terminal_hospital_share: 0.30,
+            hah_hospital_rr: 0.4,
+            daytime_hah_effect: 0.5,
+            acute_stay: Duration::lognormal(7.0, 0.8),
+            urgent_days: 14.0,
+        }
+    }
+}
+
+/// `[enhanced_beds]`: how enhanced end-of-life beds are used.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct EnhancedBeds {
+    /// Length of stay.
+    pub length_of_stay: Duration,
+    /// Share of stays that end in death in the bed.
+    pub die_in_bed_share: f64,
+}
+
+impl Default for EnhancedBeds {
+    fn default() -> Self {
+        EnhancedBeds {
+            length_of_stay: Duration::lognormal(10.0, 0.8),
+            die_in_bed_share: 0.6,
+        }
+    }
+}
+
+/// `[bereavement]`: support for carers after a death.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Bereavement {
+    /// Share of deaths of people on the caseload whose carers are referred.
+    pub referral_share: f64,
+    /// Carers supported at once across the region.
+    pub capacity: u32,
+    /// Length of support.
+    pub support_duration: Duration,
+    /// Longest waiting list.
+    pub waiting_list: u32,
+}
+
+impl Default for Bereavement {
+    fn default() -> Self {
+        Bereavement {
+            referral_share: 0.3,
+            capacity: 300,
+            support_duration: Duration::Exponential { mean_days: 90.0 },
+            waiting_list: 10_000,
+        }
+    }
+}

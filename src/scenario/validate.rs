@@ -1,0 +1,516 @@
+//! Checks on a typed scenario: ranges, shares, references and sizes. Every
+//! problem is reported (not just the first), each at its file:line:column.
+
+use super::error::{PathStep, ScenarioError};
+use super::load::Loaded;
+use super::types::{Deaths, Duration, PlaceShares, Scenario};
+use std::collections::HashSet;
+
+/// Most reported years.
+pub const MAX_YEARS: u32 = 50;
+/// Most replications.
+pub const MAX_REPLICATIONS: u32 = 100_000;
+/// Longest warm-up.
+pub const MAX_WARMUP_DAYS: u32 = 3_650;
+/// Most boroughs or sites.
+pub const MAX_AREAS: usize = 1_000;
+/// Largest capacity of any one service (beds, slots, places).
+pub const MAX_CAPACITY: u32 = 1_000_000;
+/// Most deaths per borough per year.
+pub const MAX_DEATHS_PER_YEAR: f64 = 2_000_000.0;
+/// Most person-replications one run may simulate (deaths × simulated years
+/// × replications), to refuse runs that would take days or exhaust memory.
+pub const MAX_PERSON_REPLICATIONS: f64 = 2e10;
+/// Longest duration in any distribution, days.
+pub const MAX_DURATION_DAYS: f64 = 36_500.0;
+
+fn key(k: &str) -> PathStep {
+    PathStep::Key(k.into())
+}
+fn named(n: &str) -> PathStep {
+    PathStep::Named(n.into())
+}
+
+struct Checker<'a> {
+    loaded: &'a Loaded,
+    errors: Vec<ScenarioError>,
+}
+
+impl Checker<'_> {
+    fn fail(&mut self, path: &[PathStep], message: String) {
+        self.errors.push(self.loaded.error_at(path, message));
+    }
+
+    fn range(&mut self, path: &[PathStep], value: f64, lo: f64, hi: f64, what: &str) {
+        if !(value >= lo && value <= hi) {
+            self.fail(
+                path,
+                format!("expected {what} between {lo} and {hi}, found {value}"),
+            );
+        }
+    }
+
+    fn share(&mut self, path: &[PathStep], value: f64) {
+        self.range(path, value, 0.0, 1.0, "a share");
+    }
+
+    fn count(&mut self, path: &[PathStep], value: u32, hi: u32, what: &str) {
+        if value > hi {
+            self.fail(
+                path,
+                format!("expected {what} of at most {hi}, found {value}"),
+            );
+        }
+    }
+
+    fn with(&self, base: &[PathStep], more: &[&str]) -> Vec<PathStep> {
+        let mut p = base.to_vec();
+        p.extend(more.iter().map(|k| key(k)));
+        p
+    }
+
+    fn places(&mut self, path: &[PathStep], p: &PlaceShares) {
+        for (k, v) in [
+            ("home", p.home),
+            ("care_home", p.care_home),
+            ("hospice", p.hospice),
+            ("hospital", p.hospital),
+        ] {
+            self.share(&self.with(path, &[k]), v);
+        }
+        let total = p.home + p.care_home + p.hospice + p.hospital;
+        if (total - 1.0).abs() > 1e-6 {
+            self.fail(
+                path,
+                format!("expected shares that sum to 1, found a sum of {total}"),
+            );
+        }
+    }
+
+    fn duration(&mut self, path: &[PathStep], d: &Duration) {
+        match *d {
+            Duration::Lognormal { median_days, sigma, mean_days, sd_days } => match (median_days, sigma, mean_days, sd_days) {
+                (Some(m), Some(s), None, None) => {
+                    self.range(&self.with(path, &["median_days"]), m, 1e-6, MAX_DURATION_DAYS, "a median in days");
+                    self.range(&self.with(path, &["sigma"]), s, 0.0, 5.0, "a log-scale sigma");
+                }
+                (None, None, Some(m), Some(s)) => {
+                    self.range(&self.with(path, &["mean_days"]), m, 1e-6, MAX_DURATION_DAYS, "a mean in days");
+                    self.range(&self.with(path, &["sd_days"]), s, 0.0, MAX_DURATION_DAYS, "a standard deviation in days");
+                }
+                _ => self.fail(
+                    path,
+                    "expected a lognormal with either `median_days` and `sigma` or `mean_days` and `sd_days`".into(),
+                ),
+            },
+            Duration::Exponential { mean_days } => {
+                self.range(&self.with(path, &["mean_days"]), mean_days, 1e-6, MAX_DURATION_DAYS, "a mean in days")
+            }
+            Duration::Fixed { days } => self.range(&self.with(path, &["days"]), days, 0.0, MAX_DURATION_DAYS, "days"),
+        }
+    }
+
+    fn profile(&mut self, path: &[PathStep], values: &[f64], len: usize, what: &str) {
+        if values.len() != len {
+            self.fail(
+                path,
+                format!("expected {len} {what} multipliers, found {}", values.len()),
+            );
+        } else if values.iter().any(|v| !(*v >= 0.0 && *v <= 100.0))
+            || values.iter().sum::<f64>() <= 0.0
+        {
+            self.fail(
+                path,
+                format!(
+                    "expected non-negative {what} multipliers (at most 100) with a positive sum"
+                ),
+            );
+        }
+    }
+
+    fn deaths(&mut self, path: &[PathStep], d: &Deaths, start_year: i32) {
+        match (&d.by_year, d.base, d.base_year) {
+            (Some(table), None, None) if d.growth.is_none() => {
+                if table.is_empty() {
+                    self.fail(path, "expected at least one year in `by_year`".into());
+                }
+                for (year, value) in table {
+                    let p = self.with(path, &["by_year", year]);
+                    if year.parse::<i32>().is_err() {
+                        self.fail(
+                            &p,
+                            format!("expected a calendar year as key, found {year:?}"),
+                        );
+                    }
+                    self.range(&p, *value, 0.0, MAX_DEATHS_PER_YEAR, "deaths per year");
+                }
+            }
+            (None, Some(base), Some(year)) => {
+                self.range(
+                    &self.with(path, &["base"]),
+                    base,
+                    0.0,
+                    MAX_DEATHS_PER_YEAR,
+                    "deaths per year",
+                );
+                self.range(
+                    &self.with(path, &["growth"]),
+                    d.growth.unwrap_or(0.0),
+                    -0.5,
+                    0.5,
+                    "an annual growth",
+                );
+                if (year - start_year).abs() > 100 {
+                    self.fail(
+                        &self.with(path, &["base_year"]),
+                        format!("expected a year within 100 years of {start_year}, found {year}"),
+                    );
+                }
+            }
+            _ => self.fail(
+                path,
+                "expected either `by_year` or `base` with `base_year` (and optional `growth`)"
+                    .into(),
+            ),
+        }
+    }
+}
+
+/// Checks a loaded scenario; returns every problem found.
+pub fn validate(loaded: &Loaded) -> Vec<ScenarioError> {
+    let mut c = Checker {
+        loaded,
+        errors: Vec::new(),
+    };
+    let s = &loaded.scenario;
+    check_meta(&mut c, s);
+    check_demand(&mut c, s);
+    check_boroughs(&mut c, s);
+    check_sites(&mut c, s);
+    check_pathway(&mut c, s);
+    check_size(&mut c, s);
+    c.errors
+}
+
+fn check_meta(c: &mut Checker, s: &Scenario) {
+    let m = &s.scenario;
+    let p = [key("scenario")];
+    if m.name.trim().is_empty() || m.name.len() > 200 {
+        c.fail(
+            &c.with(&p, &["name"]),
+            format!("expected a name of 1 to 200 characters, found {:?}", m.name),
+        );
+    }
+    if m.years == 0 || m.years > MAX_YEARS {
+        c.fail(
+            &c.with(&p, &["years"]),
+            format!("expected 1 to {MAX_YEARS} years, found {}", m.years),
+        );
+    }
+    if m.replications == 0 || m.replications > MAX_REPLICATIONS {
+        c.fail(
+            &c.with(&p, &["replications"]),
+            format!(
+                "expected 1 to {MAX_REPLICATIONS} replications, found {}",
+                m.replications
+            ),
+        );
+    }
+    c.count(
+        &c.with(&p, &["warmup_days"]),
+        m.warmup_days,
+        MAX_WARMUP_DAYS,
+        "a warm-up in days",
+    );
+    if !(1900..=2200).contains(&m.start_year) {
+        c.fail(
+            &c.with(&p, &["start_year"]),
+            format!(
+                "expected a year between 1900 and 2200, found {}",
+                m.start_year
+            ),
+        );
+    }
+}
+
+fn check_demand(c: &mut Checker, s: &Scenario) {
+    let d = &s.demand;
+    let p = [key("demand")];
+    c.share(&c.with(&p, &["need_share"]), d.need_share);
+    c.share(&c.with(&p, &["reach"]), d.reach);
+    c.share(&c.with(&p, &["cancer_share"]), d.cancer_share);
+    c.profile(&c.with(&p, &["seasonality"]), &d.seasonality, 12, "monthly");
+    c.profile(
+        &c.with(&p, &["day_of_week"]),
+        &d.day_of_week,
+        7,
+        "day-of-week",
+    );
+    c.places(
+        &c.with(&p, &["unknown_place_of_death"]),
+        &d.unknown_place_of_death,
+    );
+}
+
+fn check_boroughs(c: &mut Checker, s: &Scenario) {
+    if s.boroughs.is_empty() || s.boroughs.len() > MAX_AREAS {
+        c.fail(
+            &[key("borough")],
+            format!(
+                "expected 1 to {MAX_AREAS} [[borough]] tables, found {}",
+                s.boroughs.len()
+            ),
+        );
+    }
+    let mut seen = HashSet::new();
+    for (i, b) in s.boroughs.iter().enumerate() {
+        let p = [key("borough"), named(&b.name)];
+        if !seen.insert(b.name.as_str()) {
+            c.fail(
+                &[key("borough"), PathStep::Index(i), key("name")],
+                format!("expected a unique borough name, found {:?} twice", b.name),
+            );
+        }
+        c.deaths(&c.with(&p, &["deaths"]), &b.deaths, s.scenario.start_year);
+        if let Some(v) = b.need_share {
+            c.share(&c.with(&p, &["need_share"]), v);
+        }
+        if let Some(v) = b.reach {
+            c.share(&c.with(&p, &["reach"]), v);
+        }
+        c.range(
+            &c.with(&p, &["cspc", "nurses_fte"]),
+            b.cspc.nurses_fte,
+            0.0,
+            100_000.0,
+            "FTE",
+        );
+        c.range(
+            &c.with(&p, &["cspc", "caseload_per_fte"]),
+            b.cspc.caseload_per_fte,
+            0.0,
+            10_000.0,
+            "patients per FTE",
+        );
+        if b.cspc.nurses_fte * b.cspc.caseload_per_fte > MAX_CAPACITY as f64 {
+            c.fail(
+                &c.with(&p, &["cspc"]),
+                format!("expected a caseload capacity of at most {MAX_CAPACITY}"),
+            );
+        }
+        c.count(
+            &c.with(&p, &["hah", "slots"]),
+            b.hah.slots,
+            MAX_CAPACITY,
+            "a number of slots",
+        );
+        c.count(
+            &c.with(&p, &["enhanced_beds"]),
+            b.enhanced_beds,
+            MAX_CAPACITY,
+            "a number of beds",
+        );
+        c.range(
+            &c.with(&p, &["crisis_rate_multiplier"]),
+            b.crisis_rate_multiplier,
+            0.0,
+            100.0,
+            "a multiplier",
+        );
+    }
+}
+
+fn check_sites(c: &mut Checker, s: &Scenario) {
+    if s.sites.len() > MAX_AREAS {
+        c.fail(
+            &[key("site")],
+            format!(
+                "expected at most {MAX_AREAS} [[site]] tables, found {}",
+                s.sites.len()
+            ),
+        );
+    }
+    let boroughs: HashSet<&str> = s.boroughs.iter().map(|b| b.name.as_str()).collect();
+    let sites: HashSet<&str> = s.sites.iter().map(|x| x.name.as_str()).collect();
+    let mut seen = HashSet::new();
+    for (i, site) in s.sites.iter().enumerate() {
+        let p = [key("site"), named(&site.name)];
+        if !seen.insert(site.name.as_str()) {
+            c.fail(
+                &[key("site"), PathStep::Index(i), key("name")],
+                format!("expected a unique site name, found {:?} twice", site.name),
+            );
+        }
+        c.count(
+            &c.with(&p, &["beds"]),
+            site.beds,
+            MAX_CAPACITY,
+            "a number of beds",
+        );
+        c.count(
+            &c.with(&p, &["waiting_list"]),
+            site.waiting_list,
+            MAX_CAPACITY,
+            "a waiting-list length",
+        );
+        c.share(&c.with(&p, &["die_in_unit_share"]), site.die_in_unit_share);
+        c.duration(&c.with(&p, &["length_of_stay"]), &site.length_of_stay);
+        for b in &site.catchment {
+            if !boroughs.contains(b.as_str()) {
+                c.fail(
+                    &c.with(&p, &["catchment"]),
+                    format!(
+                        "expected a borough defined by [[borough]], found {b:?}{}",
+                        suggest(b, &boroughs)
+                    ),
+                );
+            }
+        }
+        for o in &site.overflow {
+            if !sites.contains(o.as_str()) || o == &site.name {
+                c.fail(
+                    &c.with(&p, &["overflow"]),
+                    format!(
+                        "expected another site defined by [[site]], found {o:?}{}",
+                        suggest(o, &sites)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn suggest(name: &str, known: &HashSet<&str>) -> String {
+    let mut candidates: Vec<&&str> = known.iter().collect();
+    candidates.sort();
+    candidates
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(name, k), *k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| format!(" (did you mean {k:?}?)"))
+        .unwrap_or_default()
+}
+
+fn check_pathway(c: &mut Checker, s: &Scenario) {
+    let w = &s.pathway;
+    let p = [key("pathway")];
+    c.duration(&c.with(&p, &["prognosis_cancer"]), &w.prognosis_cancer);
+    c.duration(
+        &c.with(&p, &["prognosis_non_cancer"]),
+        &w.prognosis_non_cancer,
+    );
+    c.duration(&c.with(&p, &["terminal_phase"]), &w.terminal_phase);
+    c.duration(&c.with(&p, &["acute_stay"]), &w.acute_stay);
+    c.places(&c.with(&p, &["preferred_place"]), &w.preferred_place);
+    for (k, v) in [
+        ("ucp_uptake", w.ucp_uptake),
+        ("crisis_bed_share", w.crisis_bed_share),
+        ("terminal_hospital_share", w.terminal_hospital_share),
+        ("daytime_hah_effect", w.daytime_hah_effect),
+    ] {
+        c.share(&c.with(&p, &[k]), v);
+    }
+    for (k, v) in [("ucp_rr", w.ucp_rr), ("hah_hospital_rr", w.hah_hospital_rr)] {
+        c.range(&c.with(&p, &[k]), v, 0.0, 10.0, "a relative risk");
+    }
+    for (k, v) in [
+        ("visits_per_week", w.visits_per_week),
+        (
+            "visits_per_week_last_fortnight",
+            w.visits_per_week_last_fortnight,
+        ),
+        ("crises_per_week", w.crises_per_week),
+        (
+            "crises_per_week_last_fortnight",
+            w.crises_per_week_last_fortnight,
+        ),
+    ] {
+        c.range(&c.with(&p, &[k]), v, 0.0, 100.0, "a rate per week");
+    }
+    c.range(
+        &c.with(&p, &["urgent_days"]),
+        w.urgent_days,
+        0.0,
+        3650.0,
+        "days",
+    );
+    let e = [key("enhanced_beds")];
+    c.duration(
+        &c.with(&e, &["length_of_stay"]),
+        &s.enhanced_beds.length_of_stay,
+    );
+    c.share(
+        &c.with(&e, &["die_in_bed_share"]),
+        s.enhanced_beds.die_in_bed_share,
+    );
+    let b = [key("bereavement")];
+    c.share(
+        &c.with(&b, &["referral_share"]),
+        s.bereavement.referral_share,
+    );
+    c.count(
+        &c.with(&b, &["capacity"]),
+        s.bereavement.capacity,
+        MAX_CAPACITY,
+        "a number of places",
+    );
+    c.count(
+        &c.with(&b, &["waiting_list"]),
+        s.bereavement.waiting_list,
+        MAX_CAPACITY,
+        "a waiting-list length",
+    );
+    c.duration(
+        &c.with(&b, &["support_duration"]),
+        &s.bereavement.support_duration,
+    );
+}
+
+fn check_size(c: &mut Checker, s: &Scenario) {
+    if !c.errors.is_empty() {
+        return;
+    }
+    let m = &s.scenario;
+    let simulated_years = m.years as f64 + m.warmup_days as f64 / 365.0;
+    let deaths: f64 = s
+        .boroughs
+        .iter()
+        .map(|b| peak_deaths(&b.deaths, m.start_year, m.years))
+        .sum();
+    let total = deaths * simulated_years * m.replications as f64;
+    if total > MAX_PERSON_REPLICATIONS {
+        c.fail(
+            &[key("scenario"), key("replications")],
+            format!(
+                "expected a run of at most {MAX_PERSON_REPLICATIONS:.0} simulated deaths (deaths × years × replications), found {total:.3e}; lower replications, years or deaths"
+            ),
+        );
+    }
+}
+
+fn peak_deaths(d: &Deaths, start: i32, years: u32) -> f64 {
+    (0..years as i32)
+        .map(|y| deaths_in_year(d, start + y))
+        .fold(0.0, f64::max)
+}
+
+/// Deaths in calendar `year` by the rules in [`Deaths`].
+pub fn deaths_in_year(d: &Deaths, year: i32) -> f64 {
+    if let Some(table) = &d.by_year {
+        let mut rows: Vec<(i32, f64)> = table
+            .iter()
+            .filter_map(|(k, v)| Some((k.parse().ok()?, *v)))
+            .collect();
+        rows.sort_by_key(|r| r.0);
+        return rows
+            .iter()
+            .rev()
+            .find(|(y, _)| *y <= year)
+            .or(rows.first())
+            .map_or(0.0, |r| r.1);
+    }
+    let base = d.base.unwrap_or(0.0);
+    let growth = d.growth.unwrap_or(0.0);
+    base * (1.0 + growth).powi(year - d.base_year.unwrap_or(year))
+}
