@@ -60,8 +60,14 @@ fn read_file(path: &Path, referrer: Option<&Path>) -> Result<String, ScenarioErr
     let via = referrer
         .map(|r| format!(" (named by `extends` in {})", r.display()))
         .unwrap_or_default();
-    let meta = std::fs::metadata(path)
-        .map_err(|e| plain_error(path, "file", format!("cannot read scenario file{via}: {e}")))?;
+    let unreadable = |e: std::io::Error| {
+        let message = format!(
+            "expected a readable scenario file at {}{via}, found: {e}",
+            path.display()
+        );
+        plain_error(path, "file", message)
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(plain_error(
             path,
@@ -72,8 +78,7 @@ fn read_file(path: &Path, referrer: Option<&Path>) -> Result<String, ScenarioErr
             ),
         ));
     }
-    std::fs::read_to_string(path)
-        .map_err(|e| plain_error(path, "file", format!("cannot read scenario file{via}: {e}")))
+    std::fs::read_to_string(path).map_err(unreadable)
 }
 
 fn parse(path: &Path, text: &str) -> Result<Table, ScenarioError> {
@@ -99,7 +104,11 @@ fn read_chain(path: &Path, files: &mut Vec<SourceFile>) -> Result<Table, Scenari
             .iter()
             .any(|(p, _)| p.canonicalize().unwrap_or_else(|_| p.clone()) == canonical)
         {
-            let cycle: Vec<String> = chain.iter().map(|(p, _)| p.display().to_string()).collect();
+            let short = |p: &Path| {
+                p.file_name()
+                    .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into())
+            };
+            let cycle: Vec<String> = chain.iter().map(|(p, _)| short(p)).collect();
             let from = referrer.unwrap_or_else(|| current.clone());
             return Err(extends_error(
                 files,
@@ -107,7 +116,7 @@ fn read_chain(path: &Path, files: &mut Vec<SourceFile>) -> Result<Table, Scenari
                 format!(
                     "expected a chain of `extends` without cycles, found {} → {}",
                     cycle.join(" → "),
-                    current.display()
+                    short(&current)
                 ),
             ));
         }
