@@ -5,7 +5,7 @@ use super::{BatchError, run_units};
 use crate::engine::rng::{GENERATOR_NAME, STREAM_DERIVATION_VERSION};
 use crate::model::care::simulate;
 use crate::model::config::CareConfig;
-use crate::model::metrics::{METRIC_COUNT, METRICS, Scope};
+use crate::model::metrics::{METRIC_COUNT, METRICS};
 use crate::report::atomic::{AtomicFile, write_atomic};
 use crate::report::manifest::{Manifest, ManifestFile, ManifestScenario, sha256_hex};
 use crate::report::tables::{self, Across, Key};
@@ -113,28 +113,12 @@ pub fn prepare_output(dir: &Path) -> Result<(), RunError> {
 
 /// The (value index, key) pairs reported for a configuration.
 pub fn result_keys(cfg: &CareConfig) -> Vec<(usize, Key)> {
-    let nb = cfg.boroughs.len();
-    let areas: Vec<(String, Option<Scope>)> = cfg
-        .boroughs
-        .iter()
-        .map(|b| (b.name.clone(), Some(Scope::Borough)))
-        .chain(
-            cfg.sites
-                .iter()
-                .map(|s| (s.name.clone(), Some(Scope::Site))),
-        )
-        .chain(std::iter::once(("ALL".to_string(), None)))
-        .collect();
+    let areas = cfg.areas();
     let mut keys = Vec::new();
     for y in 0..cfg.years as usize {
         for (a, (area, kind)) in areas.iter().enumerate() {
             for (m, (_, name, scope, _)) in METRICS.iter().enumerate() {
-                let applies = match (kind, scope) {
-                    (None, _) => true,
-                    (Some(_), Scope::Both) => true,
-                    (Some(k), s) => k == s,
-                };
-                if applies {
+                if scope.covers(*kind) {
                     let index = (y * areas.len() + a) * METRIC_COUNT + m;
                     keys.push((
                         index,
@@ -148,7 +132,6 @@ pub fn result_keys(cfg: &CareConfig) -> Vec<(usize, Key)> {
             }
         }
     }
-    let _ = nb;
     keys
 }
 

@@ -5,42 +5,42 @@
 //! (deaths, by year, season and weekday). A person is referred to the
 //! borough's community specialist palliative care (CSPC) team with
 //! probability need share × reach; otherwise they die at once in a place
-//! drawn for people not known to services. A referred person has a
-//! prognosis (referral to death), a preferred place of death, an Urgent Care
-//! Plan or not, and a terminal phase (the last days). On the caseload they
-//! get home visits and crises at rates that rise in the last fortnight; a
-//! crisis is resolved at home or needs a bed: a hospice in-patient unit
-//! (IPU) in catchment order, else an enhanced end-of-life bed, else the
-//! home site's waiting list while in acute hospital, else acute hospital
-//! alone (turned away). In the terminal phase the preference decides:
-//! hospital; hospice (a bed now, else the waiting list with priority);
-//! home (a hospice-at-home slot if free) or care home; at home the last
-//! days end in hospital with a probability that hospice at home and a care
-//! plan lower.
+//! drawn for people not known to services. The pathway of referred people
+//! is in [`pathway`](super::pathway), advice-line calls in
+//! [`advice`](super::advice), staff supply in [`workforce`](super::workforce).
+//! This file holds the system's state, the bookkeeping that turns levels
+//! and counts into yearly tallies, and the event dispatch.
 //!
 //! Every person draws their own randomness from their own stream (keyed
 //! by borough and arrival number), so the same person behaves the same in
 //! every option until capacity makes their paths differ.
 
-use super::config::{CareConfig, Place, YEAR};
-use super::dist::next_two_rate_event;
-use super::metrics::{LevelHistogram, METRIC_COUNT, METRICS, Scope, Tally};
+use super::advice::{CallRecord, HourTally};
+use super::config::{CareConfig, YEAR};
+use super::metrics::{
+    AreaKind, LevelHistogram, METRIC_COUNT, METRICS, Percentiles, Residents, Tally, role,
+};
+use super::workforce::Staff;
 use crate::engine::arrivals::ArrivalProcess;
-use crate::engine::pool::{CapacityPool, Request};
+use crate::engine::pool::CapacityPool;
 use crate::engine::rng::{Purpose, StreamRng, stream};
+use crate::engine::time::HOUR;
 use crate::engine::{Model, Scheduler, SimTime, run_until};
-use rand::RngExt;
-
-const URGENT: usize = 0;
-const ROUTINE: usize = 1;
-const NEVER: u64 = u64::MAX;
-const FORTNIGHT: u64 = 14 * crate::engine::time::DAY;
+use crate::stats::QuantileSketch;
 
 /// A reference to a person that goes stale when their plan changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PersonRef {
-    slot: u32,
-    epoch: u32,
+    pub(super) slot: u32,
+    pub(super) epoch: u32,
+}
+
+impl PersonRef {
+    /// The reference used for callers who are not on a caseload.
+    pub const NOBODY: PersonRef = PersonRef {
+        slot: u32::MAX,
+        epoch: 0,
+    };
 }
 
 /// Events of the care system.
@@ -50,6 +50,8 @@ pub enum CareEvent {
     Arrival(u16),
     /// A calendar-year boundary (also the end of the warm-up).
     YearBoundary,
+    /// Staff supply moves on a month.
+    WorkforceMonth,
     /// A home visit is due.
     Visit(PersonRef),
     /// A crisis happens.
@@ -62,87 +64,129 @@ pub enum CareEvent {
     StayEnds(PersonRef),
     /// A carer's bereavement support ends.
     BereavementEnds,
+    /// A caseload patient (or their carer) calls their line.
+    PatientCall(PersonRef),
+    /// A member of the public calls line `.0`.
+    PublicCall(u16),
+    /// A callback to someone who abandoned joins the queue of `line`.
+    Callback {
+        /// Line.
+        line: u16,
+        /// Who is called back.
+        person: PersonRef,
+    },
+    /// A handler of line `.0` finishes a call.
+    CallEnds(u16),
+    /// A waiting caller's patience runs out.
+    Abandon {
+        /// Line.
+        line: u16,
+        /// Call record.
+        call: u32,
+        /// Its generation (stale if the record was reused).
+        generation: u32,
+    },
+    /// Line `.0`'s roster changes.
+    RosterChange(u16),
 }
 
+/// Where a person is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Location {
+pub(super) enum Location {
     Home,
     Ipu(u16),
     Enhanced,
     Acute,
 }
 
+/// A referred person.
 #[derive(Debug)]
-struct Person {
-    rng: StreamRng,
-    epoch: u32,
-    borough: u16,
-    preference: Place,
-    unknown_place: Place,
-    ucp: bool,
-    death_at: u64,
-    terminal_at: u64,
-    location: Location,
-    on_caseload: bool,
-    in_terminal: bool,
-    hah: bool,
-    ipu_waiting: Option<u16>,
-    bed_since: u64,
-    stay_end: u64,
+pub(super) struct Person {
+    pub(super) rng: StreamRng,
+    pub(super) epoch: u32,
+    pub(super) borough: u16,
+    pub(super) preference: super::config::Place,
+    pub(super) unknown_place: super::config::Place,
+    pub(super) ucp: bool,
+    pub(super) death_at: u64,
+    pub(super) terminal_at: u64,
+    pub(super) location: Location,
+    pub(super) on_caseload: bool,
+    pub(super) in_terminal: bool,
+    pub(super) hah: bool,
+    pub(super) ipu_waiting: Option<u16>,
+    pub(super) bed_since: u64,
+    pub(super) stay_end: u64,
 }
 
-/// Levels integrated over time per borough: caseload, caseload places,
-/// waiting for the caseload, hospice-at-home patients, enhanced beds used.
-#[derive(Debug, Clone, Copy, Default)]
-struct BoroughLevels {
-    since: u64,
-    levels: [u32; 5],
+/// Levels integrated over time for one area: the values held since `since`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Levels<const N: usize> {
+    pub(super) since: u64,
+    pub(super) values: [f64; N],
 }
 
-/// Levels per site: occupied beds, staffed beds.
-#[derive(Debug, Clone, Copy, Default)]
-struct SiteLevels {
-    since: u64,
-    levels: [u32; 2],
+impl<const N: usize> Default for Levels<N> {
+    fn default() -> Self {
+        Levels {
+            since: 0,
+            values: [0.0; N],
+        }
+    }
 }
 
 /// What one replication produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationResult {
-    /// Metric values, `[year][area][metric]` flattened; areas are boroughs,
-    /// then sites, then `ALL`.
+    /// Metric values, `[year][area][metric]` flattened; areas as
+    /// [`CareConfig::areas`].
     pub values: Vec<f64>,
+    /// Advice-line values by hour of day, `[year][line or ALL][hour][metric]`
+    /// flattened; metrics as [`super::advice::BY_HOUR_METRICS`].
+    pub by_hour: Vec<f64>,
     /// Events handled.
     pub events: u64,
 }
 
 /// The simulated care system for one replication.
 pub struct CareSystem<'a> {
-    cfg: &'a CareConfig,
-    replication: u64,
+    pub(super) cfg: &'a CareConfig,
+    pub(super) replication: u64,
     arrivals: Vec<ArrivalProcess>,
     arrival_rngs: Vec<StreamRng>,
     arrivals_seen: Vec<u64>,
-    people: Vec<Person>,
-    free_slots: Vec<u32>,
-    cspc: Vec<CapacityPool>,
-    hah: Vec<CapacityPool>,
-    enhanced: Vec<CapacityPool>,
-    ipu: Vec<CapacityPool>,
-    bereavement: CapacityPool,
-    bereavement_rng: StreamRng,
-    next_carer: u64,
-    borough_levels: Vec<BoroughLevels>,
-    site_levels: Vec<SiteLevels>,
+    pub(super) people: Vec<Person>,
+    pub(super) free_slots: Vec<u32>,
+    pub(super) cspc: Vec<CapacityPool>,
+    pub(super) hah: Vec<CapacityPool>,
+    pub(super) enhanced: Vec<CapacityPool>,
+    pub(super) ipu: Vec<CapacityPool>,
+    pub(super) bereavement: CapacityPool,
+    pub(super) bereavement_rng: StreamRng,
+    pub(super) next_carer: u64,
+    pub(super) staff: Staff,
+    pub(super) lines: Vec<CapacityPool>,
+    pub(super) line_staffing: Vec<f64>,
+    pub(super) roster_pending: Vec<Option<SimTime>>,
+    pub(super) line_rngs: Vec<[StreamRng; 4]>,
+    pub(super) public_arrivals: Vec<Option<ArrivalProcess>>,
+    pub(super) call_records: Vec<Vec<CallRecord>>,
+    pub(super) free_calls: Vec<Vec<u32>>,
+    borough_levels: Vec<Levels<8>>,
+    site_levels: Vec<Levels<4>>,
+    line_levels: Vec<Levels<3>>,
     region_waiting: (u64, u32),
     region_occupancy: (u64, u32),
     boundaries_seen: u32,
-    year: Option<usize>,
-    tallies: Vec<Tally>,
-    region: Tally,
+    pub(super) year: Option<usize>,
+    pub(super) tallies: Vec<Tally>,
+    region: Residents,
     site_histograms: Vec<LevelHistogram>,
     region_histogram: LevelHistogram,
+    pub(super) wait_sketches: Vec<QuantileSketch>,
+    pub(super) by_hour: Vec<[HourTally; 24]>,
     values: Vec<f64>,
+    by_hour_values: Vec<f64>,
 }
 
 impl std::fmt::Debug for CareSystem<'_> {
@@ -157,27 +201,40 @@ impl std::fmt::Debug for CareSystem<'_> {
 /// Runs replication `replication` of `cfg` to the end of its horizon.
 pub fn simulate(cfg: &CareConfig, replication: u64) -> ReplicationResult {
     let mut system = CareSystem::new(cfg, replication);
-    let mut sched = Scheduler::with_capacity(4096);
+    let mut sched = Scheduler::with_capacity(8192);
     for b in 0..cfg.boroughs.len() {
         system.schedule_arrival(b, &mut sched);
+    }
+    for l in 0..cfg.lines.len() {
+        system.schedule_public_call(l, &mut sched);
     }
     for k in 0..=cfg.years as u64 {
         sched.schedule_at(SimTime(cfg.warmup + k * YEAR), CareEvent::YearBoundary);
     }
+    system.apply_staffing(&mut sched);
+    sched.schedule_in(YEAR / 12, CareEvent::WorkforceMonth);
     run_until(&mut system, &mut sched, SimTime(cfg.end()));
     ReplicationResult {
         values: system.values,
+        by_hour: system.by_hour_values,
         events: sched.events_processed(),
     }
 }
 
 impl<'a> CareSystem<'a> {
     fn new(cfg: &'a CareConfig, replication: u64) -> Self {
-        let nb = cfg.boroughs.len();
-        let ns = cfg.sites.len();
+        let (nb, ns, nl) = (cfg.boroughs.len(), cfg.sites.len(), cfg.lines.len());
         let p = &cfg.pathway;
-        let areas = nb + ns + 1;
         let total_beds: u32 = cfg.sites.iter().map(|s| s.beds).sum();
+        let line_rng = |l: usize| {
+            [
+                "line.handling",
+                "line.patience",
+                "line.public",
+                "line.outcomes",
+            ]
+            .map(|name| stream(cfg.seed, Purpose::new(name, l as u64), replication))
+        };
         CareSystem {
             cfg,
             replication,
@@ -215,106 +272,198 @@ impl<'a> CareSystem<'a> {
             bereavement: CapacityPool::new(p.bereavement_capacity, p.bereavement_waiting, 1),
             bereavement_rng: stream(cfg.seed, Purpose::new("bereavement", 0), replication),
             next_carer: 0,
-            borough_levels: cfg
-                .boroughs
+            staff: Staff::new(cfg, replication),
+            lines: cfg
+                .lines
                 .iter()
-                .map(|b| BoroughLevels {
-                    since: 0,
-                    levels: [0, b.caseload_capacity, 0, 0, 0],
-                })
+                .map(|l| CapacityPool::new(l.roster.staff_in_hour(0), 1_000_000, 1))
                 .collect(),
-            site_levels: cfg
-                .sites
+            line_staffing: vec![1.0; nl],
+            roster_pending: vec![None; nl],
+            line_rngs: (0..nl).map(line_rng).collect(),
+            public_arrivals: cfg
+                .lines
                 .iter()
-                .map(|s| SiteLevels {
-                    since: 0,
-                    levels: [0, s.beds],
-                })
+                .map(|l| l.public_calls.clone().map(ArrivalProcess::new))
                 .collect(),
+            call_records: vec![Vec::with_capacity(256); nl],
+            free_calls: vec![Vec::with_capacity(256); nl],
+            borough_levels: vec![Levels::default(); nb],
+            site_levels: vec![Levels::default(); ns],
+            line_levels: vec![Levels::default(); nl],
             region_waiting: (0, 0),
             region_occupancy: (0, 0),
             boundaries_seen: 0,
             year: None,
-            tallies: vec![Tally::default(); nb + ns],
-            region: Tally::default(),
+            tallies: vec![Tally::default(); nb + ns + nl],
+            region: Residents::default(),
             site_histograms: cfg
                 .sites
                 .iter()
                 .map(|s| LevelHistogram::with_max(s.beds))
                 .collect(),
             region_histogram: LevelHistogram::with_max(total_beds),
-            values: vec![f64::NAN; cfg.years as usize * areas * METRIC_COUNT],
+            wait_sketches: vec![QuantileSketch::new(); nl + 1],
+            by_hour: vec![[HourTally::default(); 24]; nl],
+            values: vec![f64::NAN; cfg.years as usize * (nb + ns + nl + 1) * METRIC_COUNT],
+            by_hour_values: vec![
+                f64::NAN;
+                cfg.years as usize
+                    * (nl + 1)
+                    * 24
+                    * super::advice::BY_HOUR_METRICS.len()
+            ],
         }
     }
 
-    // ---- bookkeeping -------------------------------------------------
+    // ---- tallies -------------------------------------------------------
 
-    fn borough_tally(&mut self, b: usize) -> Option<&mut Tally> {
-        self.year.map(|_| &mut self.tallies[b])
-    }
-
-    fn site_tally(&mut self, s: usize) -> Option<&mut Tally> {
-        let nb = self.cfg.boroughs.len();
-        self.year.map(|_| &mut self.tallies[nb + s])
-    }
-
-    fn count_borough(&mut self, b: usize, f: impl FnOnce(&mut Tally)) {
-        if let Some(t) = self.borough_tally(b) {
-            f(t);
+    /// Counts into borough `b`'s tally if a reported year is running.
+    pub(super) fn count_borough(&mut self, b: usize, f: impl FnOnce(&mut Tally)) {
+        if self.year.is_some() {
+            f(&mut self.tallies[b]);
         }
     }
 
-    fn count_site(&mut self, s: usize, f: impl FnOnce(&mut Tally)) {
-        if let Some(t) = self.site_tally(s) {
-            f(t);
+    /// Counts into site `s`'s tally if a reported year is running.
+    pub(super) fn count_site(&mut self, s: usize, f: impl FnOnce(&mut Tally)) {
+        if self.year.is_some() {
+            let nb = self.cfg.boroughs.len();
+            f(&mut self.tallies[nb + s]);
+        }
+    }
+
+    /// Counts into line `l`'s tally if a reported year is running.
+    pub(super) fn count_line(&mut self, l: usize, f: impl FnOnce(&mut Tally)) {
+        if self.year.is_some() {
+            let n = self.cfg.boroughs.len() + self.cfg.sites.len();
+            f(&mut self.tallies[n + l]);
         }
     }
 
     /// Integrates borough `b`'s levels up to `now` and reads the new ones.
-    fn observe_borough(&mut self, b: usize, now: u64) {
+    pub(super) fn observe_borough(&mut self, b: usize, now: u64) {
         let lv = self.borough_levels[b];
         let dt = now.saturating_sub(lv.since) as f64;
-        if let Some(t) = self.borough_tally(b) {
-            let [caseload, capacity, waiting, hah, enhanced] = lv.levels.map(|l| l as f64 * dt);
-            t.caseload_area += caseload;
-            t.caseload_capacity_area += capacity;
-            t.cspc_waiting_area += waiting;
-            t.hah_area += hah;
-            t.enhanced_area += enhanced;
+        let bc = &self.cfg.boroughs[b];
+        if self.year.is_some() && dt > 0.0 {
+            let [
+                caseload,
+                capacity,
+                waiting,
+                hah,
+                enhanced,
+                slots,
+                cspc_fte,
+                hah_fte,
+            ] = lv.values;
+            let t = &mut self.tallies[b];
+            let r = &mut t.residents;
+            r.caseload_area += caseload * dt;
+            r.caseload_capacity_area += capacity * dt;
+            r.cspc_waiting_area += waiting * dt;
+            r.hah_area += hah * dt;
+            r.enhanced_area += enhanced * dt;
+            r.hah_slots_area += slots * dt;
+            let s = &mut t.staff;
+            s.demand_area[role::CSPC_NURSE] += caseload / bc.caseload_per_fte.max(1e-12) * dt;
+            s.supply_area[role::CSPC_NURSE] += cspc_fte * dt;
+            s.demand_area[role::HAH_NURSE] += hah * bc.hah_fte_per_patient * dt;
+            s.supply_area[role::HAH_NURSE] += hah_fte * dt;
         }
         let cspc = &self.cspc[b];
-        self.borough_levels[b] = BoroughLevels {
+        let hah_fte = if bc.hah_establishment.is_some() {
+            self.staff.hah[b].fte
+        } else {
+            0.0
+        };
+        self.borough_levels[b] = Levels {
             since: now,
-            levels: [
-                cspc.busy(),
-                cspc.capacity(),
-                cspc.waiting() as u32,
-                self.hah[b].busy(),
-                self.enhanced[b].busy(),
+            values: [
+                cspc.busy() as f64,
+                cspc.capacity() as f64,
+                cspc.waiting() as f64,
+                self.hah[b].busy() as f64,
+                self.enhanced[b].busy() as f64,
+                self.hah[b].capacity() as f64,
+                self.staff.cspc[b].fte,
+                hah_fte,
             ],
         };
     }
 
     /// Integrates site `s`'s levels (and the region's occupancy) up to `now`.
-    fn observe_site(&mut self, s: usize, now: u64) {
+    pub(super) fn observe_site(&mut self, s: usize, now: u64) {
         let lv = self.site_levels[s];
         let dt = now.saturating_sub(lv.since);
+        let sc = &self.cfg.sites[s];
         if self.year.is_some() && dt > 0 {
-            self.site_histograms[s].add(lv.levels[0], dt);
-            if let Some(t) = self.site_tally(s) {
-                t.ipu_occupied_area += lv.levels[0] as f64 * dt as f64;
-                t.ipu_staffed_area += lv.levels[1] as f64 * dt as f64;
-            }
+            let [occupied, staffed, nurses, consultants] = lv.values;
+            self.site_histograms[s].add(occupied as u32, dt);
+            let dt = dt as f64;
+            let nb = self.cfg.boroughs.len();
+            let t = &mut self.tallies[nb + s];
+            t.units.occupied_area += occupied * dt;
+            t.units.staffed_area += staffed * dt;
+            let st = &mut t.staff;
+            st.demand_area[role::IPU_NURSE] += occupied * sc.nurse_fte_per_bed * dt;
+            st.supply_area[role::IPU_NURSE] += nurses * dt;
+            let consultant_need = if staffed > 0.0 {
+                sc.min_consultant_fte
+                    .max(occupied * sc.consultant_fte_per_bed)
+            } else {
+                0.0
+            };
+            st.demand_area[role::CONSULTANT] += consultant_need * dt;
+            st.supply_area[role::CONSULTANT] += consultants * dt;
         }
         self.observe_region_occupancy(now);
-        self.site_levels[s] = SiteLevels {
+        self.site_levels[s] = Levels {
             since: now,
-            levels: [self.ipu[s].busy(), self.ipu[s].capacity()],
+            values: [
+                self.ipu[s].busy() as f64,
+                self.ipu[s].capacity() as f64,
+                self.staff.ipu[s].fte,
+                self.staff.consultants[s].fte,
+            ],
         };
     }
 
-    /// The region's total occupancy changes only when a site's does; its
-    /// histogram is integrated from the sites' previous levels.
+    /// Integrates line `l`'s handler levels up to `now`, hour by hour.
+    pub(super) fn observe_line(&mut self, l: usize, now: u64) {
+        let lv = self.line_levels[l];
+        if self.year.is_some() && now > lv.since {
+            let [busy, on_duty, supply] = lv.values;
+            let dt = (now - lv.since) as f64;
+            let n = self.cfg.boroughs.len() + self.cfg.sites.len();
+            let t = &mut self.tallies[n + l];
+            t.calls.busy_area += busy * dt;
+            t.calls.on_duty_area += on_duty * dt;
+            t.staff.demand_area[role::ADVICE_NURSE] += self.cfg.lines[l].fte_needed * dt;
+            t.staff.supply_area[role::ADVICE_NURSE] += supply * dt;
+            let mut t0 = lv.since;
+            while t0 < now {
+                let hour_end = (t0 / HOUR + 1) * HOUR;
+                let t1 = hour_end.min(now);
+                let h = ((t0 / HOUR) % 24) as usize;
+                let slot = &mut self.by_hour[l][h];
+                slot.busy_area += busy * (t1 - t0) as f64;
+                slot.on_duty_area += on_duty * (t1 - t0) as f64;
+                t0 = t1;
+            }
+        }
+        let pool = &self.lines[l];
+        self.line_levels[l] = Levels {
+            since: now,
+            values: [
+                pool.busy() as f64,
+                pool.capacity() as f64,
+                self.staff.advice[l].fte,
+            ],
+        };
+    }
+
+    /// The region's total occupancy changes only when a site's does.
     fn observe_region_occupancy(&mut self, now: u64) {
         let (since, level) = self.region_occupancy;
         let dt = now.saturating_sub(since);
@@ -325,7 +474,8 @@ impl<'a> CareSystem<'a> {
         self.region_occupancy = (now, total);
     }
 
-    fn observe_bereavement(&mut self, now: u64) {
+    /// Integrates the region's bereavement waiting list up to `now`.
+    pub(super) fn observe_bereavement(&mut self, now: u64) {
         let (since, level) = self.region_waiting;
         if self.year.is_some() {
             self.region.bereavement_waiting_area += level as f64 * now.saturating_sub(since) as f64;
@@ -340,6 +490,9 @@ impl<'a> CareSystem<'a> {
         for s in 0..self.cfg.sites.len() {
             self.observe_site(s, now);
         }
+        for l in 0..self.cfg.lines.len() {
+            self.observe_line(l, now);
+        }
         self.observe_bereavement(now);
         if let Some(y) = self.year {
             self.write_year(y);
@@ -348,45 +501,54 @@ impl<'a> CareSystem<'a> {
         self.boundaries_seen += 1;
         self.year = (k < self.cfg.years as usize).then_some(k);
         self.tallies.iter_mut().for_each(|t| *t = Tally::default());
-        self.region = Tally::default();
+        self.region = Residents::default();
         self.site_histograms
             .iter_mut()
             .for_each(LevelHistogram::clear);
         self.region_histogram.clear();
+        self.wait_sketches
+            .iter_mut()
+            .for_each(|s| *s = QuantileSketch::new());
+        self.by_hour
+            .iter_mut()
+            .for_each(|h| *h = [HourTally::default(); 24]);
     }
 
     fn write_year(&mut self, year: usize) {
-        let nb = self.cfg.boroughs.len();
-        let ns = self.cfg.sites.len();
-        let areas = nb + ns + 1;
-        let mut all = self.region.clone();
-        for t in &self.tallies[..nb] {
-            all.add(t);
-        }
-        for t in &self.tallies[nb..] {
-            all.add_site_only(t);
-        }
-        for area in 0..areas {
-            let (tally, p95, scope_ok): (&Tally, f64, fn(Scope) -> bool) = if area < nb {
-                (&self.tallies[area], f64::NAN, |s| {
-                    matches!(s, Scope::Borough | Scope::Both)
-                })
-            } else if area < nb + ns {
-                (
-                    &self.tallies[area],
-                    self.site_histograms[area - nb].quantile(0.95),
-                    |s| matches!(s, Scope::Site | Scope::Both),
-                )
+        let (nb, ns) = (self.cfg.boroughs.len(), self.cfg.sites.len());
+        let all = Tally::region(
+            &self.tallies[..nb],
+            &self.tallies[nb..nb + ns],
+            &self.tallies[nb + ns..],
+            &self.region,
+        );
+        let areas = self.cfg.areas();
+        for (area, (_, kind)) in areas.iter().enumerate() {
+            let tally = if *kind == AreaKind::All {
+                &all
             } else {
-                (&all, self.region_histogram.quantile(0.95), |_| true)
+                &self.tallies[area]
             };
-            let base = (year * areas + area) * METRIC_COUNT;
+            let pc = Percentiles {
+                occupancy_p95: match kind {
+                    AreaKind::Site => self.site_histograms[area - nb].quantile(0.95),
+                    AreaKind::All => self.region_histogram.quantile(0.95),
+                    _ => f64::NAN,
+                },
+                wait_p90: match kind {
+                    AreaKind::Line => self.wait_sketches[area - nb - ns].quantile(0.90),
+                    AreaKind::All => self.wait_sketches[self.cfg.lines.len()].quantile(0.90),
+                    _ => f64::NAN,
+                },
+            };
+            let base = (year * areas.len() + area) * METRIC_COUNT;
             for (i, (metric, _, scope, _)) in METRICS.iter().enumerate() {
-                if scope_ok(*scope) {
-                    self.values[base + i] = tally.value(*metric, p95);
+                if scope.covers(*kind) {
+                    self.values[base + i] = tally.value(*metric, pc);
                 }
             }
         }
+        super::advice::write_by_hour(&self.by_hour, year, &mut self.by_hour_values);
     }
 
     // ---- people ------------------------------------------------------
@@ -397,538 +559,30 @@ impl<'a> CareSystem<'a> {
         }
     }
 
-    fn person_ref(&self, slot: usize) -> PersonRef {
-        PersonRef {
-            slot: slot as u32,
-            epoch: self.people[slot].epoch,
-        }
+    /// The arrival number and stream of the next person of borough `b`.
+    pub(super) fn next_person(&mut self, b: usize, sched: &mut Scheduler<CareEvent>) -> StreamRng {
+        self.schedule_arrival(b, sched);
+        let k = self.arrivals_seen[b];
+        self.arrivals_seen[b] += 1;
+        stream(
+            self.cfg.seed,
+            Purpose::new("person", ((b as u64) << 40) | k),
+            self.replication,
+        )
     }
 
-    fn current(&self, r: PersonRef) -> Option<usize> {
+    /// The slot of `r` if it is still current.
+    pub(super) fn current(&self, r: PersonRef) -> Option<usize> {
         let slot = r.slot as usize;
         (self.people.get(slot)?.epoch == r.epoch).then_some(slot)
     }
 
-    /// Invalidates the person's pending events and schedules the ones
-    /// their current situation implies (death last, so that events due at
-    /// the same second as death happen first).
-    fn replan(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
-        let cfg = self.cfg;
-        let p = &mut self.people[slot];
-        p.epoch = p.epoch.wrapping_add(1);
-        let r = PersonRef {
+    /// A reference to the person in `slot` as they are now.
+    pub(super) fn person_ref(&self, slot: usize) -> PersonRef {
+        PersonRef {
             slot: slot as u32,
-            epoch: p.epoch,
-        };
-        match p.location {
-            Location::Home if p.on_caseload => {
-                schedule_visit(cfg, p, r, now, sched);
-                if !p.in_terminal {
-                    schedule_crisis(cfg, p, r, now, sched);
-                    sched.schedule_at(SimTime(p.terminal_at.max(now)), CareEvent::Terminal(r));
-                }
-            }
-            Location::Home => {}
-            Location::Ipu(_) | Location::Enhanced | Location::Acute => {
-                if p.stay_end < p.death_at {
-                    sched.schedule_at(SimTime(p.stay_end), CareEvent::StayEnds(r));
-                }
-            }
+            epoch: self.people[slot].epoch,
         }
-        sched.schedule_at(SimTime(p.death_at), CareEvent::Death(r));
-    }
-
-    fn on_arrival(&mut self, b: usize, sched: &mut Scheduler<CareEvent>) {
-        self.schedule_arrival(b, sched);
-        let now = sched.now().seconds();
-        let cfg = self.cfg;
-        let pw = &cfg.pathway;
-        let k = self.arrivals_seen[b];
-        self.arrivals_seen[b] += 1;
-        let mut rng = stream(
-            cfg.seed,
-            Purpose::new("person", ((b as u64) << 40) | k),
-            self.replication,
-        );
-        let referred = rng.random::<f64>() < cfg.boroughs[b].referral_share;
-        let cancer = rng.random::<f64>() < pw.cancer_share;
-        let prognosis = if cancer {
-            pw.prognosis_cancer
-        } else {
-            pw.prognosis_other
-        }
-        .seconds(&mut rng);
-        let preference = pw.preference.pick(rng.random());
-        let unknown_place = pw.unknown_place.pick(rng.random());
-        let ucp = rng.random::<f64>() < pw.ucp_uptake;
-        let terminal = pw.terminal_phase.seconds(&mut rng);
-        if !referred {
-            self.count_borough(b, |t| t.deaths[unknown_place as usize] += 1);
-            return;
-        }
-        self.count_borough(b, |t| t.referrals += 1);
-        let death_at = now.saturating_add(prognosis);
-        let person = Person {
-            rng,
-            epoch: 0,
-            borough: b as u16,
-            preference,
-            unknown_place,
-            ucp,
-            death_at,
-            terminal_at: death_at.saturating_sub(terminal),
-            location: Location::Home,
-            on_caseload: false,
-            in_terminal: false,
-            hah: false,
-            ipu_waiting: None,
-            bed_since: 0,
-            stay_end: NEVER,
-        };
-        let slot = match self.free_slots.pop() {
-            Some(s) => {
-                let epoch = self.people[s as usize].epoch;
-                self.people[s as usize] = Person { epoch, ..person };
-                s as usize
-            }
-            None => {
-                self.people.push(person);
-                self.people.len() - 1
-            }
-        };
-        let priority = if prognosis < pw.urgent_window {
-            URGENT
-        } else {
-            ROUTINE
-        };
-        match self.cspc[b].request(slot as u64, priority, SimTime(now)) {
-            Request::Granted => self.take_on(slot, 0, sched),
-            _ => self.replan(slot, sched),
-        }
-        self.observe_borough(b, now);
-    }
-
-    fn take_on(&mut self, slot: usize, waited: u64, sched: &mut Scheduler<CareEvent>) {
-        let b = self.people[slot].borough as usize;
-        self.people[slot].on_caseload = true;
-        self.count_borough(b, |t| {
-            t.cspc_taken_on += 1;
-            t.cspc_wait_seconds += waited as f64;
-        });
-        self.replan(slot, sched);
-    }
-
-    fn on_visit(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
-        let r = self.person_ref(slot);
-        let p = &mut self.people[slot];
-        let b = p.borough as usize;
-        schedule_visit(self.cfg, p, r, now, sched);
-        self.count_borough(b, |t| t.visits += 1);
-    }
-
-    fn on_crisis(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
-        let cfg = self.cfg;
-        let now = sched.now().seconds();
-        let r = self.person_ref(slot);
-        let p = &mut self.people[slot];
-        if p.in_terminal {
-            return;
-        }
-        let b = p.borough as usize;
-        let rr = if p.ucp { cfg.pathway.ucp_rr } else { 1.0 };
-        let needs_bed = p.rng.random::<f64>() < cfg.pathway.crisis_bed_share * rr;
-        let prefers_hospital = p.preference == Place::Hospital;
-        if !needs_bed {
-            schedule_crisis(cfg, p, r, now, sched);
-        }
-        self.count_borough(b, |t| t.crises += 1);
-        if !needs_bed {
-            return;
-        }
-        if prefers_hospital {
-            self.go_to_acute(slot, false, sched);
-            return;
-        }
-        match self.seek_bed(slot, ROUTINE, sched) {
-            BedOutcome::Admitted => {}
-            BedOutcome::Waiting | BedOutcome::Refused => self.go_to_acute(slot, false, sched),
-        }
-    }
-
-    fn on_terminal(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
-        let cfg = self.cfg;
-        let p = &mut self.people[slot];
-        if p.in_terminal || p.location != Location::Home {
-            return;
-        }
-        p.in_terminal = true;
-        let b = p.borough as usize;
-        match p.preference {
-            Place::Hospital => return self.go_to_acute(slot, true, sched),
-            Place::Hospice | Place::EnhancedBed => {
-                if self.seek_bed(slot, URGENT, sched) == BedOutcome::Admitted {
-                    return;
-                }
-            }
-            Place::Home => {
-                let granted = self.hah[b].request(slot as u64, 0, sched.now()) == Request::Granted;
-                self.people[slot].hah = granted;
-                self.count_borough(b, |t| {
-                    if granted {
-                        t.hah_patients += 1
-                    } else {
-                        t.hah_unmet += 1
-                    }
-                });
-                self.observe_borough(b, sched.now().seconds());
-            }
-            Place::CareHome => {}
-        }
-        let p = &mut self.people[slot];
-        let hah_effect = if p.hah {
-            cfg.boroughs[b].hah_effect
-        } else {
-            0.0
-        };
-        let hah_rr = 1.0 - hah_effect * (1.0 - cfg.pathway.hah_hospital_rr);
-        let ucp_rr = if p.ucp { cfg.pathway.ucp_rr } else { 1.0 };
-        let to_hospital =
-            p.rng.random::<f64>() < cfg.pathway.terminal_hospital_share * hah_rr * ucp_rr;
-        if to_hospital {
-            self.go_to_acute(slot, true, sched);
-        } else {
-            self.replan(slot, sched);
-        }
-    }
-
-    fn on_stay_end(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
-        match self.people[slot].location {
-            Location::Ipu(s) => self.leave_ipu(slot, s as usize, sched),
-            Location::Enhanced => self.leave_enhanced(slot, now),
-            Location::Acute => self.leave_waiting_list(slot, now, false),
-            Location::Home => {}
-        }
-        let p = &mut self.people[slot];
-        p.location = Location::Home;
-        p.stay_end = NEVER;
-        self.replan(slot, sched);
-    }
-
-    fn on_death(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
-        let cfg = self.cfg;
-        let p = &self.people[slot];
-        let b = p.borough as usize;
-        let on_caseload = p.on_caseload;
-        let place = if !on_caseload {
-            p.unknown_place
-        } else {
-            match p.location {
-                Location::Home if p.preference == Place::CareHome => Place::CareHome,
-                Location::Home => Place::Home,
-                Location::Ipu(_) => Place::Hospice,
-                Location::Enhanced => Place::EnhancedBed,
-                Location::Acute => Place::Hospital,
-            }
-        };
-        let met = match p.preference {
-            Place::Hospice => matches!(place, Place::Hospice | Place::EnhancedBed),
-            pref => pref == place,
-        };
-        self.count_borough(b, |t| {
-            t.deaths[place as usize] += 1;
-            if on_caseload {
-                t.cspc_deaths[place as usize] += 1;
-                t.preference_met += met as u64;
-            } else {
-                t.cspc_died_waiting += 1;
-            }
-        });
-        match self.people[slot].location {
-            Location::Ipu(s) => {
-                self.count_site(s as usize, |t| t.ipu_deaths += 1);
-                self.leave_ipu(slot, s as usize, sched);
-            }
-            Location::Enhanced => self.leave_enhanced(slot, now),
-            _ => {}
-        }
-        self.leave_waiting_list(slot, now, true);
-        if self.people[slot].hah {
-            self.people[slot].hah = false;
-            self.hah[b].release();
-        }
-        if on_caseload {
-            if let Some(next) = self.cspc[b].release() {
-                self.take_on(next.id as usize, now - next.since.seconds(), sched);
-            }
-            if self.people[slot].rng.random::<f64>() < cfg.pathway.bereavement_share {
-                self.refer_carer(b, sched);
-            }
-        } else {
-            self.cspc[b].renege(slot as u64);
-        }
-        self.observe_borough(b, now);
-        let p = &mut self.people[slot];
-        p.epoch = p.epoch.wrapping_add(1);
-        self.free_slots.push(slot as u32);
-    }
-
-    // ---- beds --------------------------------------------------------
-
-    fn seek_bed(
-        &mut self,
-        slot: usize,
-        priority: usize,
-        sched: &mut Scheduler<CareEvent>,
-    ) -> BedOutcome {
-        let b = self.people[slot].borough as usize;
-        let order = &self.cfg.boroughs[b].site_order;
-        let now = sched.now();
-        if let Some(&s) = order.iter().find(|&&s| self.ipu[s].has_free_unit()) {
-            self.ipu[s].request(slot as u64, priority, now);
-            self.admit_ipu(slot, s, None, sched);
-            return BedOutcome::Admitted;
-        }
-        if self.enhanced[b].has_free_unit() {
-            self.enhanced[b].request(slot as u64, 0, now);
-            self.admit_enhanced(slot, sched);
-            return BedOutcome::Admitted;
-        }
-        let Some(&home) = order.first() else {
-            self.count_borough(b, |t| t.ipu_turned_away += 1);
-            return BedOutcome::Refused;
-        };
-        let already = self.people[slot].ipu_waiting.is_some();
-        if already {
-            return BedOutcome::Waiting;
-        }
-        match self.ipu[home].request(slot as u64, priority, now) {
-            Request::Queued => {
-                self.people[slot].ipu_waiting = Some(home as u16);
-                BedOutcome::Waiting
-            }
-            _ => {
-                self.count_borough(b, |t| t.ipu_turned_away += 1);
-                self.count_site(home, |t| t.ipu_turned_away += 1);
-                BedOutcome::Refused
-            }
-        }
-    }
-
-    fn admit_ipu(
-        &mut self,
-        slot: usize,
-        s: usize,
-        waited: Option<u64>,
-        sched: &mut Scheduler<CareEvent>,
-    ) {
-        let now = sched.now().seconds();
-        let site = &self.cfg.sites[s];
-        self.release_home_services(slot, now);
-        let p = &mut self.people[slot];
-        let b = p.borough as usize;
-        p.location = Location::Ipu(s as u16);
-        p.ipu_waiting = None;
-        set_stay_outcome(
-            p,
-            now,
-            &site.stay,
-            site.die_share,
-            &self.cfg.pathway.terminal_phase,
-        );
-        let record = |t: &mut Tally| {
-            t.ipu_admissions += 1;
-            if let Some(w) = waited {
-                t.ipu_from_list += 1;
-                t.ipu_wait_seconds += w as f64;
-            }
-        };
-        self.count_borough(b, record);
-        self.count_site(s, record);
-        self.observe_site(s, now);
-        self.replan(slot, sched);
-    }
-
-    fn admit_enhanced(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
-        let pw = &self.cfg.pathway;
-        self.release_home_services(slot, now);
-        let p = &mut self.people[slot];
-        let b = p.borough as usize;
-        p.location = Location::Enhanced;
-        set_stay_outcome(
-            p,
-            now,
-            &pw.enhanced_stay,
-            pw.enhanced_die_share,
-            &pw.terminal_phase,
-        );
-        self.count_borough(b, |t| t.enhanced_admissions += 1);
-        self.observe_borough(b, now);
-        self.replan(slot, sched);
-    }
-
-    /// A person leaving home for a bed gives up their hospice-at-home slot.
-    fn release_home_services(&mut self, slot: usize, now: u64) {
-        let b = self.people[slot].borough as usize;
-        if self.people[slot].hah {
-            self.people[slot].hah = false;
-            self.hah[b].release();
-            self.observe_borough(b, now);
-        }
-    }
-
-    fn go_to_acute(&mut self, slot: usize, until_death: bool, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
-        self.release_home_services(slot, now);
-        let acute = self.cfg.pathway.acute_stay;
-        let p = &mut self.people[slot];
-        let b = p.borough as usize;
-        p.location = Location::Acute;
-        p.stay_end = if until_death {
-            NEVER
-        } else {
-            now.saturating_add(acute.seconds(&mut p.rng))
-        };
-        self.count_borough(b, |t| t.acute_admissions += 1);
-        self.replan(slot, sched);
-    }
-
-    fn leave_ipu(&mut self, slot: usize, s: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
-        let stayed = now - self.people[slot].bed_since;
-        self.count_site(s, |t| {
-            t.ipu_stays_ended += 1;
-            t.ipu_stay_seconds += stayed as f64;
-        });
-        if let Some(next) = self.ipu[s].release() {
-            let waited = now - next.since.seconds();
-            let next = next.id as usize;
-            if self.people[next].location == Location::Acute {
-                self.people[next].stay_end = NEVER;
-            }
-            self.admit_ipu(next, s, Some(waited), sched);
-        }
-        self.observe_site(s, now);
-    }
-
-    fn leave_enhanced(&mut self, slot: usize, now: u64) {
-        let b = self.people[slot].borough as usize;
-        self.enhanced[b].release();
-        self.observe_borough(b, now);
-    }
-
-    fn leave_waiting_list(&mut self, slot: usize, _now: u64, died: bool) {
-        if let Some(s) = self.people[slot].ipu_waiting.take() {
-            let s = s as usize;
-            self.ipu[s].renege(slot as u64);
-            if died {
-                let b = self.people[slot].borough as usize;
-                self.count_borough(b, |t| t.ipu_died_waiting += 1);
-                self.count_site(s, |t| t.ipu_died_waiting += 1);
-            }
-        }
-    }
-
-    // ---- bereavement ---------------------------------------------------
-
-    fn refer_carer(&mut self, b: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now();
-        self.count_borough(b, |t| t.bereavement_referrals += 1);
-        let id = self.next_carer;
-        self.next_carer += 1;
-        if self.bereavement.request(id, 0, now) == Request::Granted {
-            self.start_bereavement(sched);
-        }
-        self.observe_bereavement(now.seconds());
-    }
-
-    fn start_bereavement(&mut self, sched: &mut Scheduler<CareEvent>) {
-        let d = self
-            .cfg
-            .pathway
-            .bereavement_duration
-            .seconds(&mut self.bereavement_rng);
-        sched.schedule_in(d, CareEvent::BereavementEnds);
-    }
-
-    fn on_bereavement_end(&mut self, sched: &mut Scheduler<CareEvent>) {
-        if self.bereavement.release().is_some() {
-            self.start_bereavement(sched);
-        }
-        self.observe_bereavement(sched.now().seconds());
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum BedOutcome {
-    Admitted,
-    Waiting,
-    Refused,
-}
-
-/// Draws a bed stay's length and outcome from the unit's own distributions:
-/// with probability `die_share` the stay ends in death, otherwise in
-/// discharge. A person discharged alive whose prognosis would have ended
-/// during the stay lives on into a fresh terminal phase after discharge, so
-/// that stays and outcomes follow the unit's figures exactly.
-fn set_stay_outcome(
-    p: &mut Person,
-    now: u64,
-    stay: &super::dist::Sampler,
-    die_share: f64,
-    terminal: &super::dist::Sampler,
-) {
-    let length = stay.seconds(&mut p.rng);
-    let dies = p.rng.random::<f64>() < die_share;
-    p.bed_since = now;
-    let end = now.saturating_add(length);
-    if dies {
-        p.death_at = end;
-        p.stay_end = NEVER;
-    } else {
-        p.stay_end = end;
-        if p.death_at <= end {
-            p.death_at = end.saturating_add(terminal.seconds(&mut p.rng).max(1));
-            p.terminal_at = end;
-            p.in_terminal = false;
-        }
-    }
-}
-
-fn schedule_crisis(
-    cfg: &CareConfig,
-    p: &mut Person,
-    r: PersonRef,
-    now: u64,
-    sched: &mut Scheduler<CareEvent>,
-) {
-    let m = cfg.boroughs[p.borough as usize].crisis_multiplier;
-    let (base, late) = cfg.pathway.crisis_rates;
-    let switch = p.death_at.saturating_sub(FORTNIGHT);
-    if let Some(t) = next_two_rate_event(&mut p.rng, now, switch, base * m, late * m)
-        && t < p.terminal_at.min(p.death_at)
-    {
-        sched.schedule_at(SimTime(t), CareEvent::Crisis(r));
-    }
-}
-
-fn schedule_visit(
-    cfg: &CareConfig,
-    p: &mut Person,
-    r: PersonRef,
-    now: u64,
-    sched: &mut Scheduler<CareEvent>,
-) {
-    let (base, late) = cfg.pathway.visit_rates;
-    let switch = p.death_at.saturating_sub(FORTNIGHT);
-    if let Some(t) = next_two_rate_event(&mut p.rng, now, switch, base, late)
-        && t < p.death_at
-    {
-        sched.schedule_at(SimTime(t), CareEvent::Visit(r));
     }
 }
 
@@ -936,34 +590,38 @@ impl Model for CareSystem<'_> {
     type Event = CareEvent;
 
     fn handle(&mut self, event: CareEvent, sched: &mut Scheduler<CareEvent>) {
-        let person = |r: PersonRef, me: &Self| me.current(r);
+        let now = sched.now().seconds();
         match event {
             CareEvent::Arrival(b) => self.on_arrival(b as usize, sched),
-            CareEvent::YearBoundary => self.on_year_boundary(sched.now().seconds()),
+            CareEvent::YearBoundary => self.on_year_boundary(now),
+            CareEvent::WorkforceMonth => self.on_workforce_month(sched),
             CareEvent::BereavementEnds => self.on_bereavement_end(sched),
-            CareEvent::Visit(r) => {
-                if let Some(slot) = person(r, self) {
-                    self.on_visit(slot, sched);
-                }
+            CareEvent::PublicCall(l) => self.on_public_call(l as usize, sched),
+            CareEvent::Callback { line, person } => self.on_callback(line as usize, person, sched),
+            CareEvent::CallEnds(l) => self.on_call_end(l as usize, sched),
+            CareEvent::Abandon {
+                line,
+                call,
+                generation,
+            } => self.on_abandon(line as usize, call, generation, sched),
+            CareEvent::RosterChange(l) => {
+                self.roster_pending[l as usize] = None;
+                self.set_handlers(l as usize, sched)
             }
-            CareEvent::Crisis(r) => {
-                if let Some(slot) = person(r, self) {
-                    self.on_crisis(slot, sched);
-                }
-            }
-            CareEvent::Terminal(r) => {
-                if let Some(slot) = person(r, self) {
-                    self.on_terminal(slot, sched);
-                }
-            }
-            CareEvent::StayEnds(r) => {
-                if let Some(slot) = person(r, self) {
-                    self.on_stay_end(slot, sched);
-                }
-            }
-            CareEvent::Death(r) => {
-                if let Some(slot) = person(r, self) {
-                    self.on_death(slot, sched);
+            CareEvent::Visit(r)
+            | CareEvent::Crisis(r)
+            | CareEvent::Terminal(r)
+            | CareEvent::StayEnds(r)
+            | CareEvent::Death(r)
+            | CareEvent::PatientCall(r) => {
+                let Some(slot) = self.current(r) else { return };
+                match event {
+                    CareEvent::Visit(_) => self.on_visit(slot, sched),
+                    CareEvent::Crisis(_) => self.on_crisis(slot, sched),
+                    CareEvent::Terminal(_) => self.on_terminal(slot, sched),
+                    CareEvent::StayEnds(_) => self.on_stay_end(slot, sched),
+                    CareEvent::Death(_) => self.on_death(slot, sched),
+                    _ => self.on_patient_call(slot, sched),
                 }
             }
         }

@@ -4,8 +4,10 @@
 
 use super::dist::Sampler;
 use crate::engine::arrivals::PiecewiseRate;
+use crate::engine::roster::{HOURS_PER_WEEK, Roster};
 use crate::engine::time::DAY;
-use crate::scenario::types::{Cover, PlaceShares, Scenario};
+use crate::engine::time::HOUR;
+use crate::scenario::types::{AdviceLine, Calls, Cover, PlaceShares, Scenario};
 use crate::scenario::validate::deaths_in_year;
 
 /// Days in a simulated year (leap days are ignored).
@@ -80,6 +82,16 @@ pub struct BoroughConfig {
     pub crisis_multiplier: f64,
     /// Sites to try for a bed, in order (first is the home site).
     pub site_order: Vec<usize>,
+    /// The advice line residents call, if any.
+    pub line: Option<usize>,
+    /// Patients per CSPC nurse FTE.
+    pub caseload_per_fte: f64,
+    /// CSPC nurse establishment, FTE.
+    pub cspc_establishment: f64,
+    /// Hospice-at-home staff establishment, FTE (`None`: not staff-limited).
+    pub hah_establishment: Option<f64>,
+    /// Hospice-at-home FTE needed per patient.
+    pub hah_fte_per_patient: f64,
 }
 
 /// One hospice in-patient unit, compiled.
@@ -95,6 +107,73 @@ pub struct SiteConfig {
     pub stay: Sampler,
     /// Share of stays ending in death.
     pub die_share: f64,
+    /// Nurse FTE needed per occupied (or staffed) bed, uplift included.
+    pub nurse_fte_per_bed: f64,
+    /// Nurse establishment, FTE.
+    pub nurse_establishment: f64,
+    /// Consultant establishment, FTE.
+    pub consultant_establishment: f64,
+    /// Consultant FTE below which the unit closes.
+    pub min_consultant_fte: f64,
+    /// Consultant FTE needed per occupied bed.
+    pub consultant_fte_per_bed: f64,
+}
+
+/// One advice line, compiled.
+#[derive(Debug, Clone)]
+pub struct LineConfig {
+    /// Name.
+    pub name: String,
+    /// Handlers on duty by hour of week, fully staffed.
+    pub roster: Roster,
+    /// Handling time.
+    pub handling: Sampler,
+    /// Patience, if callers abandon.
+    pub patience: Option<Sampler>,
+    /// Answer target, seconds.
+    pub target: u64,
+    /// Public calls, per second (hourly segments), when open to all.
+    pub public_calls: Option<PiecewiseRate>,
+    /// Share of abandoned callers called back.
+    pub callback_share: f64,
+    /// Delay before a callback, seconds.
+    pub callback_delay: u64,
+    /// FTE needed to cover the roster (uplift included).
+    pub fte_needed: f64,
+    /// Advice-nurse establishment, FTE.
+    pub establishment: f64,
+}
+
+/// Call generation, compiled.
+#[derive(Debug, Clone)]
+pub struct CallsConfig {
+    /// Calls per caseload patient per second, before profiles.
+    pub per_patient: f64,
+    /// Multiplier in the last fortnight.
+    pub late_multiplier: f64,
+    /// Multiplier by hour of week (hour-of-day × day-of-week, mean 1).
+    pub hour_of_week: [f64; 168],
+    /// Largest value of `hour_of_week`.
+    pub peak: f64,
+    /// Cumulative shares: advice, visit, hah (ambulance is the rest).
+    pub outcomes: [f64; 3],
+    /// Share of abandoned calls ending in an ambulance.
+    pub abandoned_ambulance_share: f64,
+    /// Relative risk a crisis needs a bed when answered in target.
+    pub answered_crisis_rr: f64,
+}
+
+/// Supply dynamics of one role, per month.
+#[derive(Debug, Clone, Copy)]
+pub struct SupplyConfig {
+    /// Expected leavers per FTE in post per month.
+    pub monthly_attrition: f64,
+    /// Expected recruits per FTE of establishment per month.
+    pub monthly_recruitment: f64,
+    /// Months from offer to start.
+    pub lag_months: usize,
+    /// Share vacant at the start.
+    pub vacancy: f64,
 }
 
 /// Pathway settings, compiled.
@@ -161,6 +240,12 @@ pub struct CareConfig {
     pub sites: Vec<SiteConfig>,
     /// Pathway.
     pub pathway: PathwayConfig,
+    /// Advice lines.
+    pub lines: Vec<LineConfig>,
+    /// Call generation.
+    pub calls: CallsConfig,
+    /// Supply dynamics by role (`None`: constant at establishment).
+    pub supply: [Option<SupplyConfig>; 5],
 }
 
 impl CareConfig {
@@ -168,6 +253,10 @@ impl CareConfig {
     pub fn new(s: &Scenario) -> CareConfig {
         let warmup_days = s.scenario.warmup_days as u64;
         let total_days = warmup_days + s.scenario.years as u64 * DAYS_PER_YEAR;
+        let (uplift, hours) = s
+            .workforce
+            .as_ref()
+            .map_or((0.25, 37.5), |w| (w.uplift, w.hours_per_fte_week));
         let boroughs = s
             .boroughs
             .iter()
@@ -189,6 +278,14 @@ impl CareConfig {
                     enhanced_beds: b.enhanced_beds,
                     crisis_multiplier: b.crisis_rate_multiplier,
                     site_order: site_order(s, &b.name),
+                    line: s
+                        .advice_lines
+                        .iter()
+                        .position(|l| l.boroughs.contains(&b.name)),
+                    caseload_per_fte: b.cspc.caseload_per_fte,
+                    cspc_establishment: b.cspc.nurses_fte,
+                    hah_establishment: b.hah.staff_fte,
+                    hah_fte_per_patient: b.hah.hours_per_patient_day * 7.0 / hours * (1.0 + uplift),
                 }
             })
             .collect();
@@ -201,6 +298,13 @@ impl CareConfig {
                 waiting_list: x.waiting_list as usize,
                 stay: Sampler::new(&x.length_of_stay),
                 die_share: x.die_in_unit_share,
+                nurse_fte_per_bed: x.nurses_per_bed * 168.0 / hours * (1.0 + uplift),
+                nurse_establishment: x
+                    .nurses_fte
+                    .unwrap_or(x.beds as f64 * x.nurses_per_bed * 168.0 / hours * (1.0 + uplift)),
+                consultant_establishment: x.consultant_fte,
+                min_consultant_fte: x.min_consultant_fte,
+                consultant_fte_per_bed: x.consultant_fte_per_bed,
             })
             .collect();
         CareConfig {
@@ -211,7 +315,29 @@ impl CareConfig {
             boroughs,
             sites,
             pathway: pathway(s),
+            lines: s
+                .advice_lines
+                .iter()
+                .map(|l| line(s, l, total_days, uplift, hours))
+                .collect(),
+            calls: calls(s),
+            supply: supply(s),
         }
+    }
+
+    /// Areas in result order: boroughs, sites, lines, then `ALL`.
+    pub fn areas(&self) -> Vec<(String, super::metrics::AreaKind)> {
+        use super::metrics::AreaKind;
+        let b = self
+            .boroughs
+            .iter()
+            .map(|b| (b.name.clone(), AreaKind::Borough));
+        let s = self.sites.iter().map(|s| (s.name.clone(), AreaKind::Site));
+        let l = self.lines.iter().map(|l| (l.name.clone(), AreaKind::Line));
+        b.chain(s)
+            .chain(l)
+            .chain(std::iter::once(("ALL".to_string(), AreaKind::All)))
+            .collect()
     }
 
     /// The end of the run, seconds.
@@ -321,6 +447,91 @@ fn normalised_month_weights(w: &[f64]) -> [f64; 12] {
             / DAYS_PER_YEAR as f64;
         for (o, x) in out.iter_mut().zip(w) {
             *o = x / weighted;
+        }
+    }
+    out
+}
+
+fn roster(shifts: &[crate::scenario::types::Shift]) -> Roster {
+    let mut hours = [0u32; HOURS_PER_WEEK];
+    for shift in shifts {
+        for day in (0..7).filter(|&d| shift.days.includes(d)) {
+            let covered: Vec<u32> = if shift.from < shift.to {
+                (shift.from..shift.to).collect()
+            } else {
+                (shift.from..24).chain(0..shift.to).collect()
+            };
+            for h in covered {
+                hours[day * 24 + h as usize] += shift.handlers;
+            }
+        }
+    }
+    Roster::from_hours(hours)
+}
+
+fn line(s: &Scenario, l: &AdviceLine, total_days: u64, uplift: f64, hours: f64) -> LineConfig {
+    let roster = roster(&l.roster);
+    let fte_needed = roster.hours_per_week() as f64 / hours * (1.0 + uplift);
+    let profile = hour_of_week_profile(&s.calls);
+    let public_calls = (l.open_to_all && l.public_calls_per_day > 0.0).then(|| {
+        let per_hour = l.public_calls_per_day / 24.0 / HOUR as f64;
+        let rates = (0..total_days * 24)
+            .map(|h| per_hour * profile[(h % HOURS_PER_WEEK as u64) as usize])
+            .collect();
+        PiecewiseRate::from_equal_segments(HOUR, rates)
+    });
+    LineConfig {
+        name: l.name.clone(),
+        roster,
+        handling: Sampler::new(&l.handling_time.in_days()),
+        patience: l.patience.as_ref().map(|p| Sampler::new(&p.in_days())),
+        target: l.answer_target_seconds as u64,
+        public_calls,
+        callback_share: l.callback_share,
+        callback_delay: (l.callback_delay_minutes * 60.0) as u64,
+        fte_needed,
+        establishment: l.nurses_fte.unwrap_or(fte_needed),
+    }
+}
+
+/// Hour-of-day × day-of-week multipliers, each rescaled to mean 1.
+fn hour_of_week_profile(c: &Calls) -> [f64; HOURS_PER_WEEK] {
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let (hm, dm) = (mean(&c.hour_of_day), mean(&c.day_of_week));
+    let mut out = [1.0; HOURS_PER_WEEK];
+    if c.hour_of_day.len() == 24 && c.day_of_week.len() == 7 {
+        for (h, o) in out.iter_mut().enumerate() {
+            *o = c.hour_of_day[h % 24] / hm * c.day_of_week[h / 24] / dm;
+        }
+    }
+    out
+}
+
+fn calls(s: &Scenario) -> CallsConfig {
+    let c = &s.calls;
+    let hour_of_week = hour_of_week_profile(c);
+    let o = &c.outcomes;
+    CallsConfig {
+        per_patient: c.per_patient_day / DAY as f64,
+        late_multiplier: c.last_fortnight_multiplier,
+        peak: hour_of_week.iter().cloned().fold(0.0, f64::max),
+        hour_of_week,
+        outcomes: [o.advice, o.advice + o.visit, o.advice + o.visit + o.hah],
+        abandoned_ambulance_share: c.abandoned_ambulance_share,
+        answered_crisis_rr: c.answered_crisis_rr,
+    }
+}
+
+fn supply(s: &Scenario) -> [Option<SupplyConfig>; 5] {
+    let mut out = [None; 5];
+    if let Some(w) = &s.workforce {
+        for (i, role) in crate::scenario::validate::ROLES.iter().enumerate() {
+            out[i] = w.roles.get(*role).map(|r| SupplyConfig {
+                monthly_attrition: r.attrition / 12.0,
+                monthly_recruitment: r.recruitment / 12.0,
+                lag_months: (r.hiring_lag_days / (DAYS_PER_YEAR as f64 / 12.0)).round() as usize,
+                vacancy: r.vacancy,
+            });
         }
     }
     out

@@ -2,25 +2,99 @@
 //! metric table computed from them.
 //!
 //! A [`Tally`] holds additive raw sums (counts, waits in seconds,
-//! level × seconds integrals) for one area and one year. Because every
-//! field is additive, the region (`ALL`) is the field-wise sum of its
-//! boroughs and sites, and percentages and means for `ALL` come out
-//! properly pooled. The one non-additive figure, the 95th percentile of
-//! occupied beds, is kept as an exact time-at-level histogram per site and
-//! for the region.
+//! level × seconds integrals) for one area and one year, in four groups:
+//! residents' outcomes (kept by borough), bed-unit figures (by site), call
+//! figures (by line, and by the caller's borough) and workforce figures (by
+//! the area each role belongs to). The region (`ALL`) adds each group from
+//! one kind of area only, so nothing is counted twice, and its percentages
+//! and means come out properly pooled. The two non-additive figures, the
+//! 95th percentile of occupied beds and the 90th percentile of call waits,
+//! are kept separately ([`Percentiles`]).
 
 use super::config::{PLACES, YEAR};
 use crate::engine::time::DAY;
 
-/// Which kind of area a metric is reported for (plus `ALL`).
+/// Which kinds of area a metric is reported for (`ALL` always).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+pub struct Scope {
     /// Boroughs (by residence).
-    Borough,
+    pub borough: bool,
     /// Hospice in-patient sites.
+    pub site: bool,
+    /// Advice lines.
+    pub line: bool,
+}
+
+/// The kinds of area results are reported for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AreaKind {
+    /// A borough.
+    Borough,
+    /// A hospice in-patient site.
     Site,
-    /// Both.
-    Both,
+    /// An advice line.
+    Line,
+    /// The whole region (`ALL`).
+    All,
+}
+
+impl Scope {
+    /// Whether a metric with this scope is reported for `kind`.
+    pub fn covers(&self, kind: AreaKind) -> bool {
+        match kind {
+            AreaKind::Borough => self.borough,
+            AreaKind::Site => self.site,
+            AreaKind::Line => self.line,
+            AreaKind::All => true,
+        }
+    }
+}
+
+const B: Scope = Scope {
+    borough: true,
+    site: false,
+    line: false,
+};
+const S: Scope = Scope {
+    borough: false,
+    site: true,
+    line: false,
+};
+const L: Scope = Scope {
+    borough: false,
+    site: false,
+    line: true,
+};
+const BS: Scope = Scope {
+    borough: true,
+    site: true,
+    line: false,
+};
+const BL: Scope = Scope {
+    borough: true,
+    site: false,
+    line: true,
+};
+const R: Scope = Scope {
+    borough: false,
+    site: false,
+    line: false,
+};
+
+/// Workforce roles, in metric order.
+pub const ROLES: [&str; 5] = crate::scenario::validate::ROLES;
+/// Index of each role.
+pub mod role {
+    /// Community specialist palliative care nurse (per borough).
+    pub const CSPC_NURSE: usize = 0;
+    /// Hospice-at-home nurse or carer (per borough).
+    pub const HAH_NURSE: usize = 1;
+    /// In-patient unit nurse (per site).
+    pub const IPU_NURSE: usize = 2;
+    /// Palliative medicine consultant (per site).
+    pub const CONSULTANT: usize = 3;
+    /// Advice-line nurse (per line).
+    pub const ADVICE_NURSE: usize = 4;
 }
 
 macro_rules! metrics {
@@ -30,181 +104,290 @@ macro_rules! metrics {
         #[allow(non_camel_case_types)]
         pub enum Metric { $(#[doc = $doc] $id,)* }
         /// (metric, column name, scope, definition) for every metric.
-        pub const METRICS: &[(Metric, &str, Scope, &str)] = &[$((Metric::$id, $name, Scope::$scope, $doc),)*];
+        pub const METRICS: &[(Metric, &str, Scope, &str)] = &[$((Metric::$id, $name, $scope, $doc),)*];
     };
 }
 
 metrics! {
-    referrals = "referrals", Borough, "People referred to community specialist palliative care (CSPC) in the year.";
-    deaths = "deaths", Borough, "All deaths of residents.";
-    deaths_home = "deaths_home", Borough, "Deaths at home.";
-    deaths_care_home = "deaths_care_home", Borough, "Deaths in a care home.";
-    deaths_hospice = "deaths_hospice", Borough, "Deaths in a hospice in-patient unit (IPU).";
-    deaths_enhanced_bed = "deaths_enhanced_bed", Borough, "Deaths in an enhanced end-of-life bed.";
-    deaths_hospital = "deaths_hospital", Borough, "Deaths in an acute hospital.";
-    cspc_deaths = "cspc_deaths", Borough, "Deaths of people who were on a CSPC caseload.";
-    cspc_deaths_home = "cspc_deaths_home", Borough, "Of those, at home.";
-    cspc_deaths_care_home = "cspc_deaths_care_home", Borough, "Of those, in a care home.";
-    cspc_deaths_hospice = "cspc_deaths_hospice", Borough, "Of those, in a hospice IPU.";
-    cspc_deaths_enhanced_bed = "cspc_deaths_enhanced_bed", Borough, "Of those, in an enhanced bed.";
-    cspc_deaths_hospital = "cspc_deaths_hospital", Borough, "Of those, in hospital.";
-    cspc_deaths_home_pct = "cspc_deaths_home_pct", Borough, "Share of CSPC patients' deaths at home, %.";
-    cspc_deaths_hospital_pct = "cspc_deaths_hospital_pct", Borough, "Share of CSPC patients' deaths in hospital, %.";
-    preferred_place_met_pct = "preferred_place_met_pct", Borough, "Share of CSPC patients who died where they preferred, % (hospice preference is met by an IPU or enhanced bed).";
-    died_waiting = "died_waiting", Borough, "People who died on a waiting list (CSPC caseload or IPU bed).";
-    cspc_died_waiting = "cspc_died_waiting", Borough, "People who died waiting for a CSPC caseload place.";
-    ipu_died_waiting = "ipu_died_waiting", Both, "People who died waiting for an IPU bed.";
-    cspc_caseload_mean = "cspc_caseload_mean", Borough, "Time-average number of people on the CSPC caseload.";
-    cspc_capacity_mean = "cspc_capacity_mean", Borough, "Time-average CSPC caseload places.";
-    cspc_waiting_mean = "cspc_waiting_mean", Borough, "Time-average number waiting for a caseload place.";
-    cspc_wait_days_mean = "cspc_wait_days_mean", Borough, "Mean days from referral to a caseload place, for people taken on in the year.";
-    cspc_visits = "cspc_visits", Borough, "CSPC home visits.";
-    crises = "crises", Borough, "Crises among people on the caseload.";
-    ipu_admissions = "ipu_admissions", Both, "Admissions to hospice IPUs (borough: of residents; site: to the site).";
-    ipu_turned_away = "ipu_turned_away", Both, "Bed requests refused: every suitable unit full and the waiting list full or absent.";
-    ipu_wait_days_mean = "ipu_wait_days_mean", Both, "Mean days on the bed waiting list, for admissions from the list.";
-    ipu_occupancy_mean = "ipu_occupancy_mean", Site, "Time-average occupied IPU beds.";
-    ipu_occupancy_p95 = "ipu_occupancy_p95", Site, "95th percentile of occupied IPU beds over time (exact).";
-    ipu_occupancy_pct = "ipu_occupancy_pct", Site, "Mean occupied beds / mean staffed beds, %.";
-    ipu_staffed_beds_mean = "ipu_staffed_beds_mean", Site, "Time-average beds open (staffed).";
-    ipu_los_days_mean = "ipu_los_days_mean", Site, "Mean length of stay of IPU stays ending in the year, days.";
-    ipu_deaths = "ipu_deaths", Site, "Deaths in the unit.";
-    enhanced_admissions = "enhanced_admissions", Borough, "Admissions to enhanced end-of-life beds.";
-    enhanced_occupancy_mean = "enhanced_occupancy_mean", Borough, "Time-average occupied enhanced beds.";
-    hah_patients = "hah_patients", Borough, "People who started a hospice-at-home episode.";
-    hah_unmet = "hah_unmet", Borough, "People who wanted hospice at home in their last days but found no slot.";
-    hah_occupancy_mean = "hah_occupancy_mean", Borough, "Time-average hospice-at-home patients.";
-    acute_admissions = "acute_admissions", Borough, "Acute hospital admissions of people on the caseload.";
-    bereavement_referrals = "bereavement_referrals", Borough, "Carers referred to bereavement support.";
-    bereavement_waiting_mean = "bereavement_waiting_mean", Borough, "Time-average carers waiting for bereavement support (region only).";
+    referrals = "referrals", B, "People referred to community specialist palliative care (CSPC) in the year.";
+    deaths = "deaths", B, "All deaths of residents.";
+    deaths_home = "deaths_home", B, "Deaths at home.";
+    deaths_care_home = "deaths_care_home", B, "Deaths in a care home.";
+    deaths_hospice = "deaths_hospice", B, "Deaths in a hospice in-patient unit (IPU).";
+    deaths_enhanced_bed = "deaths_enhanced_bed", B, "Deaths in an enhanced end-of-life bed.";
+    deaths_hospital = "deaths_hospital", B, "Deaths in an acute hospital.";
+    cspc_deaths = "cspc_deaths", B, "Deaths of people who were on a CSPC caseload.";
+    cspc_deaths_home = "cspc_deaths_home", B, "Of those, at home.";
+    cspc_deaths_care_home = "cspc_deaths_care_home", B, "Of those, in a care home.";
+    cspc_deaths_hospice = "cspc_deaths_hospice", B, "Of those, in a hospice IPU.";
+    cspc_deaths_enhanced_bed = "cspc_deaths_enhanced_bed", B, "Of those, in an enhanced bed.";
+    cspc_deaths_hospital = "cspc_deaths_hospital", B, "Of those, in hospital.";
+    cspc_deaths_home_pct = "cspc_deaths_home_pct", B, "Share of CSPC patients' deaths at home, %.";
+    cspc_deaths_hospital_pct = "cspc_deaths_hospital_pct", B, "Share of CSPC patients' deaths in hospital, %.";
+    preferred_place_met_pct = "preferred_place_met_pct", B, "Share of CSPC patients who died where they preferred, % (a hospice preference is met by an IPU or enhanced bed).";
+    died_waiting = "died_waiting", B, "People who died on a waiting list (CSPC caseload or IPU bed).";
+    cspc_died_waiting = "cspc_died_waiting", B, "People who died waiting for a CSPC caseload place.";
+    ipu_died_waiting = "ipu_died_waiting", BS, "People who died waiting for an IPU bed.";
+    cspc_caseload_mean = "cspc_caseload_mean", B, "Time-average number of people on the CSPC caseload.";
+    cspc_capacity_mean = "cspc_capacity_mean", B, "Time-average CSPC caseload places (staff in post × caseload per FTE).";
+    cspc_waiting_mean = "cspc_waiting_mean", B, "Time-average number waiting for a caseload place.";
+    cspc_wait_days_mean = "cspc_wait_days_mean", B, "Mean days from referral to a caseload place, for people taken on in the year.";
+    cspc_visits = "cspc_visits", B, "CSPC home visits (scheduled, and those an advice call leads to).";
+    crises = "crises", B, "Crises among people on the caseload.";
+    ipu_admissions = "ipu_admissions", BS, "Admissions to hospice IPUs (borough: of residents; site: to the site).";
+    ipu_turned_away = "ipu_turned_away", BS, "Bed requests refused: every suitable unit full (or closed) and the waiting list full or absent.";
+    ipu_wait_days_mean = "ipu_wait_days_mean", BS, "Mean days on the bed waiting list, for admissions from the list.";
+    ipu_occupancy_mean = "ipu_occupancy_mean", S, "Time-average occupied IPU beds.";
+    ipu_occupancy_p95 = "ipu_occupancy_p95", S, "95th percentile of occupied IPU beds over time (exact).";
+    ipu_occupancy_pct = "ipu_occupancy_pct", S, "Mean occupied beds ÷ mean staffed beds, %.";
+    ipu_staffed_beds_mean = "ipu_staffed_beds_mean", S, "Time-average beds open: min(beds, nurses in post ÷ nurses needed per bed), 0 while consultant cover is below the minimum.";
+    ipu_los_days_mean = "ipu_los_days_mean", S, "Mean length of stay of IPU stays ending in the year, days.";
+    ipu_deaths = "ipu_deaths", S, "Deaths in the unit.";
+    enhanced_admissions = "enhanced_admissions", B, "Admissions to enhanced end-of-life beds.";
+    enhanced_occupancy_mean = "enhanced_occupancy_mean", B, "Time-average occupied enhanced beds.";
+    hah_patients = "hah_patients", B, "People who started a hospice-at-home episode.";
+    hah_unmet = "hah_unmet", B, "People who wanted hospice at home in their last days but found no slot.";
+    hah_occupancy_mean = "hah_occupancy_mean", B, "Time-average hospice-at-home patients.";
+    hah_slots_mean = "hah_slots_mean", B, "Time-average hospice-at-home slots open (staff-limited).";
+    acute_admissions = "acute_admissions", B, "Acute hospital admissions of people on the caseload.";
+    bereavement_referrals = "bereavement_referrals", B, "Carers referred to bereavement support.";
+    bereavement_waiting_mean = "bereavement_waiting_mean", R, "Time-average carers waiting for bereavement support (region only).";
+    calls = "calls", BL, "Calls offered to advice lines (line: all; borough: about its residents).";
+    calls_answered_in_target_pct = "calls_answered_in_target_pct", BL, "Calls answered within the line's target, % of calls offered.";
+    calls_waited_pct = "calls_waited_pct", BL, "Calls that found every handler busy, % of calls offered.";
+    calls_abandoned_pct = "calls_abandoned_pct", BL, "Callers who hung up before an answer, % of calls offered.";
+    call_wait_seconds_mean = "call_wait_seconds_mean", BL, "Mean wait of answered calls, seconds.";
+    call_wait_seconds_p90 = "call_wait_seconds_p90", L, "90th percentile wait of answered calls, seconds (0.5% relative accuracy).";
+    handler_utilisation_pct = "handler_utilisation_pct", L, "Handler time busy ÷ handler time on duty, %.";
+    callbacks = "callbacks", BL, "Callbacks made to callers who abandoned.";
+    call_ambulances = "call_ambulances", BL, "Ambulances that followed a call (an outcome, or after abandoning).";
+    fte_demand_cspc_nurse = "fte_demand_cspc_nurse", B, "CSPC nurse FTE needed: mean caseload ÷ caseload per FTE.";
+    fte_supply_cspc_nurse = "fte_supply_cspc_nurse", B, "CSPC nurse FTE in post (time-average).";
+    fte_gap_cspc_nurse = "fte_gap_cspc_nurse", B, "Demand − supply, CSPC nurses.";
+    fte_demand_hah_nurse = "fte_demand_hah_nurse", B, "Hospice-at-home FTE needed: mean patients × care hours a day × 7 ÷ hours per FTE × (1 + uplift).";
+    fte_supply_hah_nurse = "fte_supply_hah_nurse", B, "Hospice-at-home FTE in post.";
+    fte_gap_hah_nurse = "fte_gap_hah_nurse", B, "Demand − supply, hospice at home.";
+    fte_demand_ipu_nurse = "fte_demand_ipu_nurse", S, "IPU nurse FTE needed: mean occupied beds × nurses per bed × 168 ÷ hours per FTE × (1 + uplift).";
+    fte_supply_ipu_nurse = "fte_supply_ipu_nurse", S, "IPU nurse FTE in post.";
+    fte_gap_ipu_nurse = "fte_gap_ipu_nurse", S, "Demand − supply, IPU nurses.";
+    fte_demand_consultant = "fte_demand_consultant", S, "Consultant FTE needed: max(minimum cover, occupied beds × FTE per bed), while the unit is open.";
+    fte_supply_consultant = "fte_supply_consultant", S, "Consultant FTE in post.";
+    fte_gap_consultant = "fte_gap_consultant", S, "Demand − supply, consultants.";
+    fte_demand_advice_nurse = "fte_demand_advice_nurse", L, "Advice-line FTE needed: rostered handler-hours a week ÷ hours per FTE × (1 + uplift).";
+    fte_supply_advice_nurse = "fte_supply_advice_nurse", L, "Advice-line FTE in post.";
+    fte_gap_advice_nurse = "fte_gap_advice_nurse", L, "Demand − supply, advice line.";
 }
 
 /// Number of metrics.
 pub const METRIC_COUNT: usize = METRICS.len();
 
+trait AddTo {
+    fn add_to(&mut self, other: &Self);
+}
+impl AddTo for u64 {
+    fn add_to(&mut self, o: &Self) {
+        *self += o;
+    }
+}
+impl AddTo for f64 {
+    fn add_to(&mut self, o: &Self) {
+        *self += o;
+    }
+}
+impl<T: AddTo, const N: usize> AddTo for [T; N] {
+    fn add_to(&mut self, o: &Self) {
+        self.iter_mut().zip(o).for_each(|(a, b)| a.add_to(b));
+    }
+}
+
+macro_rules! additive {
+    ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $field:ident : $ty:ty,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct $name { $($(#[$fm])* pub $field: $ty,)* }
+        impl $name {
+            /// Adds `o` field by field.
+            pub fn add(&mut self, o: &Self) { $( self.$field.add_to(&o.$field); )* }
+        }
+    };
+}
+
+additive! {
+    /// Outcomes of residents, kept by borough.
+    pub struct Residents {
+        /// Referrals.
+        pub referrals: u64,
+        /// Deaths by place.
+        pub deaths: [u64; PLACES],
+        /// Deaths of caseload patients by place.
+        pub cspc_deaths: [u64; PLACES],
+        /// Caseload patients who died where they preferred.
+        pub preference_met: u64,
+        /// Died waiting for a caseload place.
+        pub cspc_died_waiting: u64,
+        /// Died waiting for an IPU bed.
+        pub ipu_died_waiting: u64,
+        /// People taken onto the caseload.
+        pub cspc_taken_on: u64,
+        /// Their waits, seconds.
+        pub cspc_wait_seconds: f64,
+        /// Caseload × seconds.
+        pub caseload_area: f64,
+        /// Caseload places × seconds.
+        pub caseload_capacity_area: f64,
+        /// Waiting for the caseload × seconds.
+        pub cspc_waiting_area: f64,
+        /// Visits.
+        pub visits: u64,
+        /// Crises.
+        pub crises: u64,
+        /// IPU admissions.
+        pub ipu_admissions: u64,
+        /// IPU requests refused.
+        pub ipu_turned_away: u64,
+        /// Admissions from the waiting list.
+        pub ipu_from_list: u64,
+        /// Their waits, seconds.
+        pub ipu_wait_seconds: f64,
+        /// Enhanced bed admissions.
+        pub enhanced_admissions: u64,
+        /// Occupied enhanced beds × seconds.
+        pub enhanced_area: f64,
+        /// HAH episodes started.
+        pub hah_patients: u64,
+        /// HAH requests with no slot.
+        pub hah_unmet: u64,
+        /// HAH patients × seconds.
+        pub hah_area: f64,
+        /// HAH slots × seconds.
+        pub hah_slots_area: f64,
+        /// Acute admissions.
+        pub acute_admissions: u64,
+        /// Bereavement referrals.
+        pub bereavement_referrals: u64,
+        /// Carers waiting × seconds (region).
+        pub bereavement_waiting_area: f64,
+    }
+}
+
+additive! {
+    /// What happens in hospice in-patient units, kept by site.
+    pub struct Units {
+        /// Occupied beds × seconds.
+        pub occupied_area: f64,
+        /// Staffed beds × seconds.
+        pub staffed_area: f64,
+        /// Stays ended.
+        pub stays_ended: u64,
+        /// Their lengths, seconds.
+        pub stay_seconds: f64,
+        /// Deaths in units.
+        pub deaths: u64,
+    }
+}
+
+additive! {
+    /// Advice-line traffic, kept by line and by the caller's borough.
+    pub struct CallTally {
+        /// Calls offered.
+        pub offered: u64,
+        /// Answered.
+        pub answered: u64,
+        /// Answered within target.
+        pub in_target: u64,
+        /// Found all handlers busy.
+        pub waited: u64,
+        /// Abandoned.
+        pub abandoned: u64,
+        /// Waits of answered calls, seconds.
+        pub wait_seconds: f64,
+        /// Callbacks made.
+        pub callbacks: u64,
+        /// Ambulances after a call.
+        pub ambulances: u64,
+        /// Busy handlers × seconds.
+        pub busy_area: f64,
+        /// On-duty handlers × seconds.
+        pub on_duty_area: f64,
+    }
+}
+
+additive! {
+    /// Workforce demand and supply, FTE × seconds, by role.
+    pub struct Staffing {
+        /// Demand.
+        pub demand_area: [f64; 5],
+        /// Supply.
+        pub supply_area: [f64; 5],
+    }
+}
+
 /// Raw, additive sums for one area in one year.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tally {
-    /// Referrals.
-    pub referrals: u64,
-    /// Deaths by place.
-    pub deaths: [u64; PLACES],
-    /// Deaths of caseload patients by place.
-    pub cspc_deaths: [u64; PLACES],
-    /// Caseload patients who died where they preferred.
-    pub preference_met: u64,
-    /// Died waiting for a caseload place.
-    pub cspc_died_waiting: u64,
-    /// Died waiting for an IPU bed.
-    pub ipu_died_waiting: u64,
-    /// People taken onto the caseload.
-    pub cspc_taken_on: u64,
-    /// Their waits, seconds.
-    pub cspc_wait_seconds: f64,
-    /// Caseload × seconds.
-    pub caseload_area: f64,
-    /// Caseload places × seconds.
-    pub caseload_capacity_area: f64,
-    /// Waiting for the caseload × seconds.
-    pub cspc_waiting_area: f64,
-    /// Visits.
-    pub visits: u64,
-    /// Crises.
-    pub crises: u64,
-    /// IPU admissions.
-    pub ipu_admissions: u64,
-    /// IPU requests refused.
-    pub ipu_turned_away: u64,
-    /// Admissions from the waiting list.
-    pub ipu_from_list: u64,
-    /// Their waits, seconds.
-    pub ipu_wait_seconds: f64,
-    /// Occupied beds × seconds.
-    pub ipu_occupied_area: f64,
-    /// Staffed beds × seconds.
-    pub ipu_staffed_area: f64,
-    /// Stays ended.
-    pub ipu_stays_ended: u64,
-    /// Their lengths, seconds.
-    pub ipu_stay_seconds: f64,
-    /// Deaths in units.
-    pub ipu_deaths: u64,
-    /// Enhanced bed admissions.
-    pub enhanced_admissions: u64,
-    /// Occupied enhanced beds × seconds.
-    pub enhanced_area: f64,
-    /// HAH episodes started.
-    pub hah_patients: u64,
-    /// HAH requests with no slot.
-    pub hah_unmet: u64,
-    /// HAH patients × seconds.
-    pub hah_area: f64,
-    /// Acute admissions.
-    pub acute_admissions: u64,
-    /// Bereavement referrals.
-    pub bereavement_referrals: u64,
-    /// Carers waiting × seconds.
-    pub bereavement_waiting_area: f64,
+    /// Residents' outcomes.
+    pub residents: Residents,
+    /// Unit figures.
+    pub units: Units,
+    /// Calls.
+    pub calls: CallTally,
+    /// Workforce.
+    pub staff: Staffing,
+}
+
+/// The non-additive percentiles of an area's year.
+#[derive(Debug, Clone, Copy)]
+pub struct Percentiles {
+    /// 95th percentile of occupied beds.
+    pub occupancy_p95: f64,
+    /// 90th percentile of answered call waits, seconds.
+    pub wait_p90: f64,
 }
 
 impl Tally {
-    /// Adds `other` field by field.
-    pub fn add(&mut self, o: &Tally) {
-        self.referrals += o.referrals;
-        for p in 0..PLACES {
-            self.deaths[p] += o.deaths[p];
-            self.cspc_deaths[p] += o.cspc_deaths[p];
-        }
-        self.preference_met += o.preference_met;
-        self.cspc_died_waiting += o.cspc_died_waiting;
-        self.ipu_died_waiting += o.ipu_died_waiting;
-        self.cspc_taken_on += o.cspc_taken_on;
-        self.cspc_wait_seconds += o.cspc_wait_seconds;
-        self.caseload_area += o.caseload_area;
-        self.caseload_capacity_area += o.caseload_capacity_area;
-        self.cspc_waiting_area += o.cspc_waiting_area;
-        self.visits += o.visits;
-        self.crises += o.crises;
-        self.ipu_admissions += o.ipu_admissions;
-        self.ipu_turned_away += o.ipu_turned_away;
-        self.ipu_from_list += o.ipu_from_list;
-        self.ipu_wait_seconds += o.ipu_wait_seconds;
-        self.ipu_occupied_area += o.ipu_occupied_area;
-        self.ipu_staffed_area += o.ipu_staffed_area;
-        self.ipu_stays_ended += o.ipu_stays_ended;
-        self.ipu_stay_seconds += o.ipu_stay_seconds;
-        self.ipu_deaths += o.ipu_deaths;
-        self.enhanced_admissions += o.enhanced_admissions;
-        self.enhanced_area += o.enhanced_area;
-        self.hah_patients += o.hah_patients;
-        self.hah_unmet += o.hah_unmet;
-        self.hah_area += o.hah_area;
-        self.acute_admissions += o.acute_admissions;
-        self.bereavement_referrals += o.bereavement_referrals;
-        self.bereavement_waiting_area += o.bereavement_waiting_area;
+    /// The region's tally from its boroughs, sites and lines (each group
+    /// from the one kind of area that owns it) and region-only residents'
+    /// figures.
+    pub fn region(
+        boroughs: &[Tally],
+        sites: &[Tally],
+        lines: &[Tally],
+        region: &Residents,
+    ) -> Tally {
+        let mut all = Tally {
+            residents: region.clone(),
+            ..Tally::default()
+        };
+        boroughs
+            .iter()
+            .for_each(|t| all.residents.add(&t.residents));
+        sites.iter().for_each(|t| all.units.add(&t.units));
+        lines.iter().for_each(|t| all.calls.add(&t.calls));
+        boroughs
+            .iter()
+            .chain(sites)
+            .chain(lines)
+            .for_each(|t| all.staff.add(&t.staff));
+        all
     }
 
-    /// Adds the fields only sites record (occupancy, stays, deaths in unit);
-    /// admissions, waits and refusals are already in the boroughs' tallies
-    /// by residence, so adding them again would count them twice.
-    pub fn add_site_only(&mut self, o: &Tally) {
-        self.ipu_occupied_area += o.ipu_occupied_area;
-        self.ipu_staffed_area += o.ipu_staffed_area;
-        self.ipu_stays_ended += o.ipu_stays_ended;
-        self.ipu_stay_seconds += o.ipu_stay_seconds;
-        self.ipu_deaths += o.ipu_deaths;
-    }
-
-    /// The value of `metric`; `p95` is the occupancy percentile, supplied
-    /// separately because it is not additive.
-    pub fn value(&self, metric: Metric, p95: f64) -> f64 {
+    /// The value of `metric`.
+    pub fn value(&self, metric: Metric, pc: Percentiles) -> f64 {
         use Metric::*;
+        let (r, u, c) = (&self.residents, &self.units, &self.calls);
         let year = YEAR as f64;
         let pct = |num: u64, den: u64| {
             if den == 0 {
                 f64::NAN
             } else {
                 100.0 * num as f64 / den as f64
+            }
+        };
+        let ratio = |num: f64, den: f64| {
+            if den > 0.0 {
+                100.0 * num / den
+            } else {
+                f64::NAN
             }
         };
         let mean_days = |sum: f64, n: u64| {
@@ -214,57 +397,84 @@ impl Tally {
                 sum / n as f64 / DAY as f64
             }
         };
-        let cspc_total: u64 = self.cspc_deaths.iter().sum();
-        let c = |n: u64| n as f64;
+        let cspc_total: u64 = r.cspc_deaths.iter().sum();
+        let n = |x: u64| x as f64;
+        let fte = |area: f64| area / year;
+        let (d, s) = (&self.staff.demand_area, &self.staff.supply_area);
         match metric {
-            referrals => c(self.referrals),
-            deaths => c(self.deaths.iter().sum()),
-            deaths_home => c(self.deaths[0]),
-            deaths_care_home => c(self.deaths[1]),
-            deaths_hospice => c(self.deaths[2]),
-            deaths_enhanced_bed => c(self.deaths[3]),
-            deaths_hospital => c(self.deaths[4]),
-            cspc_deaths => c(cspc_total),
-            cspc_deaths_home => c(self.cspc_deaths[0]),
-            cspc_deaths_care_home => c(self.cspc_deaths[1]),
-            cspc_deaths_hospice => c(self.cspc_deaths[2]),
-            cspc_deaths_enhanced_bed => c(self.cspc_deaths[3]),
-            cspc_deaths_hospital => c(self.cspc_deaths[4]),
-            cspc_deaths_home_pct => pct(self.cspc_deaths[0], cspc_total),
-            cspc_deaths_hospital_pct => pct(self.cspc_deaths[4], cspc_total),
-            preferred_place_met_pct => pct(self.preference_met, cspc_total),
-            died_waiting => c(self.cspc_died_waiting + self.ipu_died_waiting),
-            cspc_died_waiting => c(self.cspc_died_waiting),
-            ipu_died_waiting => c(self.ipu_died_waiting),
-            cspc_caseload_mean => self.caseload_area / year,
-            cspc_capacity_mean => self.caseload_capacity_area / year,
-            cspc_waiting_mean => self.cspc_waiting_area / year,
-            cspc_wait_days_mean => mean_days(self.cspc_wait_seconds, self.cspc_taken_on),
-            cspc_visits => c(self.visits),
-            crises => c(self.crises),
-            ipu_admissions => c(self.ipu_admissions),
-            ipu_turned_away => c(self.ipu_turned_away),
-            ipu_wait_days_mean => mean_days(self.ipu_wait_seconds, self.ipu_from_list),
-            ipu_occupancy_mean => self.ipu_occupied_area / year,
-            ipu_occupancy_p95 => p95,
-            ipu_occupancy_pct => {
-                if self.ipu_staffed_area > 0.0 {
-                    100.0 * self.ipu_occupied_area / self.ipu_staffed_area
-                } else {
+            referrals => n(r.referrals),
+            deaths => n(r.deaths.iter().sum()),
+            deaths_home => n(r.deaths[0]),
+            deaths_care_home => n(r.deaths[1]),
+            deaths_hospice => n(r.deaths[2]),
+            deaths_enhanced_bed => n(r.deaths[3]),
+            deaths_hospital => n(r.deaths[4]),
+            cspc_deaths => n(cspc_total),
+            cspc_deaths_home => n(r.cspc_deaths[0]),
+            cspc_deaths_care_home => n(r.cspc_deaths[1]),
+            cspc_deaths_hospice => n(r.cspc_deaths[2]),
+            cspc_deaths_enhanced_bed => n(r.cspc_deaths[3]),
+            cspc_deaths_hospital => n(r.cspc_deaths[4]),
+            cspc_deaths_home_pct => pct(r.cspc_deaths[0], cspc_total),
+            cspc_deaths_hospital_pct => pct(r.cspc_deaths[4], cspc_total),
+            preferred_place_met_pct => pct(r.preference_met, cspc_total),
+            died_waiting => n(r.cspc_died_waiting + r.ipu_died_waiting),
+            cspc_died_waiting => n(r.cspc_died_waiting),
+            ipu_died_waiting => n(r.ipu_died_waiting),
+            cspc_caseload_mean => r.caseload_area / year,
+            cspc_capacity_mean => r.caseload_capacity_area / year,
+            cspc_waiting_mean => r.cspc_waiting_area / year,
+            cspc_wait_days_mean => mean_days(r.cspc_wait_seconds, r.cspc_taken_on),
+            cspc_visits => n(r.visits),
+            crises => n(r.crises),
+            ipu_admissions => n(r.ipu_admissions),
+            ipu_turned_away => n(r.ipu_turned_away),
+            ipu_wait_days_mean => mean_days(r.ipu_wait_seconds, r.ipu_from_list),
+            ipu_occupancy_mean => u.occupied_area / year,
+            ipu_occupancy_p95 => pc.occupancy_p95,
+            ipu_occupancy_pct => ratio(u.occupied_area, u.staffed_area),
+            ipu_staffed_beds_mean => u.staffed_area / year,
+            ipu_los_days_mean => mean_days(u.stay_seconds, u.stays_ended),
+            ipu_deaths => n(u.deaths),
+            enhanced_admissions => n(r.enhanced_admissions),
+            enhanced_occupancy_mean => r.enhanced_area / year,
+            hah_patients => n(r.hah_patients),
+            hah_unmet => n(r.hah_unmet),
+            hah_occupancy_mean => r.hah_area / year,
+            hah_slots_mean => r.hah_slots_area / year,
+            acute_admissions => n(r.acute_admissions),
+            bereavement_referrals => n(r.bereavement_referrals),
+            bereavement_waiting_mean => r.bereavement_waiting_area / year,
+            calls => n(c.offered),
+            calls_answered_in_target_pct => pct(c.in_target, c.offered),
+            calls_waited_pct => pct(c.waited, c.offered),
+            calls_abandoned_pct => pct(c.abandoned, c.offered),
+            call_wait_seconds_mean => {
+                if c.answered == 0 {
                     f64::NAN
+                } else {
+                    c.wait_seconds / c.answered as f64
                 }
             }
-            ipu_staffed_beds_mean => self.ipu_staffed_area / year,
-            ipu_los_days_mean => mean_days(self.ipu_stay_seconds, self.ipu_stays_ended),
-            ipu_deaths => c(self.ipu_deaths),
-            enhanced_admissions => c(self.enhanced_admissions),
-            enhanced_occupancy_mean => self.enhanced_area / year,
-            hah_patients => c(self.hah_patients),
-            hah_unmet => c(self.hah_unmet),
-            hah_occupancy_mean => self.hah_area / year,
-            acute_admissions => c(self.acute_admissions),
-            bereavement_referrals => c(self.bereavement_referrals),
-            bereavement_waiting_mean => self.bereavement_waiting_area / year,
+            call_wait_seconds_p90 => pc.wait_p90,
+            handler_utilisation_pct => ratio(c.busy_area, c.on_duty_area),
+            callbacks => n(c.callbacks),
+            call_ambulances => n(c.ambulances),
+            fte_demand_cspc_nurse => fte(d[0]),
+            fte_supply_cspc_nurse => fte(s[0]),
+            fte_gap_cspc_nurse => fte(d[0] - s[0]),
+            fte_demand_hah_nurse => fte(d[1]),
+            fte_supply_hah_nurse => fte(s[1]),
+            fte_gap_hah_nurse => fte(d[1] - s[1]),
+            fte_demand_ipu_nurse => fte(d[2]),
+            fte_supply_ipu_nurse => fte(s[2]),
+            fte_gap_ipu_nurse => fte(d[2] - s[2]),
+            fte_demand_consultant => fte(d[3]),
+            fte_supply_consultant => fte(s[3]),
+            fte_gap_consultant => fte(d[3] - s[3]),
+            fte_demand_advice_nurse => fte(d[4]),
+            fte_supply_advice_nurse => fte(s[4]),
+            fte_gap_advice_nurse => fte(d[4] - s[4]),
         }
     }
 }
@@ -331,10 +541,18 @@ mod tests {
     }
 
     #[test]
-    fn metric_names_are_unique() {
+    fn metric_names_are_unique_and_roles_have_three_metrics() {
         let mut names: Vec<&str> = METRICS.iter().map(|m| m.1).collect();
         names.sort();
         names.dedup();
         assert_eq!(names.len(), METRIC_COUNT);
+        for role in ROLES {
+            for kind in ["demand", "supply", "gap"] {
+                assert!(
+                    names.contains(&format!("fte_{kind}_{role}").as_str()),
+                    "{kind} {role}"
+                );
+            }
+        }
     }
 }

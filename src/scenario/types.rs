@@ -37,6 +37,15 @@ pub struct Scenario {
     /// Bereavement support for carers.
     #[serde(default)]
     pub bereavement: Bereavement,
+    /// 24/7 specialist advice lines.
+    #[serde(rename = "advice_line", default)]
+    pub advice_lines: Vec<AdviceLine>,
+    /// Who calls the advice lines, when, and what calls lead to.
+    #[serde(default)]
+    pub calls: Calls,
+    /// Workforce supply dynamics and demand conventions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workforce: Option<Workforce>,
 }
 
 /// `[scenario]`: identity, horizon and sampling.
@@ -218,6 +227,17 @@ pub struct HospiceAtHome {
     pub slots: u32,
     /// Hours of cover.
     pub cover: Cover,
+    /// Hospice-at-home nurses and carers (FTE establishment); absent: slots
+    /// are not limited by staff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_fte: Option<f64>,
+    /// Hands-on care hours per patient per day.
+    #[serde(default = "nine")]
+    pub hours_per_patient_day: f64,
+}
+
+fn nine() -> f64 {
+    9.0
 }
 
 /// `[[borough]]`: an area, its deaths and its community services.
@@ -273,6 +293,29 @@ pub struct Site {
     /// Longest bed waiting list (0: no list, a full unit turns people away).
     #[serde(default)]
     pub waiting_list: u32,
+    /// Nurses on duty per occupied bed at any hour (0.5 = one nurse to two beds).
+    #[serde(default = "half")]
+    pub nurses_per_bed: f64,
+    /// Nurse establishment (FTE); absent: enough to staff every bed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nurses_fte: Option<f64>,
+    /// Palliative medicine consultants (FTE establishment).
+    #[serde(default = "one")]
+    pub consultant_fte: f64,
+    /// Consultant FTE below which the unit closes to admissions.
+    #[serde(default = "half")]
+    pub min_consultant_fte: f64,
+    /// Consultant FTE needed per occupied bed (demand), with
+    /// `min_consultant_fte` as a floor.
+    #[serde(default = "consultant_per_bed")]
+    pub consultant_fte_per_bed: f64,
+}
+
+fn half() -> f64 {
+    0.5
+}
+fn consultant_per_bed() -> f64 {
+    0.05
 }
 
 /// `[pathway]`: how people on the specialist caseload move through care.
@@ -385,4 +428,257 @@ impl Default for Bereavement {
             waiting_list: 10_000,
         }
     }
+}
+
+/// A duration in minutes, written like [`Duration`] but with `_minutes`
+/// keys: `{ dist = "exponential", mean_minutes = 10 }`,
+/// `{ dist = "lognormal", median_minutes = 8, sigma = 0.6 }`,
+/// `{ dist = "lognormal", mean_minutes = 10, sd_minutes = 8 }`,
+/// `{ dist = "fixed", minutes = 5 }`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Minutes {
+    /// Lognormal.
+    Lognormal {
+        /// Median, minutes (with `sigma`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        median_minutes: Option<f64>,
+        /// Standard deviation of ln(minutes).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sigma: Option<f64>,
+        /// Mean, minutes (with `sd_minutes`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mean_minutes: Option<f64>,
+        /// Standard deviation, minutes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sd_minutes: Option<f64>,
+    },
+    /// Exponential.
+    Exponential {
+        /// Mean, minutes.
+        mean_minutes: f64,
+    },
+    /// Always the same.
+    Fixed {
+        /// Minutes.
+        minutes: f64,
+    },
+}
+
+impl Minutes {
+    /// The same distribution in days.
+    pub fn in_days(&self) -> Duration {
+        let d = |m: Option<f64>| m.map(|x| x / 1440.0);
+        match *self {
+            Minutes::Lognormal {
+                median_minutes,
+                sigma,
+                mean_minutes,
+                sd_minutes,
+            } => Duration::Lognormal {
+                median_days: d(median_minutes),
+                sigma,
+                mean_days: d(mean_minutes),
+                sd_days: d(sd_minutes),
+            },
+            Minutes::Exponential { mean_minutes } => Duration::Exponential {
+                mean_days: mean_minutes / 1440.0,
+            },
+            Minutes::Fixed { minutes } => Duration::Fixed {
+                days: minutes / 1440.0,
+            },
+        }
+    }
+}
+
+/// Days a shift applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Days {
+    /// Every day.
+    All,
+    /// Monday to Friday.
+    Weekdays,
+    /// Saturday and Sunday.
+    Weekends,
+    /// Monday.
+    Mon,
+    /// Tuesday.
+    Tue,
+    /// Wednesday.
+    Wed,
+    /// Thursday.
+    Thu,
+    /// Friday.
+    Fri,
+    /// Saturday.
+    Sat,
+    /// Sunday.
+    Sun,
+}
+
+impl Days {
+    /// Whether day `d` (0 = Monday) is included.
+    pub fn includes(self, d: usize) -> bool {
+        match self {
+            Days::All => true,
+            Days::Weekdays => d < 5,
+            Days::Weekends => d >= 5,
+            one => one as usize - Days::Mon as usize == d,
+        }
+    }
+}
+
+/// One shift pattern of a roster: `handlers` on duty from hour `from` to
+/// hour `to` on the given days. Shifts add up. If `from > to` the shift
+/// covers `from`–24 and 0–`to` of the same listed days (a night).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Shift {
+    /// Days.
+    pub days: Days,
+    /// First hour (0–23).
+    pub from: u32,
+    /// Hour the shift ends (1–24).
+    pub to: u32,
+    /// Handlers on duty.
+    pub handlers: u32,
+}
+
+/// `[[advice_line]]`: a 24/7 specialist advice line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdviceLine {
+    /// Line name (unique).
+    pub name: String,
+    /// Boroughs whose patients and carers call this line.
+    pub boroughs: Vec<String>,
+    /// Handler roster by hour of the week.
+    pub roster: Vec<Shift>,
+    /// Handling time.
+    pub handling_time: Minutes,
+    /// Caller patience before hanging up; absent: callers never abandon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patience: Option<Minutes>,
+    /// Answer-time target, seconds.
+    #[serde(default = "sixty")]
+    pub answer_target_seconds: u32,
+    /// Whether people not known to services may call.
+    #[serde(default)]
+    pub open_to_all: bool,
+    /// Calls a day from the public when open to all (before hour and day profiles).
+    #[serde(default)]
+    pub public_calls_per_day: f64,
+    /// Share of abandoned callers who are called back.
+    #[serde(default)]
+    pub callback_share: f64,
+    /// Minutes until a callback.
+    #[serde(default = "fifteen")]
+    pub callback_delay_minutes: f64,
+    /// Advice-line nurse establishment (FTE); absent: enough for the roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nurses_fte: Option<f64>,
+}
+
+fn sixty() -> u32 {
+    60
+}
+fn fifteen() -> f64 {
+    15.0
+}
+
+/// Shares of call outcomes; they must sum to 1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallOutcomes {
+    /// Advice only.
+    pub advice: f64,
+    /// A CSPC visit.
+    pub visit: f64,
+    /// Hospice at home is started.
+    pub hah: f64,
+    /// An ambulance / emergency department.
+    pub ambulance: f64,
+}
+
+/// `[calls]`: who calls the advice lines and what calls lead to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Calls {
+    /// Calls about each caseload patient per day (patients, carers, professionals).
+    pub per_patient_day: f64,
+    /// Multiplier on that rate in the last fortnight of life.
+    pub last_fortnight_multiplier: f64,
+    /// 24 hour-of-day multipliers (midnight first); rescaled to average 1.
+    pub hour_of_day: Vec<f64>,
+    /// 7 day-of-week multipliers (Monday first); rescaled to average 1.
+    pub day_of_week: Vec<f64>,
+    /// Outcomes of answered routine calls.
+    pub outcomes: CallOutcomes,
+    /// Share of abandoned calls that end in an ambulance.
+    pub abandoned_ambulance_share: f64,
+    /// Relative risk that a crisis needs a bed when its call is answered within target.
+    pub answered_crisis_rr: f64,
+}
+
+impl Default for Calls {
+    fn default() -> Self {
+        let mut hours = vec![0.6; 7];
+        hours.push(0.8);
+        hours.extend(std::iter::repeat_n(1.04, 12));
+        hours.extend(std::iter::repeat_n(1.6, 4));
+        Calls {
+            per_patient_day: 0.05,
+            last_fortnight_multiplier: 2.0,
+            hour_of_day: hours,
+            day_of_week: vec![1.0; 7],
+            outcomes: CallOutcomes {
+                advice: 0.65,
+                visit: 0.20,
+                hah: 0.10,
+                ambulance: 0.05,
+            },
+            abandoned_ambulance_share: 0.15,
+            answered_crisis_rr: 0.8,
+        }
+    }
+}
+
+/// Supply dynamics of one role.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleSupply {
+    /// Share of staff in post leaving per year.
+    pub attrition: f64,
+    /// Recruits per year, as a share of the establishment.
+    pub recruitment: f64,
+    /// Days from offer to start.
+    pub hiring_lag_days: f64,
+    /// Share of the establishment vacant at the start.
+    pub vacancy: f64,
+}
+
+/// `[workforce]`: supply dynamics per role and the demand conventions.
+///
+/// Roles: `cspc_nurse` (per borough), `hah_nurse` (per borough),
+/// `ipu_nurse` and `consultant` (per site), `advice_nurse` (per line).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Workforce {
+    /// Uplift on rostered cover for leave, sickness and training (0.22–0.30).
+    #[serde(default = "uplift")]
+    pub uplift: f64,
+    /// Contracted hours per FTE per week.
+    #[serde(default = "hours_per_fte")]
+    pub hours_per_fte_week: f64,
+    /// Supply dynamics by role; a role not listed keeps its establishment.
+    #[serde(default)]
+    pub roles: BTreeMap<String, RoleSupply>,
+}
+
+fn uplift() -> f64 {
+    0.25
+}
+fn hours_per_fte() -> f64 {
+    37.5
 }

@@ -4,6 +4,15 @@
 use super::error::{PathStep, ScenarioError};
 use super::load::Loaded;
 use super::types::{Deaths, Duration, PlaceShares, Scenario};
+
+/// Workforce roles, with the kind of area each belongs to.
+pub const ROLES: [&str; 5] = [
+    "cspc_nurse",
+    "hah_nurse",
+    "ipu_nurse",
+    "consultant",
+    "advice_nurse",
+];
 use std::collections::HashSet;
 
 /// Most reported years.
@@ -188,6 +197,8 @@ pub fn validate(loaded: &Loaded) -> Vec<ScenarioError> {
     check_boroughs(&mut c, s);
     check_sites(&mut c, s);
     check_pathway(&mut c, s);
+    check_lines(&mut c, s);
+    check_workforce(&mut c, s);
     check_size(&mut c, s);
     c.errors
 }
@@ -513,4 +524,245 @@ pub fn deaths_in_year(d: &Deaths, year: i32) -> f64 {
     let base = d.base.unwrap_or(0.0);
     let growth = d.growth.unwrap_or(0.0);
     base * (1.0 + growth).powi(year - d.base_year.unwrap_or(year))
+}
+
+fn check_lines(c: &mut Checker, s: &Scenario) {
+    let boroughs: HashSet<&str> = s.boroughs.iter().map(|b| b.name.as_str()).collect();
+    let mut names = HashSet::new();
+    let mut served: HashSet<&str> = HashSet::new();
+    if s.advice_lines.len() > MAX_AREAS {
+        c.fail(
+            &[key("advice_line")],
+            format!("expected at most {MAX_AREAS} [[advice_line]] tables"),
+        );
+    }
+    for (i, line) in s.advice_lines.iter().enumerate() {
+        let p = [key("advice_line"), named(&line.name)];
+        if !names.insert(line.name.as_str()) {
+            c.fail(
+                &[key("advice_line"), PathStep::Index(i), key("name")],
+                format!("expected a unique line name, found {:?} twice", line.name),
+            );
+        }
+        for b in &line.boroughs {
+            if !boroughs.contains(b.as_str()) {
+                c.fail(
+                    &c.with(&p, &["boroughs"]),
+                    format!(
+                        "expected a borough defined by [[borough]], found {b:?}{}",
+                        suggest(b, &boroughs)
+                    ),
+                );
+            } else if !served.insert(b.as_str()) {
+                c.fail(
+                    &c.with(&p, &["boroughs"]),
+                    format!("expected each borough on one line only, found {b:?} on two"),
+                );
+            }
+        }
+        let mut any = false;
+        for (k, shift) in line.roster.iter().enumerate() {
+            let sp = [
+                key("advice_line"),
+                named(&line.name),
+                key("roster"),
+                PathStep::Index(k),
+            ];
+            if shift.from > 23 || shift.to == 0 || shift.to > 24 || shift.from == shift.to {
+                c.fail(&sp, format!("expected hours with from in 0-23, to in 1-24 and from != to, found from = {}, to = {}", shift.from, shift.to));
+            }
+            c.count(
+                &c.with(&sp, &["handlers"]),
+                shift.handlers,
+                100_000,
+                "a number of handlers",
+            );
+            any |= shift.handlers > 0;
+        }
+        if !any {
+            c.fail(
+                &c.with(&p, &["roster"]),
+                "expected at least one shift with handlers on duty".into(),
+            );
+        }
+        c.duration(
+            &c.with(&p, &["handling_time"]),
+            &line.handling_time.in_days(),
+        );
+        if let Some(patience) = &line.patience {
+            c.duration(&c.with(&p, &["patience"]), &patience.in_days());
+        }
+        c.count(
+            &c.with(&p, &["answer_target_seconds"]),
+            line.answer_target_seconds,
+            86_400,
+            "seconds",
+        );
+        c.range(
+            &c.with(&p, &["public_calls_per_day"]),
+            line.public_calls_per_day,
+            0.0,
+            1e6,
+            "calls per day",
+        );
+        c.share(&c.with(&p, &["callback_share"]), line.callback_share);
+        c.range(
+            &c.with(&p, &["callback_delay_minutes"]),
+            line.callback_delay_minutes,
+            0.0,
+            10_080.0,
+            "minutes",
+        );
+        if let Some(f) = line.nurses_fte {
+            c.range(&c.with(&p, &["nurses_fte"]), f, 0.0, 100_000.0, "FTE");
+        }
+    }
+    let calls = &s.calls;
+    let p = [key("calls")];
+    c.range(
+        &c.with(&p, &["per_patient_day"]),
+        calls.per_patient_day,
+        0.0,
+        100.0,
+        "calls per patient-day",
+    );
+    c.range(
+        &c.with(&p, &["last_fortnight_multiplier"]),
+        calls.last_fortnight_multiplier,
+        0.0,
+        100.0,
+        "a multiplier",
+    );
+    c.profile(
+        &c.with(&p, &["hour_of_day"]),
+        &calls.hour_of_day,
+        24,
+        "hour-of-day",
+    );
+    c.profile(
+        &c.with(&p, &["day_of_week"]),
+        &calls.day_of_week,
+        7,
+        "day-of-week",
+    );
+    let o = &calls.outcomes;
+    let shares = PlaceShares {
+        home: o.advice,
+        care_home: o.visit,
+        hospice: o.hah,
+        hospital: o.ambulance,
+    };
+    let op = c.with(&p, &["outcomes"]);
+    let total = shares.home + shares.care_home + shares.hospice + shares.hospital;
+    if (total - 1.0).abs() > 1e-6
+        || [o.advice, o.visit, o.hah, o.ambulance]
+            .iter()
+            .any(|v| !(0.0..=1.0).contains(v))
+    {
+        c.fail(
+            &op,
+            format!("expected shares between 0 and 1 that sum to 1, found a sum of {total}"),
+        );
+    }
+    c.share(
+        &c.with(&p, &["abandoned_ambulance_share"]),
+        calls.abandoned_ambulance_share,
+    );
+    c.range(
+        &c.with(&p, &["answered_crisis_rr"]),
+        calls.answered_crisis_rr,
+        0.0,
+        10.0,
+        "a relative risk",
+    );
+}
+
+fn check_workforce(c: &mut Checker, s: &Scenario) {
+    for b in &s.boroughs {
+        let p = [key("borough"), named(&b.name), key("hah")];
+        if let Some(f) = b.hah.staff_fte {
+            c.range(&c.with(&p, &["staff_fte"]), f, 0.0, 100_000.0, "FTE");
+        }
+        c.range(
+            &c.with(&p, &["hours_per_patient_day"]),
+            b.hah.hours_per_patient_day,
+            0.0,
+            24.0,
+            "hours",
+        );
+    }
+    for site in &s.sites {
+        let p = [key("site"), named(&site.name)];
+        c.range(
+            &c.with(&p, &["nurses_per_bed"]),
+            site.nurses_per_bed,
+            0.0,
+            10.0,
+            "nurses per bed",
+        );
+        if let Some(f) = site.nurses_fte {
+            c.range(&c.with(&p, &["nurses_fte"]), f, 0.0, 100_000.0, "FTE");
+        }
+        c.range(
+            &c.with(&p, &["consultant_fte"]),
+            site.consultant_fte,
+            0.0,
+            10_000.0,
+            "FTE",
+        );
+        c.range(
+            &c.with(&p, &["min_consultant_fte"]),
+            site.min_consultant_fte,
+            0.0,
+            10_000.0,
+            "FTE",
+        );
+        c.range(
+            &c.with(&p, &["consultant_fte_per_bed"]),
+            site.consultant_fte_per_bed,
+            0.0,
+            10.0,
+            "FTE per bed",
+        );
+    }
+    let Some(w) = &s.workforce else { return };
+    let p = [key("workforce")];
+    c.range(&c.with(&p, &["uplift"]), w.uplift, 0.0, 2.0, "an uplift");
+    c.range(
+        &c.with(&p, &["hours_per_fte_week"]),
+        w.hours_per_fte_week,
+        1.0,
+        80.0,
+        "hours per week",
+    );
+    for (role, r) in &w.roles {
+        let rp = c.with(&p, &["roles", role]);
+        if !ROLES.contains(&role.as_str()) {
+            let known: HashSet<&str> = ROLES.into_iter().collect();
+            c.fail(
+                &rp,
+                format!(
+                    "expected one of the roles {}, found {role:?}{}",
+                    ROLES.join(", "),
+                    suggest(role, &known)
+                ),
+            );
+        }
+        c.share(&c.with(&rp, &["attrition"]), r.attrition);
+        c.range(
+            &c.with(&rp, &["recruitment"]),
+            r.recruitment,
+            0.0,
+            2.0,
+            "recruits per year as a share of establishment",
+        );
+        c.range(
+            &c.with(&rp, &["hiring_lag_days"]),
+            r.hiring_lag_days,
+            0.0,
+            3650.0,
+            "days",
+        );
+        c.share(&c.with(&rp, &["vacancy"]), r.vacancy);
+    }
 }

@@ -1,0 +1,629 @@
+//! The pathway of a referred person: caseload, visits, crises, beds,
+//! hospice at home, the terminal phase, death and bereavement.
+//!
+//! A referred person has a prognosis (referral to death), a preferred place
+//! of death, an Urgent Care Plan or not, and a terminal phase (the last
+//! days). On the caseload they get home visits, calls to the advice line
+//! and crises at rates that rise in the last fortnight. A crisis is
+//! resolved at home or needs a bed: a hospice in-patient unit (IPU) in
+//! catchment order, else an enhanced end-of-life bed, else the home site's
+//! waiting list while in acute hospital, else acute hospital alone (turned
+//! away). Where the borough has an advice line, the crisis is first a call:
+//! answered within target, it needs a bed less often. In the terminal phase
+//! the preference decides: hospital; hospice (a bed now, else the waiting
+//! list with priority); home (a hospice-at-home slot if free) or care home;
+//! at home the last days end in hospital with a probability that hospice at
+//! home and a care plan lower. A bed stay's length and outcome come from
+//! the unit's own distributions ([`set_stay_outcome`]).
+
+use super::care::{CareEvent, CareSystem, Location, Person, PersonRef};
+use super::config::{CareConfig, Place};
+use super::dist::{Sampler, next_two_rate_event};
+use super::metrics::Tally;
+use crate::engine::pool::{Request, Waiter};
+use crate::engine::time::DAY;
+use crate::engine::{Scheduler, SimTime};
+use rand::RngExt;
+
+const URGENT: usize = 0;
+const ROUTINE: usize = 1;
+const NEVER: u64 = u64::MAX;
+const FORTNIGHT: u64 = 14 * DAY;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BedOutcome {
+    Admitted,
+    Waiting,
+    Refused,
+}
+
+impl CareSystem<'_> {
+    /// Invalidates the person's pending events and schedules the ones
+    /// their current situation implies (death last, so that events due at
+    /// the same second as death happen first).
+    pub(super) fn replan(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
+        let now = sched.now().seconds();
+        let cfg = self.cfg;
+        let p = &mut self.people[slot];
+        p.epoch = p.epoch.wrapping_add(1);
+        let r = PersonRef {
+            slot: slot as u32,
+            epoch: p.epoch,
+        };
+        match p.location {
+            Location::Home if p.on_caseload => {
+                schedule_visit(cfg, p, r, now, sched);
+                schedule_call(cfg, p, r, now, sched);
+                if !p.in_terminal {
+                    schedule_crisis(cfg, p, r, now, sched);
+                    sched.schedule_at(SimTime(p.terminal_at.max(now)), CareEvent::Terminal(r));
+                }
+            }
+            Location::Home => {}
+            Location::Ipu(_) | Location::Enhanced | Location::Acute => {
+                if p.stay_end < p.death_at {
+                    sched.schedule_at(SimTime(p.stay_end), CareEvent::StayEnds(r));
+                }
+            }
+        }
+        sched.schedule_at(SimTime(p.death_at), CareEvent::Death(r));
+    }
+
+    pub(super) fn on_arrival(&mut self, b: usize, sched: &mut Scheduler<CareEvent>) {
+        let now = sched.now().seconds();
+        let cfg = self.cfg;
+        let pw = &cfg.pathway;
+        let mut rng = self.next_person(b, sched);
+        let referred = rng.random::<f64>() < cfg.boroughs[b].referral_share;
+        let cancer = rng.random::<f64>() < pw.cancer_share;
+        let prognosis = if cancer {
+            pw.prognosis_cancer
+        } else {
+            pw.prognosis_other
+        }
+        .seconds(&mut rng);
+        let preference = pw.preference.pick(rng.random());
+        let unknown_place = pw.unknown_place.pick(rng.random());
+        let ucp = rng.random::<f64>() < pw.ucp_uptake;
+        let terminal = pw.terminal_phase.seconds(&mut rng);
+        if !referred {
+            self.count_borough(b, |t| t.residents.deaths[unknown_place as usize] += 1);
+            return;
+        }
+        self.count_borough(b, |t| t.residents.referrals += 1);
+        let death_at = now.saturating_add(prognosis);
+        let person = Person {
+            rng,
+            epoch: 0,
+            borough: b as u16,
+            preference,
+            unknown_place,
+            ucp,
+            death_at,
+            terminal_at: death_at.saturating_sub(terminal),
+            location: Location::Home,
+            on_caseload: false,
+            in_terminal: false,
+            hah: false,
+            ipu_waiting: None,
+            bed_since: 0,
+            stay_end: NEVER,
+        };
+        let slot = match self.free_slots.pop() {
+            Some(s) => {
+                let epoch = self.people[s as usize].epoch;
+                self.people[s as usize] = Person { epoch, ..person };
+                s as usize
+            }
+            None => {
+                self.people.push(person);
+                self.people.len() - 1
+            }
+        };
+        let priority = if prognosis < pw.urgent_window {
+            URGENT
+        } else {
+            ROUTINE
+        };
+        match self.cspc[b].request(slot as u64, priority, SimTime(now)) {
+            Request::Granted => self.take_on(slot, 0, sched),
+            _ => self.replan(slot, sched),
+        }
+        self.observe_borough(b, now);
+    }
+
+    /// The person gets a caseload place after waiting `waited` seconds.
+    pub(super) fn take_on(&mut self, slot: usize, waited: u64, sched: &mut Scheduler<CareEvent>) {
+        let b = self.people[slot].borough as usize;
+        self.people[slot].on_caseload = true;
+        self.count_borough(b, |t| {
+            t.residents.cspc_taken_on += 1;
+            t.residents.cspc_wait_seconds += waited as f64;
+        });
+        self.replan(slot, sched);
+    }
+
+    pub(super) fn on_visit(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
+        let now = sched.now().seconds();
+        let r = self.person_ref(slot);
+        let p = &mut self.people[slot];
+        let b = p.borough as usize;
+        schedule_visit(self.cfg, p, r, now, sched);
+        self.count_borough(b, |t| t.residents.visits += 1);
+    }
+
+    pub(super) fn on_crisis(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
+        let p = &self.people[slot];
+        if p.in_terminal {
+            return;
+        }
+        let b = p.borough as usize;
+        self.count_borough(b, |t| t.residents.crises += 1);
+        match self.cfg.boroughs[b].line {
+            Some(line) => self.place_call(
+                line,
+                super::advice::CallKind::Crisis,
+                self.person_ref(slot),
+                sched,
+            ),
+            None => self.resolve_crisis(slot, false, sched),
+        }
+    }
+
+    /// Decides a crisis: at home, or a bed, or hospital. `answered` is
+    /// whether its call was answered within target.
+    pub(super) fn resolve_crisis(
+        &mut self,
+        slot: usize,
+        answered: bool,
+        sched: &mut Scheduler<CareEvent>,
+    ) {
+        let cfg = self.cfg;
+        let now = sched.now().seconds();
+        let r = self.person_ref(slot);
+        let p = &mut self.people[slot];
+        if p.in_terminal || p.location != Location::Home {
+            return;
+        }
+        let ucp = if p.ucp { cfg.pathway.ucp_rr } else { 1.0 };
+        let line = if answered {
+            cfg.calls.answered_crisis_rr
+        } else {
+            1.0
+        };
+        let needs_bed = p.rng.random::<f64>() < cfg.pathway.crisis_bed_share * ucp * line;
+        if !needs_bed {
+            schedule_crisis(cfg, p, r, now, sched);
+            return;
+        }
+        if p.preference == Place::Hospital {
+            return self.go_to_acute(slot, false, sched);
+        }
+        if self.seek_bed(slot, ROUTINE, sched) != BedOutcome::Admitted {
+            self.go_to_acute(slot, false, sched);
+        }
+    }
+
+    pub(super) fn on_terminal(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
+        let cfg = self.cfg;
+        let p = &mut self.people[slot];
+        if p.in_terminal || p.location != Location::Home {
+            return;
+        }
+        p.in_terminal = true;
+        let b = p.borough as usize;
+        match p.preference {
+            Place::Hospital => return self.go_to_acute(slot, true, sched),
+            Place::Hospice | Place::EnhancedBed => {
+                if self.seek_bed(slot, URGENT, sched) == BedOutcome::Admitted {
+                    return;
+                }
+            }
+            Place::Home => {
+                if !self.people[slot].hah {
+                    let granted = self.start_hah(slot, sched.now().seconds());
+                    self.count_borough(b, |t| {
+                        if !granted {
+                            t.residents.hah_unmet += 1
+                        }
+                    });
+                }
+            }
+            Place::CareHome => {}
+        }
+        let p = &mut self.people[slot];
+        let hah_effect = if p.hah {
+            cfg.boroughs[b].hah_effect
+        } else {
+            0.0
+        };
+        let hah_rr = 1.0 - hah_effect * (1.0 - cfg.pathway.hah_hospital_rr);
+        let ucp_rr = if p.ucp { cfg.pathway.ucp_rr } else { 1.0 };
+        let to_hospital =
+            p.rng.random::<f64>() < cfg.pathway.terminal_hospital_share * hah_rr * ucp_rr;
+        if to_hospital {
+            self.go_to_acute(slot, true, sched);
+        } else {
+            self.replan(slot, sched);
+        }
+    }
+
+    /// Tries to start hospice at home; true if a slot was free.
+    pub(super) fn start_hah(&mut self, slot: usize, now: u64) -> bool {
+        let b = self.people[slot].borough as usize;
+        let granted = self.hah[b].request(slot as u64, 0, SimTime(now)) == Request::Granted;
+        if granted {
+            self.people[slot].hah = true;
+            self.count_borough(b, |t| t.residents.hah_patients += 1);
+            self.observe_borough(b, now);
+        }
+        granted
+    }
+
+    pub(super) fn on_stay_end(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
+        let now = sched.now().seconds();
+        match self.people[slot].location {
+            Location::Ipu(s) => self.leave_ipu(slot, s as usize, sched),
+            Location::Enhanced => self.leave_enhanced(slot, now),
+            Location::Acute => self.leave_waiting_list(slot, false),
+            Location::Home => {}
+        }
+        let p = &mut self.people[slot];
+        p.location = Location::Home;
+        p.stay_end = NEVER;
+        self.replan(slot, sched);
+    }
+
+    pub(super) fn on_death(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
+        let now = sched.now().seconds();
+        let p = &self.people[slot];
+        let b = p.borough as usize;
+        let on_caseload = p.on_caseload;
+        let place = if !on_caseload {
+            p.unknown_place
+        } else {
+            match p.location {
+                Location::Home if p.preference == Place::CareHome => Place::CareHome,
+                Location::Home => Place::Home,
+                Location::Ipu(_) => Place::Hospice,
+                Location::Enhanced => Place::EnhancedBed,
+                Location::Acute => Place::Hospital,
+            }
+        };
+        let met = match p.preference {
+            Place::Hospice => matches!(place, Place::Hospice | Place::EnhancedBed),
+            pref => pref == place,
+        };
+        self.count_borough(b, |t| {
+            let r = &mut t.residents;
+            r.deaths[place as usize] += 1;
+            if on_caseload {
+                r.cspc_deaths[place as usize] += 1;
+                r.preference_met += met as u64;
+            } else {
+                r.cspc_died_waiting += 1;
+            }
+        });
+        match self.people[slot].location {
+            Location::Ipu(s) => {
+                self.count_site(s as usize, |t| t.units.deaths += 1);
+                self.leave_ipu(slot, s as usize, sched);
+            }
+            Location::Enhanced => self.leave_enhanced(slot, now),
+            _ => {}
+        }
+        self.leave_waiting_list(slot, true);
+        self.release_home_services(slot, now);
+        if on_caseload {
+            if let Some(next) = self.cspc[b].release() {
+                self.take_on(next.id as usize, now - next.since.seconds(), sched);
+            }
+            if self.people[slot].rng.random::<f64>() < self.cfg.pathway.bereavement_share {
+                self.refer_carer(b, sched);
+            }
+        } else {
+            self.cspc[b].renege(slot as u64);
+        }
+        self.observe_borough(b, now);
+        let p = &mut self.people[slot];
+        p.epoch = p.epoch.wrapping_add(1);
+        self.free_slots.push(slot as u32);
+    }
+
+    // ---- beds --------------------------------------------------------
+
+    fn seek_bed(
+        &mut self,
+        slot: usize,
+        priority: usize,
+        sched: &mut Scheduler<CareEvent>,
+    ) -> BedOutcome {
+        let b = self.people[slot].borough as usize;
+        let order = &self.cfg.boroughs[b].site_order;
+        let now = sched.now();
+        if let Some(&s) = order.iter().find(|&&s| self.ipu[s].has_free_unit()) {
+            self.ipu[s].request(slot as u64, priority, now);
+            self.admit_ipu(slot, s, None, sched);
+            return BedOutcome::Admitted;
+        }
+        if self.enhanced[b].has_free_unit() {
+            self.enhanced[b].request(slot as u64, 0, now);
+            self.admit_enhanced(slot, sched);
+            return BedOutcome::Admitted;
+        }
+        if self.people[slot].ipu_waiting.is_some() {
+            return BedOutcome::Waiting;
+        }
+        let home = order.first().copied();
+        let outcome = home.map(|h| self.ipu[h].request(slot as u64, priority, now));
+        match (home, outcome) {
+            (Some(h), Some(Request::Queued)) => {
+                self.people[slot].ipu_waiting = Some(h as u16);
+                BedOutcome::Waiting
+            }
+            _ => {
+                self.count_borough(b, |t| t.residents.ipu_turned_away += 1);
+                if let Some(h) = home {
+                    self.count_site(h, |t| t.residents.ipu_turned_away += 1);
+                }
+                BedOutcome::Refused
+            }
+        }
+    }
+
+    fn admit_ipu(
+        &mut self,
+        slot: usize,
+        s: usize,
+        waited: Option<u64>,
+        sched: &mut Scheduler<CareEvent>,
+    ) {
+        let now = sched.now().seconds();
+        let cfg = self.cfg;
+        let site = &cfg.sites[s];
+        self.release_home_services(slot, now);
+        let p = &mut self.people[slot];
+        let b = p.borough as usize;
+        p.location = Location::Ipu(s as u16);
+        p.ipu_waiting = None;
+        set_stay_outcome(
+            p,
+            now,
+            &site.stay,
+            site.die_share,
+            &cfg.pathway.terminal_phase,
+        );
+        let record = |t: &mut Tally| {
+            t.residents.ipu_admissions += 1;
+            if let Some(w) = waited {
+                t.residents.ipu_from_list += 1;
+                t.residents.ipu_wait_seconds += w as f64;
+            }
+        };
+        self.count_borough(b, record);
+        self.count_site(s, record);
+        self.observe_site(s, now);
+        self.replan(slot, sched);
+    }
+
+    /// Admits `waiter` from site `s`'s list (they now hold a bed there).
+    pub(super) fn admit_from_list(
+        &mut self,
+        waiter: Waiter,
+        s: usize,
+        sched: &mut Scheduler<CareEvent>,
+    ) {
+        let now = sched.now().seconds();
+        let next = waiter.id as usize;
+        if self.people[next].location == Location::Acute {
+            self.people[next].stay_end = NEVER;
+        }
+        self.admit_ipu(next, s, Some(now - waiter.since.seconds()), sched);
+    }
+
+    fn admit_enhanced(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
+        let now = sched.now().seconds();
+        let pw = &self.cfg.pathway;
+        self.release_home_services(slot, now);
+        let p = &mut self.people[slot];
+        let b = p.borough as usize;
+        p.location = Location::Enhanced;
+        set_stay_outcome(
+            p,
+            now,
+            &pw.enhanced_stay,
+            pw.enhanced_die_share,
+            &pw.terminal_phase,
+        );
+        self.count_borough(b, |t| t.residents.enhanced_admissions += 1);
+        self.observe_borough(b, now);
+        self.replan(slot, sched);
+    }
+
+    /// A person leaving home for a bed (or dying) gives up their
+    /// hospice-at-home slot.
+    fn release_home_services(&mut self, slot: usize, now: u64) {
+        let b = self.people[slot].borough as usize;
+        if self.people[slot].hah {
+            self.people[slot].hah = false;
+            self.hah[b].release();
+            self.observe_borough(b, now);
+        }
+    }
+
+    /// Admits the person to acute hospital, until death or for an acute stay.
+    pub(super) fn go_to_acute(
+        &mut self,
+        slot: usize,
+        until_death: bool,
+        sched: &mut Scheduler<CareEvent>,
+    ) {
+        let now = sched.now().seconds();
+        self.release_home_services(slot, now);
+        let acute = self.cfg.pathway.acute_stay;
+        let p = &mut self.people[slot];
+        let b = p.borough as usize;
+        p.location = Location::Acute;
+        p.stay_end = if until_death {
+            NEVER
+        } else {
+            now.saturating_add(acute.seconds(&mut p.rng))
+        };
+        self.count_borough(b, |t| t.residents.acute_admissions += 1);
+        self.replan(slot, sched);
+    }
+
+    fn leave_ipu(&mut self, slot: usize, s: usize, sched: &mut Scheduler<CareEvent>) {
+        let now = sched.now().seconds();
+        let stayed = now - self.people[slot].bed_since;
+        self.count_site(s, |t| {
+            t.units.stays_ended += 1;
+            t.units.stay_seconds += stayed as f64;
+        });
+        if let Some(next) = self.ipu[s].release() {
+            self.admit_from_list(next, s, sched);
+        }
+        self.observe_site(s, now);
+    }
+
+    fn leave_enhanced(&mut self, slot: usize, now: u64) {
+        let b = self.people[slot].borough as usize;
+        self.enhanced[b].release();
+        self.observe_borough(b, now);
+    }
+
+    fn leave_waiting_list(&mut self, slot: usize, died: bool) {
+        if let Some(s) = self.people[slot].ipu_waiting.take() {
+            let s = s as usize;
+            self.ipu[s].renege(slot as u64);
+            if died {
+                let b = self.people[slot].borough as usize;
+                self.count_borough(b, |t| t.residents.ipu_died_waiting += 1);
+                self.count_site(s, |t| t.residents.ipu_died_waiting += 1);
+            }
+        }
+    }
+
+    // ---- bereavement ---------------------------------------------------
+
+    fn refer_carer(&mut self, b: usize, sched: &mut Scheduler<CareEvent>) {
+        let now = sched.now();
+        self.count_borough(b, |t| t.residents.bereavement_referrals += 1);
+        let id = self.next_carer;
+        self.next_carer += 1;
+        if self.bereavement.request(id, 0, now) == Request::Granted {
+            self.start_bereavement(sched);
+        }
+        self.observe_bereavement(now.seconds());
+    }
+
+    fn start_bereavement(&mut self, sched: &mut Scheduler<CareEvent>) {
+        let d = self
+            .cfg
+            .pathway
+            .bereavement_duration
+            .seconds(&mut self.bereavement_rng);
+        sched.schedule_in(d, CareEvent::BereavementEnds);
+    }
+
+    pub(super) fn on_bereavement_end(&mut self, sched: &mut Scheduler<CareEvent>) {
+        if self.bereavement.release().is_some() {
+            self.start_bereavement(sched);
+        }
+        self.observe_bereavement(sched.now().seconds());
+    }
+}
+
+/// Draws a bed stay's length and outcome from the unit's own distributions:
+/// with probability `die_share` the stay ends in death, otherwise in
+/// discharge. A person discharged alive whose prognosis would have ended
+/// during the stay lives on into a fresh terminal phase after discharge, so
+/// that stays and outcomes follow the unit's figures exactly.
+fn set_stay_outcome(p: &mut Person, now: u64, stay: &Sampler, die_share: f64, terminal: &Sampler) {
+    let length = stay.seconds(&mut p.rng);
+    let dies = p.rng.random::<f64>() < die_share;
+    p.bed_since = now;
+    let end = now.saturating_add(length);
+    if dies {
+        p.death_at = end;
+        p.stay_end = NEVER;
+    } else {
+        p.stay_end = end;
+        if p.death_at <= end {
+            p.death_at = end.saturating_add(terminal.seconds(&mut p.rng).max(1));
+            p.terminal_at = end;
+            p.in_terminal = false;
+        }
+    }
+}
+
+fn schedule_crisis(
+    cfg: &CareConfig,
+    p: &mut Person,
+    r: PersonRef,
+    now: u64,
+    sched: &mut Scheduler<CareEvent>,
+) {
+    let m = cfg.boroughs[p.borough as usize].crisis_multiplier;
+    let (base, late) = cfg.pathway.crisis_rates;
+    let switch = p.death_at.saturating_sub(FORTNIGHT);
+    if let Some(t) = next_two_rate_event(&mut p.rng, now, switch, base * m, late * m)
+        && t < p.terminal_at.min(p.death_at)
+    {
+        sched.schedule_at(SimTime(t), CareEvent::Crisis(r));
+    }
+}
+
+fn schedule_visit(
+    cfg: &CareConfig,
+    p: &mut Person,
+    r: PersonRef,
+    now: u64,
+    sched: &mut Scheduler<CareEvent>,
+) {
+    let (base, late) = cfg.pathway.visit_rates;
+    let switch = p.death_at.saturating_sub(FORTNIGHT);
+    if let Some(t) = next_two_rate_event(&mut p.rng, now, switch, base, late)
+        && t < p.death_at
+    {
+        sched.schedule_at(SimTime(t), CareEvent::Visit(r));
+    }
+}
+
+/// The person's next call to their advice line, by thinning: candidate
+/// times at the peak rate are accepted with probability rate(t) / peak
+/// (hour of week, last fortnight). No event is made for rejected candidates.
+pub(super) fn schedule_call(
+    cfg: &CareConfig,
+    p: &mut Person,
+    r: PersonRef,
+    now: u64,
+    sched: &mut Scheduler<CareEvent>,
+) {
+    let c = &cfg.calls;
+    if cfg.boroughs[p.borough as usize].line.is_none() || c.per_patient <= 0.0 {
+        return;
+    }
+    let late = c.late_multiplier.max(1.0);
+    let peak = c.per_patient * c.peak * late;
+    let switch = p.death_at.saturating_sub(FORTNIGHT);
+    let mut t = now as f64;
+    loop {
+        let e: f64 = rand_distr::Distribution::sample(&rand_distr::Exp1, &mut p.rng);
+        t += e / peak;
+        if t >= p.death_at as f64 {
+            return;
+        }
+        let at = SimTime(t as u64);
+        let multiplier = if at.seconds() >= switch {
+            c.late_multiplier
+        } else {
+            1.0
+        };
+        let rate = c.per_patient * c.hour_of_week[at.hour_of_week()] * multiplier;
+        if p.rng.random::<f64>() * peak < rate {
+            sched.schedule_at(at, CareEvent::PatientCall(r));
+            return;
+        }
+    }
+}

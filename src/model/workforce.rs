@@ -1,0 +1,201 @@
+//! Workforce supply: staff in post per role and area, stepped monthly from
+//! their own random stream (leavers, recruits arriving after a hiring lag,
+//! an establishment cap), and the staffed capacity that follows from it.
+
+use super::care::CareSystem;
+use super::config::SupplyConfig;
+use super::metrics::role;
+use crate::engine::Scheduler;
+use crate::engine::rng::{Purpose, StreamRng, stream};
+use rand_distr::{Distribution, Poisson};
+
+const PIPELINE_MONTHS: usize = 25;
+
+/// Staff in post for one role in one area.
+#[derive(Debug)]
+pub struct StaffPool {
+    /// FTE in post.
+    pub fte: f64,
+    /// Establishment (funded FTE); supply never exceeds it.
+    pub establishment: f64,
+    dynamics: Option<SupplyConfig>,
+    pipeline: [f64; PIPELINE_MONTHS],
+    head: usize,
+    rng: StreamRng,
+}
+
+impl StaffPool {
+    /// A pool at `establishment × (1 − vacancy)`.
+    pub fn new(
+        establishment: f64,
+        dynamics: Option<SupplyConfig>,
+        seed: u64,
+        key: u64,
+        replication: u64,
+    ) -> Self {
+        let vacancy = dynamics.map_or(0.0, |d| d.vacancy);
+        StaffPool {
+            fte: establishment * (1.0 - vacancy),
+            establishment,
+            dynamics,
+            pipeline: [0.0; PIPELINE_MONTHS],
+            head: 0,
+            rng: stream(seed, Purpose::new("workforce", key), replication),
+        }
+    }
+
+    fn poisson(&mut self, mean: f64) -> f64 {
+        if mean <= 0.0 {
+            return 0.0;
+        }
+        Poisson::new(mean).map_or(mean, |d| d.sample(&mut self.rng))
+    }
+
+    /// One month: leavers go, offers made now start after the lag, and
+    /// starters join up to the establishment.
+    pub fn step_month(&mut self) {
+        let Some(d) = self.dynamics else { return };
+        let leavers = self.poisson(self.fte * d.monthly_attrition).min(self.fte);
+        self.fte -= leavers;
+        let offers = self.poisson(self.establishment * d.monthly_recruitment);
+        let lag = d.lag_months.min(PIPELINE_MONTHS - 1);
+        self.pipeline[(self.head + lag) % PIPELINE_MONTHS] += offers;
+        let starters = std::mem::take(&mut self.pipeline[self.head]);
+        self.head = (self.head + 1) % PIPELINE_MONTHS;
+        self.fte = (self.fte + starters).min(self.establishment.max(self.fte));
+    }
+}
+
+/// Staff pools of every role and area of one replication.
+#[derive(Debug)]
+pub struct Staff {
+    /// CSPC nurses by borough.
+    pub cspc: Vec<StaffPool>,
+    /// Hospice-at-home staff by borough.
+    pub hah: Vec<StaffPool>,
+    /// IPU nurses by site.
+    pub ipu: Vec<StaffPool>,
+    /// Consultants by site.
+    pub consultants: Vec<StaffPool>,
+    /// Advice-line nurses by line.
+    pub advice: Vec<StaffPool>,
+}
+
+impl Staff {
+    /// Pools at their starting levels.
+    pub fn new(cfg: &super::config::CareConfig, replication: u64) -> Self {
+        let pool = |r: usize, area: usize, est: f64| {
+            StaffPool::new(
+                est,
+                cfg.supply[r],
+                cfg.seed,
+                ((r as u64) << 32) | area as u64,
+                replication,
+            )
+        };
+        Staff {
+            cspc: cfg
+                .boroughs
+                .iter()
+                .enumerate()
+                .map(|(i, b)| pool(role::CSPC_NURSE, i, b.cspc_establishment))
+                .collect(),
+            hah: cfg
+                .boroughs
+                .iter()
+                .enumerate()
+                .map(|(i, b)| pool(role::HAH_NURSE, i, b.hah_establishment.unwrap_or(0.0)))
+                .collect(),
+            ipu: cfg
+                .sites
+                .iter()
+                .enumerate()
+                .map(|(i, s)| pool(role::IPU_NURSE, i, s.nurse_establishment))
+                .collect(),
+            consultants: cfg
+                .sites
+                .iter()
+                .enumerate()
+                .map(|(i, s)| pool(role::CONSULTANT, i, s.consultant_establishment))
+                .collect(),
+            advice: cfg
+                .lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| pool(role::ADVICE_NURSE, i, l.establishment))
+                .collect(),
+        }
+    }
+}
+
+impl CareSystem<'_> {
+    /// Staffed capacity of every service from the staff in post.
+    pub(super) fn apply_staffing(&mut self, sched: &mut Scheduler<super::care::CareEvent>) {
+        let now = sched.now().seconds();
+        for b in 0..self.cfg.boroughs.len() {
+            self.observe_borough(b, now);
+            let bc = &self.cfg.boroughs[b];
+            let caseload = (self.staff.cspc[b].fte * bc.caseload_per_fte + 1e-9).floor() as u32;
+            self.cspc[b].set_capacity(caseload);
+            let slots = match bc.hah_establishment {
+                Some(_) => bc
+                    .hah_slots
+                    .min((self.staff.hah[b].fte / bc.hah_fte_per_patient + 1e-9).floor() as u32),
+                None => bc.hah_slots,
+            };
+            self.hah[b].set_capacity(slots);
+            while let Some(next) = self.cspc[b].admit_next() {
+                self.take_on(next.id as usize, now - next.since.seconds(), sched);
+            }
+            self.observe_borough(b, now);
+        }
+        for s in 0..self.cfg.sites.len() {
+            self.observe_site(s, now);
+            let sc = &self.cfg.sites[s];
+            let by_nurses =
+                (self.staff.ipu[s].fte / sc.nurse_fte_per_bed.max(1e-12) + 1e-9).floor() as u32;
+            let open = self.staff.consultants[s].fte + 1e-9 >= sc.min_consultant_fte;
+            self.ipu[s].set_capacity(if open { sc.beds.min(by_nurses) } else { 0 });
+            while let Some(next) = self.ipu[s].admit_next() {
+                self.admit_from_list(next, s, sched);
+            }
+            self.observe_site(s, now);
+        }
+        for l in 0..self.cfg.lines.len() {
+            self.observe_line(l, now);
+            let lc = &self.cfg.lines[l];
+            self.line_staffing[l] = (self.staff.advice[l].fte / lc.fte_needed.max(1e-12)).min(1.0);
+            self.set_handlers(l, sched);
+        }
+    }
+
+    /// The monthly workforce step.
+    pub(super) fn on_workforce_month(&mut self, sched: &mut Scheduler<super::care::CareEvent>) {
+        let now = sched.now().seconds();
+        for b in 0..self.cfg.boroughs.len() {
+            self.observe_borough(b, now);
+        }
+        for s in 0..self.cfg.sites.len() {
+            self.observe_site(s, now);
+        }
+        for l in 0..self.cfg.lines.len() {
+            self.observe_line(l, now);
+        }
+        let st = &mut self.staff;
+        for pool in st
+            .cspc
+            .iter_mut()
+            .chain(&mut st.hah)
+            .chain(&mut st.ipu)
+            .chain(&mut st.consultants)
+            .chain(&mut st.advice)
+        {
+            pool.step_month();
+        }
+        self.apply_staffing(sched);
+        sched.schedule_in(
+            super::config::YEAR / 12,
+            super::care::CareEvent::WorkforceMonth,
+        );
+    }
+}
