@@ -3,6 +3,7 @@
 
 use super::{BatchError, run_units};
 use crate::engine::rng::{GENERATOR_NAME, STREAM_DERIVATION_VERSION};
+use crate::model::advice::BY_HOUR_METRICS;
 use crate::model::care::simulate;
 use crate::model::config::CareConfig;
 use crate::model::metrics::{METRIC_COUNT, METRICS};
@@ -164,6 +165,9 @@ const HEADLINE: &[&str] = &[
     "ipu_turned_away",
     "died_waiting",
     "hah_unmet",
+    "calls",
+    "calls_answered_in_target_pct",
+    "calls_abandoned_pct",
 ];
 
 /// Runs the scenario at `path` and writes its results.
@@ -190,6 +194,7 @@ pub fn run(path: &Path, opts: &RunOptions) -> Result<RunReport, RunError> {
     let cfg = CareConfig::new(&loaded.scenario);
     let keys = result_keys(&cfg);
     let mut across = vec![Across::default(); keys.len()];
+    let mut by_hour = vec![Across::default(); by_hour_len(&cfg)];
     let reps = meta.replications as u64;
     let name = meta.name.clone();
     let rep_path = out_dir.join("replications.csv");
@@ -209,6 +214,9 @@ pub fn run(path: &Path, opts: &RunOptions) -> Result<RunReport, RunError> {
         |rep| simulate(&cfg, rep),
         |rep, result| {
             events += result.events;
+            for (acc, v) in by_hour.iter_mut().zip(&result.by_hour) {
+                acc.push(*v);
+            }
             for ((index, key), acc) in keys.iter().zip(across.iter_mut()) {
                 let v = result.values[*index];
                 acc.push(v);
@@ -236,6 +244,12 @@ pub fn run(path: &Path, opts: &RunOptions) -> Result<RunReport, RunError> {
         tables::write_summary_row(&mut summary, &name, key, acc).expect("writing to memory");
     }
     write_atomic(&summary_path, &summary).map_err(write_err(&summary_path))?;
+    let hours_path = out_dir.join("by_hour.csv");
+    write_atomic(
+        &hours_path,
+        &by_hour_table(&cfg, &name, &keys, &across, &by_hour),
+    )
+    .map_err(write_err(&hours_path))?;
     let wall = clock.elapsed().as_secs_f64();
     let manifest = Manifest {
         carecap_version: env!("CARGO_PKG_VERSION").into(),
@@ -266,6 +280,72 @@ pub fn run(path: &Path, opts: &RunOptions) -> Result<RunReport, RunError> {
         manifest,
         headline,
     })
+}
+
+fn by_hour_len(cfg: &CareConfig) -> usize {
+    cfg.years as usize * (cfg.lines.len() + 1) * 24 * BY_HOUR_METRICS.len()
+}
+
+/// `by_hour.csv`: advice-line figures by hour of day for the busiest year
+/// (most calls region-wide) and the last year.
+fn by_hour_table(
+    cfg: &CareConfig,
+    scenario: &str,
+    keys: &[(usize, Key)],
+    across: &[Across],
+    by_hour: &[Across],
+) -> Vec<u8> {
+    let mut out = String::from(tables::BY_HOUR_HEADER);
+    out.push('\n');
+    if cfg.lines.is_empty() {
+        return out.into_bytes();
+    }
+    let calls = |year: i32| {
+        keys.iter()
+            .zip(across)
+            .find(|((_, k), _)| k.year == year && k.area == "ALL" && k.metric == "calls")
+            .map_or(0.0, |(_, a)| a.mean())
+    };
+    let years: Vec<i32> = (0..cfg.years as i32).map(|y| cfg.start_year + y).collect();
+    let busiest = years
+        .iter()
+        .copied()
+        .max_by(|a, b| calls(*a).total_cmp(&calls(*b)).then(b.cmp(a)))
+        .unwrap_or(cfg.start_year);
+    let last = cfg.start_year + cfg.years as i32 - 1;
+    let mut chosen = vec![(busiest, "busiest")];
+    if last != busiest {
+        chosen.push((last, "last"));
+    } else {
+        chosen[0].1 = "busiest_and_last";
+    }
+    let names: Vec<&str> = cfg
+        .lines
+        .iter()
+        .map(|l| l.name.as_str())
+        .chain(std::iter::once("ALL"))
+        .collect();
+    let k = BY_HOUR_METRICS.len();
+    for (year, label) in chosen {
+        let y = (year - cfg.start_year) as usize;
+        for (a, area) in names.iter().enumerate() {
+            for h in 0..24 {
+                for (m, metric) in BY_HOUR_METRICS.iter().enumerate() {
+                    let acc = &by_hour[((y * names.len() + a) * 24 + h) * k + m];
+                    let (lo, hi) = acc.interval();
+                    out += &format!(
+                        "{},{year},{label},{},{h},{metric},{},{},{}\n",
+                        tables::csv_field(scenario),
+                        tables::csv_field(area),
+                        tables::number(acc.mean()),
+                        tables::number(lo),
+                        tables::number(hi)
+                    );
+                }
+            }
+        }
+    }
+    out.into_bytes()
 }
 
 fn rayon_threads(requested: usize) -> usize {

@@ -121,6 +121,18 @@ pub(super) fn write_by_hour(tallies: &[[HourTally; 24]], year: usize, out: &mut 
     }
 }
 
+/// Handlers on duty when only `staffing` (0–1) of the roster's FTE is in
+/// post: the shortfall falls on hours spread evenly over the week (a
+/// golden-ratio sequence), so the week's handler-hours shrink in
+/// proportion instead of every single-handler hour being lost.
+pub fn staffed_handlers(rostered: u32, staffing: f64, hour_of_week: usize) -> u32 {
+    if staffing >= 1.0 {
+        return rostered;
+    }
+    let offset = (hour_of_week as f64 * 0.618_033_988_749_894_9).fract();
+    (rostered as f64 * staffing + offset).floor() as u32
+}
+
 impl CareSystem<'_> {
     /// Sets line `l`'s handlers for the current hour and schedules the next
     /// roster change.
@@ -128,7 +140,11 @@ impl CareSystem<'_> {
         let now = sched.now();
         self.observe_line(l, now.seconds());
         let roster = &self.cfg.lines[l].roster;
-        let handlers = (roster.staff_at(now) as f64 * self.line_staffing[l] + 1e-9).floor() as u32;
+        let handlers = staffed_handlers(
+            roster.staff_at(now),
+            self.line_staffing[l],
+            now.hour_of_week(),
+        );
         self.lines[l].set_capacity(handlers);
         while let Some(next) = self.lines[l].admit_next() {
             self.answer(l, next.id as u32, sched);
@@ -274,8 +290,15 @@ impl CareSystem<'_> {
         } else if u < outcomes[1] {
             self.count_borough(b, |t| t.residents.visits += 1);
         } else if u < outcomes[2] {
-            if !self.people[slot].hah {
-                self.start_hah(slot, sched.now().seconds());
+            // Hospice at home is started early only for someone in their
+            // last fortnight; earlier, the call leads to a visit instead.
+            let now = sched.now().seconds();
+            let near_death =
+                self.people[slot].death_at.saturating_sub(now) <= 14 * crate::engine::time::DAY;
+            if near_death && !self.people[slot].hah {
+                self.start_hah(slot, now);
+            } else if !near_death {
+                self.count_borough(b, |t| t.residents.visits += 1);
             }
         } else {
             self.count_call(l, Some(b as u16), |c| c.ambulances += 1);

@@ -168,7 +168,7 @@ pub struct CallsConfig {
 pub struct SupplyConfig {
     /// Expected leavers per FTE in post per month.
     pub monthly_attrition: f64,
-    /// Expected recruits per FTE of establishment per month.
+    /// Share of open vacancies filled per month.
     pub monthly_recruitment: f64,
     /// Months from offer to start.
     pub lag_months: usize,

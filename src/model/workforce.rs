@@ -51,13 +51,16 @@ impl StaffPool {
         Poisson::new(mean).map_or(mean, |d| d.sample(&mut self.rng))
     }
 
-    /// One month: leavers go, offers made now start after the lag, and
-    /// starters join up to the establishment.
+    /// One month: leavers go; vacancies not already offered are advertised
+    /// and filled at the role's rate, the recruits starting after the
+    /// hiring lag; starters join up to the establishment.
     pub fn step_month(&mut self) {
         let Some(d) = self.dynamics else { return };
         let leavers = self.poisson(self.fte * d.monthly_attrition).min(self.fte);
         self.fte -= leavers;
-        let offers = self.poisson(self.establishment * d.monthly_recruitment);
+        let in_pipeline: f64 = self.pipeline.iter().sum();
+        let open = (self.establishment - self.fte - in_pipeline).max(0.0);
+        let offers = self.poisson(open * d.monthly_recruitment).min(open.ceil());
         let lag = d.lag_months.min(PIPELINE_MONTHS - 1);
         self.pipeline[(self.head + lag) % PIPELINE_MONTHS] += offers;
         let starters = std::mem::take(&mut self.pipeline[self.head]);

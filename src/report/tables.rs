@@ -15,6 +15,9 @@ pub const REPLICATIONS_HEADER: &str = "scenario,replication,year,area,metric,val
 /// Header of `summary.csv`.
 pub const SUMMARY_HEADER: &str = "scenario,year,area,metric,mean,sd,ci_low,ci_high,p10,p90,n";
 
+/// Header of `by_hour.csv`.
+pub const BY_HOUR_HEADER: &str = "scenario,year,which,area,hour,metric,mean,ci_low,ci_high";
+
 /// One key of the result tables: which scenario, year, area and metric.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {

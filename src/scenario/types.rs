@@ -650,7 +650,9 @@ impl Default for Calls {
 pub struct RoleSupply {
     /// Share of staff in post leaving per year.
     pub attrition: f64,
-    /// Recruits per year, as a share of the establishment.
+    /// Share of vacant posts filled per year (adverts that succeed). In
+    /// steady state the vacancy rate is attrition ÷ (attrition + recruitment
+    /// × (1 − vacancy)/vacancy …): to hold vacancy v, use attrition × (1 − v) / v.
     pub recruitment: f64,
     /// Days from offer to start.
     pub hiring_lag_days: f64,

@@ -1,0 +1,162 @@
+//! The workforce model's accounting and feedback.
+
+use carecap::batch::run::result_keys;
+use carecap::model::{CareConfig, simulate};
+use carecap::scenario::{self, Scenario};
+use carecap::stats::Welford;
+use carecap::stats::ci::half_width;
+use std::path::Path;
+
+fn baseline() -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/nwl-baseline.toml");
+    let mut s = scenario::read(&path).expect("baseline is valid").scenario;
+    s.scenario.years = 3;
+    s
+}
+
+/// Runs `reps` replications; returns, per replication, (area, year, metric) → value.
+fn run(
+    s: &Scenario,
+    reps: u64,
+) -> Vec<std::collections::HashMap<(String, i32, &'static str), f64>> {
+    let cfg = CareConfig::new(s);
+    let keys = result_keys(&cfg);
+    let units: Vec<u64> = (0..reps).collect();
+    let mut out = Vec::new();
+    carecap::batch::run_units(
+        &units,
+        0,
+        |rep| simulate(&cfg, rep),
+        |_, r| {
+            out.push(
+                keys.iter()
+                    .map(|(i, k)| ((k.area.clone(), k.year, k.metric), r.values[*i]))
+                    .collect(),
+            );
+        },
+    )
+    .unwrap();
+    out
+}
+
+#[test]
+fn without_attrition_or_recruitment_supply_stays_at_its_start() {
+    let mut s = baseline();
+    let w = s.workforce.as_mut().unwrap();
+    for role in w.roles.values_mut() {
+        role.attrition = 0.0;
+        role.recruitment = 0.0;
+    }
+    let vacancy = w.roles["ipu_nurse"].vacancy;
+    let cspc_vacancy = w.roles["cspc_nurse"].vacancy;
+    let runs = run(&s, 3);
+    for site in s.sites.iter().filter(|x| x.beds > 0) {
+        let expected = site.nurses_fte.unwrap() * (1.0 - vacancy);
+        for rep in &runs {
+            for year in 2025..2028 {
+                let got = rep[&(site.name.clone(), year, "fte_supply_ipu_nurse")];
+                assert!(
+                    (got - expected).abs() < 1e-9 * expected,
+                    "{} {year}: {got} vs {expected}",
+                    site.name
+                );
+            }
+        }
+    }
+    let cspc: f64 =
+        s.boroughs.iter().map(|b| b.cspc.nurses_fte).sum::<f64>() * (1.0 - cspc_vacancy);
+    let got = runs[0][&("ALL".to_string(), 2027, "fte_supply_cspc_nurse")];
+    assert!((got - cspc).abs() < 1e-9 * cspc, "{got} vs {cspc}");
+}
+
+#[test]
+fn demand_is_proportional_to_activity() {
+    let s = baseline();
+    let w = s.workforce.as_ref().unwrap();
+    let runs = run(&s, 3);
+    for rep in &runs {
+        for year in 2025..2028 {
+            for site in s.sites.iter().filter(|x| x.beds > 0) {
+                let per_bed = site.nurses_per_bed * 168.0 / w.hours_per_fte_week * (1.0 + w.uplift);
+                let occupancy = rep[&(site.name.clone(), year, "ipu_occupancy_mean")];
+                let demand = rep[&(site.name.clone(), year, "fte_demand_ipu_nurse")];
+                assert!(
+                    (demand - occupancy * per_bed).abs() < 1e-9 * (1.0 + demand),
+                    "{}",
+                    site.name
+                );
+            }
+            for b in &s.boroughs {
+                let caseload = rep[&(b.name.clone(), year, "cspc_caseload_mean")];
+                let demand = rep[&(b.name.clone(), year, "fte_demand_cspc_nurse")];
+                assert!(
+                    (demand * b.cspc.caseload_per_fte - caseload).abs() < 1e-9 * (1.0 + caseload)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_nurse_shortage_closes_beds_and_turns_people_away() {
+    let base = baseline();
+    let mut short = base.clone();
+    // A hiring freeze on top of a 40% vacancy.
+    let nurses = short
+        .workforce
+        .as_mut()
+        .unwrap()
+        .roles
+        .get_mut("ipu_nurse")
+        .unwrap();
+    nurses.vacancy = 0.4;
+    nurses.recruitment = 0.0;
+    let reps = 30;
+    let (a, b) = (run(&base, reps), run(&short, reps));
+    let key = |m: &'static str| ("ALL".to_string(), 2025, m);
+    let mut refused = Welford::new();
+    for (x, y) in a.iter().zip(&b) {
+        assert!(y[&key("ipu_staffed_beds_mean")] < x[&key("ipu_staffed_beds_mean")]);
+        let lost = |r: &std::collections::HashMap<_, f64>| {
+            r[&key("ipu_turned_away")] + r[&key("ipu_died_waiting")]
+        };
+        refused.push(lost(y) - lost(x));
+    }
+    // Paired difference (same residents in both runs): its 99.9% interval lies above zero.
+    let h = half_width(&refused, 0.999);
+    assert!(
+        refused.mean() - h > 0.0,
+        "turned away + died waiting rose by {} ± {h}",
+        refused.mean()
+    );
+}
+
+#[test]
+fn a_unit_without_consultant_cover_admits_no_one() {
+    let mut s = baseline();
+    let site = s
+        .sites
+        .iter_mut()
+        .find(|x| x.name == "Michael Sobell House")
+        .unwrap();
+    site.consultant_fte = 0.3;
+    let runs = run(&s, 2);
+    for rep in &runs {
+        assert_eq!(
+            rep[&("Michael Sobell House".to_string(), 2026, "ipu_admissions")],
+            0.0
+        );
+        assert_eq!(
+            rep[&(
+                "Michael Sobell House".to_string(),
+                2026,
+                "ipu_staffed_beds_mean"
+            )],
+            0.0
+        );
+        assert!(
+            rep[&("Hillingdon".to_string(), 2026, "ipu_admissions")] > 0.0,
+            "overflow still admits"
+        );
+    }
+}
