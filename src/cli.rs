@@ -5,7 +5,7 @@
 use crate::batch::run::{RunOptions, run};
 use crate::scenario;
 use clap::{Parser, Subcommand};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -105,24 +105,33 @@ fn validate(paths: &[PathBuf]) -> ExitCode {
     }
 }
 
+/// Prints the run summary; a closed pipe (`carecap run … | head`) is not an error.
 fn print_headline(report: &crate::batch::run::RunReport) {
+    let _ = write_headline(&mut std::io::stdout().lock(), report);
+}
+
+fn write_headline(
+    out: &mut impl Write,
+    report: &crate::batch::run::RunReport,
+) -> std::io::Result<()> {
     let m = &report.manifest;
-    println!(
+    writeln!(
+        out,
         "{}: {} replications, {} events in {:.2} s ({:.2} M events/s)",
         m.scenarios.first().map_or("", |s| s.name.as_str()),
         m.replications,
         m.events,
         m.wall_seconds,
         m.events_per_second / 1e6
-    );
-    println!("Region (ALL), mean and 95% CI per year:");
+    )?;
+    writeln!(out, "Region (ALL), mean and 95% CI per year:")?;
     let mut last_year = None;
     for (year, metric, mean, (lo, hi)) in &report.headline {
         if last_year != Some(*year) {
-            println!("  {year}");
+            writeln!(out, "  {year}")?;
             last_year = Some(*year);
         }
-        println!("    {metric:<26} {mean:>10.1}  [{lo:.1}, {hi:.1}]");
+        writeln!(out, "    {metric:<30} {mean:>10.1}  [{lo:.1}, {hi:.1}]")?;
     }
-    println!("Results in {}", report.out_dir.display());
+    writeln!(out, "Results in {}", report.out_dir.display())
 }

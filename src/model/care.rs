@@ -52,8 +52,6 @@ pub enum CareEvent {
     YearBoundary,
     /// Staff supply moves on a month.
     WorkforceMonth,
-    /// A home visit is due.
-    Visit(PersonRef),
     /// A crisis happens.
     Crisis(PersonRef),
     /// The terminal phase starts.
@@ -104,6 +102,17 @@ pub(super) enum Location {
 pub(super) struct Person {
     pub(super) rng: StreamRng,
     pub(super) epoch: u32,
+    /// Generation of the pending Death event (changes only with `death_at`).
+    pub(super) death_epoch: u32,
+    /// `death_at` as last scheduled.
+    pub(super) death_scheduled: u64,
+    /// Generation of the pending Terminal event.
+    pub(super) terminal_epoch: u32,
+    /// `terminal_at` as last scheduled (`u64::MAX`: none pending).
+    pub(super) terminal_scheduled: u64,
+    /// Start of the stretch at home on the caseload whose visits are not
+    /// yet counted (`u64::MAX`: not at home on the caseload).
+    pub(super) visits_since: u64,
     pub(super) borough: u16,
     pub(super) preference: super::config::Place,
     pub(super) unknown_place: super::config::Place,
@@ -494,6 +503,9 @@ impl<'a> CareSystem<'a> {
             self.observe_line(l, now);
         }
         self.observe_bereavement(now);
+        for slot in 0..self.people.len() {
+            self.settle_visits(slot, now);
+        }
         if let Some(y) = self.year {
             self.write_year(y);
         }
@@ -608,19 +620,32 @@ impl Model for CareSystem<'_> {
                 self.roster_pending[l as usize] = None;
                 self.set_handlers(l as usize, sched)
             }
-            CareEvent::Visit(r)
-            | CareEvent::Crisis(r)
-            | CareEvent::Terminal(r)
-            | CareEvent::StayEnds(r)
-            | CareEvent::Death(r)
-            | CareEvent::PatientCall(r) => {
+            CareEvent::Death(r) => {
+                let slot = r.slot as usize;
+                if self
+                    .people
+                    .get(slot)
+                    .is_some_and(|p| p.death_epoch == r.epoch)
+                {
+                    self.on_death(slot, sched);
+                }
+            }
+            CareEvent::Terminal(r) => {
+                let slot = r.slot as usize;
+                if self
+                    .people
+                    .get(slot)
+                    .is_some_and(|p| p.terminal_epoch == r.epoch)
+                {
+                    self.people[slot].terminal_scheduled = u64::MAX;
+                    self.on_terminal(slot, sched);
+                }
+            }
+            CareEvent::Crisis(r) | CareEvent::StayEnds(r) | CareEvent::PatientCall(r) => {
                 let Some(slot) = self.current(r) else { return };
                 match event {
-                    CareEvent::Visit(_) => self.on_visit(slot, sched),
                     CareEvent::Crisis(_) => self.on_crisis(slot, sched),
-                    CareEvent::Terminal(_) => self.on_terminal(slot, sched),
                     CareEvent::StayEnds(_) => self.on_stay_end(slot, sched),
-                    CareEvent::Death(_) => self.on_death(slot, sched),
                     _ => self.on_patient_call(slot, sched),
                 }
             }

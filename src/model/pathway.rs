@@ -41,6 +41,10 @@ impl CareSystem<'_> {
     /// Invalidates the person's pending events and schedules the ones
     /// their current situation implies (death last, so that events due at
     /// the same second as death happen first).
+    /// Invalidates the person's pending events and schedules the ones
+    /// their current situation implies. Death and the terminal phase keep
+    /// their pending events unless their times change, so a move between
+    /// home and a bed does not fill the event list with stale copies.
     pub(super) fn replan(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
         let now = sched.now().seconds();
         let cfg = self.cfg;
@@ -52,11 +56,22 @@ impl CareSystem<'_> {
         };
         match p.location {
             Location::Home if p.on_caseload => {
-                schedule_visit(cfg, p, r, now, sched);
+                if p.visits_since == NEVER {
+                    p.visits_since = now;
+                }
                 schedule_call(cfg, p, r, now, sched);
                 if !p.in_terminal {
                     schedule_crisis(cfg, p, r, now, sched);
-                    sched.schedule_at(SimTime(p.terminal_at.max(now)), CareEvent::Terminal(r));
+                    let at = p.terminal_at.max(now);
+                    if p.terminal_scheduled != at {
+                        p.terminal_scheduled = at;
+                        p.terminal_epoch = p.terminal_epoch.wrapping_add(1);
+                        let t = PersonRef {
+                            slot: slot as u32,
+                            epoch: p.terminal_epoch,
+                        };
+                        sched.schedule_at(SimTime(at), CareEvent::Terminal(t));
+                    }
                 }
             }
             Location::Home => {}
@@ -66,7 +81,15 @@ impl CareSystem<'_> {
                 }
             }
         }
-        sched.schedule_at(SimTime(p.death_at), CareEvent::Death(r));
+        if p.death_scheduled != p.death_at {
+            p.death_scheduled = p.death_at;
+            p.death_epoch = p.death_epoch.wrapping_add(1);
+            let d = PersonRef {
+                slot: slot as u32,
+                epoch: p.death_epoch,
+            };
+            sched.schedule_at(SimTime(p.death_at), CareEvent::Death(d));
+        }
     }
 
     pub(super) fn on_arrival(&mut self, b: usize, sched: &mut Scheduler<CareEvent>) {
@@ -95,6 +118,11 @@ impl CareSystem<'_> {
         let person = Person {
             rng,
             epoch: 0,
+            death_epoch: 0,
+            death_scheduled: NEVER,
+            terminal_epoch: 0,
+            terminal_scheduled: NEVER,
+            visits_since: NEVER,
             borough: b as u16,
             preference,
             unknown_place,
@@ -111,8 +139,15 @@ impl CareSystem<'_> {
         };
         let slot = match self.free_slots.pop() {
             Some(s) => {
-                let epoch = self.people[s as usize].epoch;
-                self.people[s as usize] = Person { epoch, ..person };
+                let old = &self.people[s as usize];
+                let (epoch, death_epoch, terminal_epoch) =
+                    (old.epoch, old.death_epoch, old.terminal_epoch);
+                self.people[s as usize] = Person {
+                    epoch,
+                    death_epoch,
+                    terminal_epoch,
+                    ..person
+                };
                 s as usize
             }
             None => {
@@ -143,13 +178,38 @@ impl CareSystem<'_> {
         self.replan(slot, sched);
     }
 
-    pub(super) fn on_visit(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
-        let r = self.person_ref(slot);
+    /// Counts the home visits of the stretch at home since `visits_since`
+    /// up to `now` and restarts the stretch at `now`. Visits are a Poisson
+    /// process whose rate rises in the last fortnight, so their number over
+    /// a stretch is Poisson with the integrated rate: drawn here from the
+    /// person's stream instead of one event per visit.
+    pub(super) fn settle_visits(&mut self, slot: usize, now: u64) {
+        let (base, late) = self.cfg.pathway.visit_rates;
         let p = &mut self.people[slot];
-        let b = p.borough as usize;
-        schedule_visit(self.cfg, p, r, now, sched);
-        self.count_borough(b, |t| t.residents.visits += 1);
+        if p.visits_since == NEVER || now <= p.visits_since {
+            return;
+        }
+        let switch = p.death_at.saturating_sub(FORTNIGHT);
+        let (a, b) = (p.visits_since, now);
+        let early = switch.clamp(a, b) - a;
+        let expected = base * early as f64 + late * (b - a - early) as f64;
+        let visits = if expected > 0.0 {
+            rand_distr::Poisson::new(expected)
+                .map_or(0.0, |d| rand_distr::Distribution::sample(&d, &mut p.rng))
+        } else {
+            0.0
+        };
+        p.visits_since = now;
+        let borough = p.borough as usize;
+        self.count_borough(borough, |t| t.residents.visits += visits as u64);
+    }
+
+    /// The person leaves home (for a bed or by dying): visits up to now are
+    /// counted and hospice at home is given up.
+    fn leave_home(&mut self, slot: usize, now: u64) {
+        self.settle_visits(slot, now);
+        self.people[slot].visits_since = NEVER;
+        self.release_home_services(slot, now);
     }
 
     pub(super) fn on_crisis(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
@@ -313,7 +373,7 @@ impl CareSystem<'_> {
             _ => {}
         }
         self.leave_waiting_list(slot, true);
-        self.release_home_services(slot, now);
+        self.leave_home(slot, now);
         if on_caseload {
             if let Some(next) = self.cspc[b].release() {
                 self.take_on(next.id as usize, now - next.since.seconds(), sched);
@@ -327,6 +387,8 @@ impl CareSystem<'_> {
         self.observe_borough(b, now);
         let p = &mut self.people[slot];
         p.epoch = p.epoch.wrapping_add(1);
+        p.death_epoch = p.death_epoch.wrapping_add(1);
+        p.terminal_epoch = p.terminal_epoch.wrapping_add(1);
         self.free_slots.push(slot as u32);
     }
 
@@ -381,7 +443,7 @@ impl CareSystem<'_> {
         let now = sched.now().seconds();
         let cfg = self.cfg;
         let site = &cfg.sites[s];
-        self.release_home_services(slot, now);
+        self.leave_home(slot, now);
         let p = &mut self.people[slot];
         let b = p.borough as usize;
         p.location = Location::Ipu(s as u16);
@@ -424,7 +486,7 @@ impl CareSystem<'_> {
     fn admit_enhanced(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
         let now = sched.now().seconds();
         let pw = &self.cfg.pathway;
-        self.release_home_services(slot, now);
+        self.leave_home(slot, now);
         let p = &mut self.people[slot];
         let b = p.borough as usize;
         p.location = Location::Enhanced;
@@ -459,7 +521,7 @@ impl CareSystem<'_> {
         sched: &mut Scheduler<CareEvent>,
     ) {
         let now = sched.now().seconds();
-        self.release_home_services(slot, now);
+        self.leave_home(slot, now);
         let acute = self.cfg.pathway.acute_stay;
         let p = &mut self.people[slot];
         let b = p.borough as usize;
@@ -571,22 +633,6 @@ fn schedule_crisis(
         && t < p.terminal_at.min(p.death_at)
     {
         sched.schedule_at(SimTime(t), CareEvent::Crisis(r));
-    }
-}
-
-fn schedule_visit(
-    cfg: &CareConfig,
-    p: &mut Person,
-    r: PersonRef,
-    now: u64,
-    sched: &mut Scheduler<CareEvent>,
-) {
-    let (base, late) = cfg.pathway.visit_rates;
-    let switch = p.death_at.saturating_sub(FORTNIGHT);
-    if let Some(t) = next_two_rate_event(&mut p.rng, now, switch, base, late)
-        && t < p.death_at
-    {
-        sched.schedule_at(SimTime(t), CareEvent::Visit(r));
     }
 }
 
