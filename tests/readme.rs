@@ -11,10 +11,16 @@ fn readme() -> String {
 fn every_metric_is_defined_in_the_readme_table() {
     let text = readme();
     for (_, name, _, _) in METRICS {
-        assert!(text.contains(&format!("| `{name}` |")), "README lacks a table row for {name}");
+        assert!(
+            text.contains(&format!("| `{name}` |")),
+            "README lacks a table row for {name}"
+        );
     }
     for name in BY_HOUR_METRICS {
-        assert!(text.contains(&format!("`{name}`")), "README does not mention {name}");
+        assert!(
+            text.contains(&format!("`{name}`")),
+            "README does not mention {name}"
+        );
     }
 }
 
