@@ -191,7 +191,8 @@ pub fn run(path: &Path, opts: &RunOptions) -> Result<RunReport, RunError> {
     prepare_output(&out_dir)?;
     let started = SystemTime::now();
     let clock = Instant::now();
-    let cfg = CareConfig::new(&loaded.scenario);
+    let phases = scenario::schedule::phases(&loaded)?;
+    let cfg = CareConfig::from_phases(&phases);
     let keys = result_keys(&cfg);
     let mut across = vec![Across::default(); keys.len()];
     let mut by_hour = vec![Across::default(); by_hour_len(&cfg)];

@@ -11,13 +11,15 @@
 use super::time::{SimTime, seconds_from_f64};
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};
+use std::sync::Arc;
 
 /// A rate that is constant on consecutive segments; the last segment's rate
-/// continues for ever.
+/// continues for ever, or, for a periodic rate, the pattern repeats.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PiecewiseRate {
     starts: Vec<f64>,
     per_second: Vec<f64>,
+    period: Option<f64>,
 }
 
 impl PiecewiseRate {
@@ -26,6 +28,17 @@ impl PiecewiseRate {
         PiecewiseRate {
             starts: vec![0.0],
             per_second: vec![per_second.max(0.0)],
+            period: None,
+        }
+    }
+
+    /// A pattern of segments of `width` seconds that repeats for ever (for
+    /// example 168 hourly rates for a week).
+    pub fn periodic(width: u64, per_second: Vec<f64>) -> Self {
+        let period = (width * per_second.len().max(1) as u64) as f64;
+        PiecewiseRate {
+            period: Some(period),
+            ..Self::from_equal_segments(width, per_second)
         }
     }
 
@@ -36,16 +49,42 @@ impl PiecewiseRate {
             .map(|i| (i as u64 * width) as f64)
             .collect();
         let per_second = per_second.into_iter().map(|r| r.max(0.0)).collect();
-        PiecewiseRate { starts, per_second }
+        PiecewiseRate {
+            starts,
+            per_second,
+            period: None,
+        }
     }
 
     /// The rate at `t` seconds.
     pub fn at(&self, t: f64) -> f64 {
-        self.per_second[self.segment_of(t)]
+        self.per_second[self.segment_of(self.fold(t))]
+    }
+
+    /// `t` folded into the first period (unchanged if not periodic).
+    fn fold(&self, t: f64) -> f64 {
+        self.period.map_or(t, |p| t.rem_euclid(p))
     }
 
     /// Expected number of arrivals in `[from, to)` seconds.
     pub fn integral(&self, from: f64, to: f64) -> f64 {
+        if let Some(p) = self.period {
+            let base = (from / p).floor() * p;
+            let flat = PiecewiseRate {
+                period: None,
+                ..self.clone()
+            };
+            let mut total = 0.0;
+            let mut start = base;
+            while start < to {
+                let (a, b) = (from.max(start) - start, (to - start).min(p));
+                if b > a {
+                    total += flat.integral(a, b);
+                }
+                start += p;
+            }
+            return total;
+        }
         let mut total = 0.0;
         let mut i = self.segment_of(from);
         let mut t = from;
@@ -67,25 +106,39 @@ impl PiecewiseRate {
     }
 
     fn segment_end(&self, i: usize) -> f64 {
-        self.starts.get(i + 1).copied().unwrap_or(f64::INFINITY)
+        self.starts
+            .get(i + 1)
+            .copied()
+            .unwrap_or(self.period.unwrap_or(f64::INFINITY))
     }
 }
 
 /// A stream of arrival times from a [`PiecewiseRate`].
 #[derive(Debug, Clone)]
 pub struct ArrivalProcess {
-    rate: PiecewiseRate,
+    rate: Arc<PiecewiseRate>,
     segment: usize,
     exact: f64,
+    offset: f64,
 }
 
 impl ArrivalProcess {
     /// A process starting at time zero.
-    pub fn new(rate: PiecewiseRate) -> Self {
+    pub fn new(rate: impl Into<Arc<PiecewiseRate>>) -> Self {
+        Self::starting_at(rate, SimTime::ZERO)
+    }
+
+    /// A process whose first arrival is drawn from `start` on.
+    pub fn starting_at(rate: impl Into<Arc<PiecewiseRate>>, start: SimTime) -> Self {
+        let rate = rate.into();
+        let t = start.seconds() as f64;
+        let offset = rate.period.map_or(0.0, |p| (t / p).floor() * p);
+        let segment = rate.segment_of(t - offset);
         ArrivalProcess {
             rate,
-            segment: 0,
-            exact: 0.0,
+            segment,
+            exact: t,
+            offset,
         }
     }
 
@@ -99,7 +152,7 @@ impl ArrivalProcess {
         let mut need: f64 = Exp1.sample(rng);
         loop {
             let rate = self.rate.per_second[self.segment];
-            let end = self.rate.segment_end(self.segment);
+            let end = self.offset + self.rate.segment_end(self.segment);
             if rate > 0.0 {
                 let available = rate * (end - self.exact);
                 if need <= available {
@@ -112,6 +165,11 @@ impl ArrivalProcess {
             }
             self.exact = end;
             self.segment += 1;
+            if self.segment == self.rate.per_second.len() {
+                // Only a periodic rate gets here: its last segment ends.
+                self.segment = 0;
+                self.offset += self.rate.period.unwrap_or(0.0);
+            }
         }
     }
 }
@@ -128,6 +186,20 @@ mod tests {
         assert_eq!(r.integral(5.0, 25.0), 15.0);
         assert_eq!(r.integral(30.0, 40.0), 20.0);
         assert_eq!(r.at(15.0), 0.0);
+    }
+
+    #[test]
+    fn periodic_rate_repeats_and_can_start_late() {
+        let r = PiecewiseRate::periodic(10, vec![0.0, 1.0]);
+        assert_eq!(r.at(25.0), 0.0);
+        assert_eq!(r.at(35.0), 1.0);
+        assert_eq!(r.integral(5.0, 45.0), 20.0);
+        let mut p = ArrivalProcess::starting_at(r, SimTime(1000));
+        let mut rng = stream(1, Purpose::new("t", 1), 0);
+        for _ in 0..200 {
+            let t = p.next(&mut rng).unwrap().seconds();
+            assert!(t >= 1000 && (t % 20 >= 10 || t.is_multiple_of(20)), "arrival at {t}");
+        }
     }
 
     #[test]

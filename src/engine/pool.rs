@@ -114,6 +114,11 @@ impl CapacityPool {
         self.capacity = capacity;
     }
 
+    /// Sets a new waiting-list limit; people already waiting stay.
+    pub fn set_queue_limit(&mut self, queue_limit: usize) {
+        self.queue_limit = queue_limit;
+    }
+
     /// Hands a free unit to the first waiter, if there is both.
     pub fn admit_next(&mut self) -> Option<Waiter> {
         if self.busy >= self.capacity || self.waiting == 0 {

@@ -237,6 +237,8 @@ impl CareSystem<'_> {
         self.free_calls[l].push(call);
         let wait = now - record.arrived;
         let in_target = wait <= self.cfg.lines[l].target;
+        let cost = self.cfg.costs.call;
+        self.count_line(l, |t| t.calls.cost += cost);
         self.count_call(l, record.borough, |c| {
             c.answered += 1;
             c.wait_seconds += wait as f64;
@@ -288,7 +290,11 @@ impl CareSystem<'_> {
         let u = p.rng.random::<f64>();
         if u < outcomes[0] {
         } else if u < outcomes[1] {
-            self.count_borough(b, |t| t.residents.visits += 1);
+            let cost = self.cfg.costs.cspc_visit;
+            self.count_borough(b, |t| {
+                t.residents.visits += 1;
+                t.residents.cost += cost;
+            });
         } else if u < outcomes[2] {
             // Hospice at home is started early only for someone in their
             // last fortnight; earlier, the call leads to a visit instead.
@@ -405,7 +411,14 @@ impl CareSystem<'_> {
         if let Some(process) = &mut self.public_arrivals[l]
             && let Some(t) = process.next(&mut self.line_rngs[l][PUBLIC])
         {
-            sched.schedule_at(t, CareEvent::PublicCall(l as u16));
+            let generation = self.public_generation[l];
+            sched.schedule_at(
+                t,
+                CareEvent::PublicCall {
+                    line: l as u16,
+                    generation,
+                },
+            );
         }
     }
 

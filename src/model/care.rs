@@ -24,7 +24,7 @@ use super::workforce::Staff;
 use crate::engine::arrivals::ArrivalProcess;
 use crate::engine::pool::CapacityPool;
 use crate::engine::rng::{Purpose, StreamRng, stream};
-use crate::engine::time::HOUR;
+use crate::engine::time::{DAY, HOUR};
 use crate::engine::{Model, Scheduler, SimTime, run_until};
 use crate::stats::QuantileSketch;
 
@@ -64,8 +64,13 @@ pub enum CareEvent {
     BereavementEnds,
     /// A caseload patient (or their carer) calls their line.
     PatientCall(PersonRef),
-    /// A member of the public calls line `.0`.
-    PublicCall(u16),
+    /// A member of the public calls a line.
+    PublicCall {
+        /// Line.
+        line: u16,
+        /// Generation of the line's public arrival process.
+        generation: u32,
+    },
     /// A callback to someone who abandoned joins the queue of `line`.
     Callback {
         /// Line.
@@ -86,6 +91,8 @@ pub enum CareEvent {
     },
     /// Line `.0`'s roster changes.
     RosterChange(u16),
+    /// Interventions: configuration phase `.0` starts.
+    ConfigChange(u16),
 }
 
 /// Where a person is.
@@ -159,6 +166,7 @@ pub struct ReplicationResult {
 
 /// The simulated care system for one replication.
 pub struct CareSystem<'a> {
+    root: &'a CareConfig,
     pub(super) cfg: &'a CareConfig,
     pub(super) replication: u64,
     arrivals: Vec<ArrivalProcess>,
@@ -179,9 +187,10 @@ pub struct CareSystem<'a> {
     pub(super) roster_pending: Vec<Option<SimTime>>,
     pub(super) line_rngs: Vec<[StreamRng; 4]>,
     pub(super) public_arrivals: Vec<Option<ArrivalProcess>>,
+    pub(super) public_generation: Vec<u32>,
     pub(super) call_records: Vec<Vec<CallRecord>>,
     pub(super) free_calls: Vec<Vec<u32>>,
-    borough_levels: Vec<Levels<8>>,
+    borough_levels: Vec<Levels<9>>,
     site_levels: Vec<Levels<4>>,
     line_levels: Vec<Levels<3>>,
     region_waiting: (u64, u32),
@@ -189,6 +198,7 @@ pub struct CareSystem<'a> {
     boundaries_seen: u32,
     pub(super) year: Option<usize>,
     pub(super) tallies: Vec<Tally>,
+    pub(super) acute_count: Vec<u32>,
     region: Residents,
     site_histograms: Vec<LevelHistogram>,
     region_histogram: LevelHistogram,
@@ -222,6 +232,9 @@ pub fn simulate(cfg: &CareConfig, replication: u64) -> ReplicationResult {
     }
     system.apply_staffing(&mut sched);
     sched.schedule_in(YEAR / 12, CareEvent::WorkforceMonth);
+    for (k, (at, _)) in cfg.changes.iter().enumerate() {
+        sched.schedule_at(SimTime(*at), CareEvent::ConfigChange(k as u16));
+    }
     run_until(&mut system, &mut sched, SimTime(cfg.end()));
     ReplicationResult {
         values: system.values,
@@ -245,6 +258,7 @@ impl<'a> CareSystem<'a> {
             .map(|name| stream(cfg.seed, Purpose::new(name, l as u64), replication))
         };
         CareSystem {
+            root: cfg,
             cfg,
             replication,
             arrivals: cfg
@@ -295,6 +309,7 @@ impl<'a> CareSystem<'a> {
                 .iter()
                 .map(|l| l.public_calls.clone().map(ArrivalProcess::new))
                 .collect(),
+            public_generation: vec![0; nl],
             call_records: vec![Vec::with_capacity(256); nl],
             free_calls: vec![Vec::with_capacity(256); nl],
             borough_levels: vec![Levels::default(); nb],
@@ -305,6 +320,7 @@ impl<'a> CareSystem<'a> {
             boundaries_seen: 0,
             year: None,
             tallies: vec![Tally::default(); nb + ns + nl],
+            acute_count: vec![0; nb],
             region: Residents::default(),
             site_histograms: cfg
                 .sites
@@ -365,7 +381,9 @@ impl<'a> CareSystem<'a> {
                 slots,
                 cspc_fte,
                 hah_fte,
+                acute,
             ] = lv.values;
+            let c = &self.cfg.costs;
             let t = &mut self.tallies[b];
             let r = &mut t.residents;
             r.caseload_area += caseload * dt;
@@ -374,11 +392,22 @@ impl<'a> CareSystem<'a> {
             r.hah_area += hah * dt;
             r.enhanced_area += enhanced * dt;
             r.hah_slots_area += slots * dt;
+            r.acute_area += acute * dt;
+            let days = dt / DAY as f64;
+            let acute_cost = acute * c.acute_bed_day * days;
+            r.acute_cost += acute_cost;
+            r.cost += acute_cost
+                + enhanced * c.enhanced_bed_day * days
+                + hah * bc.hah_hours_per_day * c.hah_hour * days;
             let s = &mut t.staff;
             s.demand_area[role::CSPC_NURSE] += caseload / bc.caseload_per_fte.max(1e-12) * dt;
             s.supply_area[role::CSPC_NURSE] += cspc_fte * dt;
             s.demand_area[role::HAH_NURSE] += hah * bc.hah_fte_per_patient * dt;
             s.supply_area[role::HAH_NURSE] += hah_fte * dt;
+            let years = dt / YEAR as f64;
+            s.cost += (cspc_fte * c.fte_year[role::CSPC_NURSE]
+                + hah_fte * c.fte_year[role::HAH_NURSE])
+                * years;
         }
         let cspc = &self.cspc[b];
         let hah_fte = if bc.hah_establishment.is_some() {
@@ -397,6 +426,7 @@ impl<'a> CareSystem<'a> {
                 self.hah[b].capacity() as f64,
                 self.staff.cspc[b].fte,
                 hah_fte,
+                self.acute_count[b] as f64,
             ],
         };
     }
@@ -412,6 +442,12 @@ impl<'a> CareSystem<'a> {
             let dt = dt as f64;
             let nb = self.cfg.boroughs.len();
             let t = &mut self.tallies[nb + s];
+            let c = &self.cfg.costs;
+            t.units.cost += occupied * c.ipu_bed_day * dt / DAY as f64;
+            t.staff.cost += (nurses * c.fte_year[role::IPU_NURSE]
+                + consultants * c.fte_year[role::CONSULTANT])
+                * dt
+                / YEAR as f64;
             t.units.occupied_area += occupied * dt;
             t.units.staffed_area += staffed * dt;
             let st = &mut t.staff;
@@ -449,6 +485,7 @@ impl<'a> CareSystem<'a> {
             t.calls.busy_area += busy * dt;
             t.calls.on_duty_area += on_duty * dt;
             t.staff.demand_area[role::ADVICE_NURSE] += self.cfg.lines[l].fte_needed * dt;
+            t.staff.cost += supply * self.cfg.costs.fte_year[role::ADVICE_NURSE] * dt / YEAR as f64;
             t.staff.supply_area[role::ADVICE_NURSE] += supply * dt;
             let mut t0 = lv.since;
             while t0 < now {
@@ -493,16 +530,7 @@ impl<'a> CareSystem<'a> {
     }
 
     fn on_year_boundary(&mut self, now: u64) {
-        for b in 0..self.cfg.boroughs.len() {
-            self.observe_borough(b, now);
-        }
-        for s in 0..self.cfg.sites.len() {
-            self.observe_site(s, now);
-        }
-        for l in 0..self.cfg.lines.len() {
-            self.observe_line(l, now);
-        }
-        self.observe_bereavement(now);
+        self.flush(now);
         for slot in 0..self.people.len() {
             self.settle_visits(slot, now);
         }
@@ -563,6 +591,59 @@ impl<'a> CareSystem<'a> {
         super::advice::write_by_hour(&self.by_hour, year, &mut self.by_hour_values);
     }
 
+    /// Interventions: phase `k` takes over. Every level is integrated up to
+    /// now under the old configuration, then capacities, staff plans, rosters
+    /// and public call streams follow the new one.
+    fn on_config_change(&mut self, k: usize, sched: &mut Scheduler<CareEvent>) {
+        let now = sched.now().seconds();
+        self.flush(now);
+        let Some((_, next)) = self.root.changes.get(k) else {
+            return;
+        };
+        let old = self.cfg;
+        self.cfg = next;
+        let cfg = self.cfg;
+        for (b, bc) in cfg.boroughs.iter().enumerate() {
+            self.enhanced[b].set_capacity(bc.enhanced_beds);
+        }
+        for (s, sc) in cfg.sites.iter().enumerate() {
+            self.ipu[s].set_queue_limit(sc.waiting_list);
+        }
+        self.bereavement
+            .set_capacity(cfg.pathway.bereavement_capacity);
+        self.bereavement
+            .set_queue_limit(cfg.pathway.bereavement_waiting);
+        while self.bereavement.admit_next().is_some() {
+            self.start_bereavement(sched);
+        }
+        for (l, lc) in cfg.lines.iter().enumerate() {
+            if lc.public_calls != old.lines[l].public_calls {
+                self.public_generation[l] += 1;
+                self.public_arrivals[l] = lc
+                    .public_calls
+                    .clone()
+                    .map(|r| ArrivalProcess::starting_at(r, SimTime(now)));
+                self.schedule_public_call(l, sched);
+            }
+        }
+        self.replan_staff();
+        self.apply_staffing(sched);
+    }
+
+    /// Integrates every level up to `now`.
+    fn flush(&mut self, now: u64) {
+        for b in 0..self.cfg.boroughs.len() {
+            self.observe_borough(b, now);
+        }
+        for s in 0..self.cfg.sites.len() {
+            self.observe_site(s, now);
+        }
+        for l in 0..self.cfg.lines.len() {
+            self.observe_line(l, now);
+        }
+        self.observe_bereavement(now);
+    }
+
     // ---- people ------------------------------------------------------
 
     fn schedule_arrival(&mut self, b: usize, sched: &mut Scheduler<CareEvent>) {
@@ -608,7 +689,12 @@ impl Model for CareSystem<'_> {
             CareEvent::YearBoundary => self.on_year_boundary(now),
             CareEvent::WorkforceMonth => self.on_workforce_month(sched),
             CareEvent::BereavementEnds => self.on_bereavement_end(sched),
-            CareEvent::PublicCall(l) => self.on_public_call(l as usize, sched),
+            CareEvent::PublicCall { line, generation } => {
+                if self.public_generation[line as usize] == generation {
+                    self.on_public_call(line as usize, sched)
+                }
+            }
+            CareEvent::ConfigChange(k) => self.on_config_change(k as usize, sched),
             CareEvent::Callback { line, person } => self.on_callback(line as usize, person, sched),
             CareEvent::CallEnds(l) => self.on_call_end(l as usize, sched),
             CareEvent::Abandon {

@@ -9,6 +9,7 @@ use crate::engine::time::DAY;
 use crate::engine::time::HOUR;
 use crate::scenario::types::{AdviceLine, Calls, Cover, PlaceShares, Scenario};
 use crate::scenario::validate::deaths_in_year;
+use std::sync::Arc;
 
 /// Days in a simulated year (leap days are ignored).
 pub const DAYS_PER_YEAR: u64 = 365;
@@ -66,7 +67,7 @@ pub struct BoroughConfig {
     /// Name.
     pub name: String,
     /// Rate of people entering their last phase of life (deaths), per second.
-    pub deaths: PiecewiseRate,
+    pub deaths: Arc<PiecewiseRate>,
     /// Need share × reach: probability a death is preceded by a referral.
     pub referral_share: f64,
     /// Caseload places (nurses × caseload per FTE, rounded down).
@@ -92,6 +93,27 @@ pub struct BoroughConfig {
     pub hah_establishment: Option<f64>,
     /// Hospice-at-home FTE needed per patient.
     pub hah_fte_per_patient: f64,
+    /// Hospice-at-home care hours per patient-day.
+    pub hah_hours_per_day: f64,
+}
+
+/// Unit costs, compiled.
+#[derive(Debug, Clone, Default)]
+pub struct CostConfig {
+    /// Per occupied IPU bed-day.
+    pub ipu_bed_day: f64,
+    /// Per occupied enhanced bed-day.
+    pub enhanced_bed_day: f64,
+    /// Per acute bed-day.
+    pub acute_bed_day: f64,
+    /// Per hospice-at-home care hour.
+    pub hah_hour: f64,
+    /// Per answered call.
+    pub call: f64,
+    /// Per CSPC visit.
+    pub cspc_visit: f64,
+    /// Per FTE-year in post, by role.
+    pub fte_year: [f64; 5],
 }
 
 /// One hospice in-patient unit, compiled.
@@ -132,7 +154,7 @@ pub struct LineConfig {
     pub patience: Option<Sampler>,
     /// Answer target, seconds.
     pub target: u64,
-    /// Public calls, per second (hourly segments), when open to all.
+    /// Public calls, per second (a weekly pattern of hours), when open to all.
     pub public_calls: Option<PiecewiseRate>,
     /// Share of abandoned callers called back.
     pub callback_share: f64,
@@ -246,6 +268,11 @@ pub struct CareConfig {
     pub calls: CallsConfig,
     /// Supply dynamics by role (`None`: constant at establishment).
     pub supply: [Option<SupplyConfig>; 5],
+    /// Later phases (interventions): from a time, seconds, the whole
+    /// configuration is the given one.
+    pub changes: Vec<(u64, Arc<CareConfig>)>,
+    /// Unit costs.
+    pub costs: CostConfig,
 }
 
 impl CareConfig {
@@ -266,7 +293,7 @@ impl CareConfig {
                     .collect();
                 BoroughConfig {
                     name: b.name.clone(),
-                    deaths: PiecewiseRate::from_equal_segments(DAY, daily),
+                    deaths: Arc::new(PiecewiseRate::from_equal_segments(DAY, daily)),
                     referral_share: b.need_share.unwrap_or(s.demand.need_share)
                         * b.reach.unwrap_or(s.demand.reach),
                     caseload_capacity: (b.cspc.nurses_fte * b.cspc.caseload_per_fte).floor() as u32,
@@ -286,6 +313,7 @@ impl CareConfig {
                     cspc_establishment: b.cspc.nurses_fte,
                     hah_establishment: b.hah.staff_fte,
                     hah_fte_per_patient: b.hah.hours_per_patient_day * 7.0 / hours * (1.0 + uplift),
+                    hah_hours_per_day: b.hah.hours_per_patient_day,
                 }
             })
             .collect();
@@ -318,11 +346,30 @@ impl CareConfig {
             lines: s
                 .advice_lines
                 .iter()
-                .map(|l| line(s, l, total_days, uplift, hours))
+                .map(|l| line(s, l, uplift, hours))
                 .collect(),
             calls: calls(s),
             supply: supply(s),
+            changes: Vec::new(),
+            costs: costs(s),
         }
+    }
+
+    /// Compiles the phases of a scenario (see
+    /// [`phases`](crate::scenario::schedule::phases)). Later phases share
+    /// the first phase's arrival rates, which interventions cannot change.
+    pub fn from_phases(phases: &[crate::scenario::schedule::Phase]) -> CareConfig {
+        let mut first = CareConfig::new(&phases[0].scenario);
+        let warmup_days = phases[0].scenario.scenario.warmup_days as i64;
+        for phase in &phases[1..] {
+            let mut later = CareConfig::new(&phase.scenario);
+            for (b, base) in later.boroughs.iter_mut().zip(&first.boroughs) {
+                b.deaths = base.deaths.clone();
+            }
+            let at = ((warmup_days + phase.from_day).max(0) as u64) * DAY;
+            first.changes.push((at, Arc::new(later)));
+        }
+        first
     }
 
     /// Areas in result order: boroughs, sites, lines, then `ALL`.
@@ -469,16 +516,13 @@ fn roster(shifts: &[crate::scenario::types::Shift]) -> Roster {
     Roster::from_hours(hours)
 }
 
-fn line(s: &Scenario, l: &AdviceLine, total_days: u64, uplift: f64, hours: f64) -> LineConfig {
+fn line(s: &Scenario, l: &AdviceLine, uplift: f64, hours: f64) -> LineConfig {
     let roster = roster(&l.roster);
     let fte_needed = roster.hours_per_week() as f64 / hours * (1.0 + uplift);
     let profile = hour_of_week_profile(&s.calls);
     let public_calls = (l.open_to_all && l.public_calls_per_day > 0.0).then(|| {
         let per_hour = l.public_calls_per_day / 24.0 / HOUR as f64;
-        let rates = (0..total_days * 24)
-            .map(|h| per_hour * profile[(h % HOURS_PER_WEEK as u64) as usize])
-            .collect();
-        PiecewiseRate::from_equal_segments(HOUR, rates)
+        PiecewiseRate::periodic(HOUR, profile.iter().map(|m| per_hour * m).collect())
     });
     LineConfig {
         name: l.name.clone(),
@@ -535,4 +579,21 @@ fn supply(s: &Scenario) -> [Option<SupplyConfig>; 5] {
         }
     }
     out
+}
+
+fn costs(s: &Scenario) -> CostConfig {
+    let c = &s.costs;
+    let mut fte_year = [0.0; 5];
+    for (i, role) in crate::scenario::validate::ROLES.iter().enumerate() {
+        fte_year[i] = c.fte_year.get(*role).copied().unwrap_or(0.0);
+    }
+    CostConfig {
+        ipu_bed_day: c.ipu_bed_day,
+        enhanced_bed_day: c.enhanced_bed_day,
+        acute_bed_day: c.acute_bed_day,
+        hah_hour: c.hah_hour,
+        call: c.call,
+        cspc_visit: c.cspc_visit,
+        fte_year,
+    }
 }

@@ -75,6 +75,11 @@ const BL: Scope = Scope {
     site: false,
     line: true,
 };
+const BSL: Scope = Scope {
+    borough: true,
+    site: true,
+    line: true,
+};
 const R: Scope = Scope {
     borough: false,
     site: false,
@@ -176,6 +181,11 @@ metrics! {
     fte_demand_advice_nurse = "fte_demand_advice_nurse", L, "Advice-line FTE needed: rostered handler-hours a week ÷ hours per FTE × (1 + uplift).";
     fte_supply_advice_nurse = "fte_supply_advice_nurse", L, "Advice-line FTE in post.";
     fte_gap_advice_nurse = "fte_gap_advice_nurse", L, "Demand − supply, advice line.";
+    fte_gap_total = "fte_gap_total", BSL, "Sum of the FTE gaps of the roles reported for the area.";
+    acute_occupancy_mean = "acute_occupancy_mean", B, "Time-average caseload patients in acute hospital (acute bed-days ÷ 365).";
+    ipu_turned_away_pct = "ipu_turned_away_pct", BS, "Bed requests turned away, % of requests that were admitted at once, joined the list or were turned away.";
+    cost_acute = "cost_acute", B, "Acute bed-day cost of caseload patients.";
+    cost_total = "cost_total", BSL, "All costs in [costs]: bed-days (IPU, enhanced, acute), hospice-at-home hours, calls, visits and staff in post.";
 }
 
 /// Number of metrics.
@@ -245,6 +255,8 @@ additive! {
         pub ipu_admissions: u64,
         /// IPU requests refused.
         pub ipu_turned_away: u64,
+        /// IPU requests (admitted at once, queued or refused).
+        pub ipu_requests: u64,
         /// Admissions from the waiting list.
         pub ipu_from_list: u64,
         /// Their waits, seconds.
@@ -267,6 +279,12 @@ additive! {
         pub bereavement_referrals: u64,
         /// Carers waiting × seconds (region).
         pub bereavement_waiting_area: f64,
+        /// Caseload patients in acute hospital × seconds.
+        pub acute_area: f64,
+        /// Acute bed-day cost.
+        pub acute_cost: f64,
+        /// Cost of community services, enhanced and acute beds.
+        pub cost: f64,
     }
 }
 
@@ -283,6 +301,8 @@ additive! {
         pub stay_seconds: f64,
         /// Deaths in units.
         pub deaths: u64,
+        /// Bed-day cost.
+        pub cost: f64,
     }
 }
 
@@ -309,6 +329,8 @@ additive! {
         pub busy_area: f64,
         /// On-duty handlers × seconds.
         pub on_duty_area: f64,
+        /// Cost of answered calls.
+        pub cost: f64,
     }
 }
 
@@ -319,6 +341,8 @@ additive! {
         pub demand_area: [f64; 5],
         /// Supply.
         pub supply_area: [f64; 5],
+        /// Staff cost.
+        pub cost: f64,
     }
 }
 
@@ -475,6 +499,11 @@ impl Tally {
             fte_demand_advice_nurse => fte(d[4]),
             fte_supply_advice_nurse => fte(s[4]),
             fte_gap_advice_nurse => fte(d[4] - s[4]),
+            fte_gap_total => fte(d.iter().sum::<f64>() - s.iter().sum::<f64>()),
+            acute_occupancy_mean => r.acute_area / year,
+            ipu_turned_away_pct => pct(r.ipu_turned_away, r.ipu_requests),
+            cost_acute => r.acute_cost,
+            cost_total => r.cost + u.cost + c.cost + self.staff.cost,
         }
     }
 }

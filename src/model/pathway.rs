@@ -13,7 +13,8 @@
 //! the preference decides: hospital; hospice (a bed now, else the waiting
 //! list with priority); home (a hospice-at-home slot if free) or care home;
 //! at home the last days end in hospital with a probability that hospice at
-//! home and a care plan lower. A bed stay's length and outcome come from
+//! home and a care plan lower, unless an enhanced end-of-life bed in the
+//! borough is free to take the person instead. A bed stay's length and outcome come from
 //! the unit's own distributions ([`set_stay_outcome`]).
 
 use super::care::{CareEvent, CareSystem, Location, Person, PersonRef};
@@ -201,7 +202,11 @@ impl CareSystem<'_> {
         };
         p.visits_since = now;
         let borough = p.borough as usize;
-        self.count_borough(borough, |t| t.residents.visits += visits as u64);
+        let cost = self.cfg.costs.cspc_visit * visits;
+        self.count_borough(borough, |t| {
+            t.residents.visits += visits as u64;
+            t.residents.cost += cost;
+        });
     }
 
     /// The person leaves home (for a bed or by dying): visits up to now are
@@ -301,10 +306,14 @@ impl CareSystem<'_> {
         let ucp_rr = if p.ucp { cfg.pathway.ucp_rr } else { 1.0 };
         let to_hospital =
             p.rng.random::<f64>() < cfg.pathway.terminal_hospital_share * hah_rr * ucp_rr;
-        if to_hospital {
-            self.go_to_acute(slot, true, sched);
-        } else {
+        if !to_hospital {
             self.replan(slot, sched);
+        } else if self.enhanced[b].has_free_unit() {
+            // An enhanced end-of-life bed diverts a hospital admission.
+            self.enhanced[b].request(slot as u64, 0, sched.now());
+            self.admit_enhanced(slot, sched);
+        } else {
+            self.go_to_acute(slot, true, sched);
         }
     }
 
@@ -328,10 +337,28 @@ impl CareSystem<'_> {
             Location::Acute => self.leave_waiting_list(slot, false),
             Location::Home => {}
         }
-        let p = &mut self.people[slot];
-        p.location = Location::Home;
-        p.stay_end = NEVER;
+        self.relocate(slot, Location::Home, now);
+        self.people[slot].stay_end = NEVER;
         self.replan(slot, sched);
+    }
+
+    /// Moves the person, keeping the borough's count of people in acute
+    /// hospital (a level integrated for bed-days and costs) in step.
+    fn relocate(&mut self, slot: usize, to: Location, now: u64) {
+        let b = self.people[slot].borough as usize;
+        let from = self.people[slot].location;
+        if (from == Location::Acute) != (to == Location::Acute) {
+            self.observe_borough(b, now);
+            if to == Location::Acute {
+                self.acute_count[b] += 1;
+            } else {
+                self.acute_count[b] -= 1;
+            }
+            self.people[slot].location = to;
+            self.observe_borough(b, now);
+        } else {
+            self.people[slot].location = to;
+        }
     }
 
     pub(super) fn on_death(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
@@ -374,6 +401,7 @@ impl CareSystem<'_> {
         }
         self.leave_waiting_list(slot, true);
         self.leave_home(slot, now);
+        self.relocate(slot, Location::Home, now);
         if on_caseload {
             if let Some(next) = self.cspc[b].release() {
                 self.take_on(next.id as usize, now - next.since.seconds(), sched);
@@ -401,6 +429,10 @@ impl CareSystem<'_> {
         sched: &mut Scheduler<CareEvent>,
     ) -> BedOutcome {
         let b = self.people[slot].borough as usize;
+        self.count_borough(b, |t| t.residents.ipu_requests += 1);
+        if let Some(&home) = self.cfg.boroughs[b].site_order.first() {
+            self.count_site(home, |t| t.residents.ipu_requests += 1);
+        }
         let order = &self.cfg.boroughs[b].site_order;
         let now = sched.now();
         if let Some(&s) = order.iter().find(|&&s| self.ipu[s].has_free_unit()) {
@@ -444,9 +476,9 @@ impl CareSystem<'_> {
         let cfg = self.cfg;
         let site = &cfg.sites[s];
         self.leave_home(slot, now);
+        self.relocate(slot, Location::Ipu(s as u16), now);
         let p = &mut self.people[slot];
         let b = p.borough as usize;
-        p.location = Location::Ipu(s as u16);
         p.ipu_waiting = None;
         set_stay_outcome(
             p,
@@ -487,9 +519,9 @@ impl CareSystem<'_> {
         let now = sched.now().seconds();
         let pw = &self.cfg.pathway;
         self.leave_home(slot, now);
+        self.relocate(slot, Location::Enhanced, now);
         let p = &mut self.people[slot];
         let b = p.borough as usize;
-        p.location = Location::Enhanced;
         set_stay_outcome(
             p,
             now,
@@ -523,9 +555,9 @@ impl CareSystem<'_> {
         let now = sched.now().seconds();
         self.leave_home(slot, now);
         let acute = self.cfg.pathway.acute_stay;
+        self.relocate(slot, Location::Acute, now);
         let p = &mut self.people[slot];
         let b = p.borough as usize;
-        p.location = Location::Acute;
         p.stay_end = if until_death {
             NEVER
         } else {
@@ -579,7 +611,7 @@ impl CareSystem<'_> {
         self.observe_bereavement(now.seconds());
     }
 
-    fn start_bereavement(&mut self, sched: &mut Scheduler<CareEvent>) {
+    pub(super) fn start_bereavement(&mut self, sched: &mut Scheduler<CareEvent>) {
         let d = self
             .cfg
             .pathway

@@ -44,6 +44,20 @@ impl StaffPool {
         }
     }
 
+    /// A new establishment and dynamics (an intervention). Without
+    /// dynamics, staff in post follow the establishment at once; with them,
+    /// a larger establishment is filled by recruitment and a smaller one
+    /// caps the staff in post.
+    pub fn replan(&mut self, establishment: f64, dynamics: Option<SupplyConfig>) {
+        self.establishment = establishment;
+        self.dynamics = dynamics;
+        self.fte = if dynamics.is_none() {
+            establishment
+        } else {
+            self.fte.min(establishment)
+        };
+    }
+
     fn poisson(&mut self, mean: f64) -> f64 {
         if mean <= 0.0 {
             return 0.0;
@@ -132,6 +146,26 @@ impl Staff {
 }
 
 impl CareSystem<'_> {
+    /// New establishments and dynamics after a configuration change.
+    pub(super) fn replan_staff(&mut self) {
+        let cfg = self.cfg;
+        let st = &mut self.staff;
+        for (i, b) in cfg.boroughs.iter().enumerate() {
+            st.cspc[i].replan(b.cspc_establishment, cfg.supply[role::CSPC_NURSE]);
+            st.hah[i].replan(
+                b.hah_establishment.unwrap_or(0.0),
+                cfg.supply[role::HAH_NURSE],
+            );
+        }
+        for (i, s) in cfg.sites.iter().enumerate() {
+            st.ipu[i].replan(s.nurse_establishment, cfg.supply[role::IPU_NURSE]);
+            st.consultants[i].replan(s.consultant_establishment, cfg.supply[role::CONSULTANT]);
+        }
+        for (i, l) in cfg.lines.iter().enumerate() {
+            st.advice[i].replan(l.establishment, cfg.supply[role::ADVICE_NURSE]);
+        }
+    }
+
     /// Staffed capacity of every service from the staff in post.
     pub(super) fn apply_staffing(&mut self, sched: &mut Scheduler<super::care::CareEvent>) {
         let now = sched.now().seconds();

@@ -3,8 +3,8 @@
 //!
 //! Merge rule: an option file is laid over the file it extends. Tables merge
 //! key by key; arrays of tables whose entries have a `name` merge entry by
-//! entry (same name: merged; new name: appended); any other value is
-//! replaced.
+//! entry (same name: merged; new name: appended; `remove = true` deletes
+//! the entry of that name); any other value is replaced.
 
 use super::error::{PathStep, ScenarioError, ScenarioErrors, line_column, render_path};
 use super::types::Scenario;
@@ -190,16 +190,25 @@ fn all_named(items: &[Value]) -> bool {
 fn merge_named(base: &mut Vec<Value>, over: Vec<Value>) {
     for item in over {
         let name = name_of(&item).map(str::to_owned);
-        match base
-            .iter_mut()
-            .find(|b| name_of(b).map(str::to_owned) == name)
-        {
-            Some(Value::Table(existing)) => {
-                if let Value::Table(t) = item {
+        let removes = item
+            .as_table()
+            .and_then(|t| t.get("remove"))
+            .and_then(Value::as_bool)
+            == Some(true);
+        let position = base
+            .iter()
+            .position(|b| name_of(b).map(str::to_owned) == name);
+        match (position, item) {
+            (Some(i), _) if removes => {
+                base.remove(i);
+            }
+            (None, _) if removes => {}
+            (Some(i), Value::Table(t)) => {
+                if let Value::Table(existing) = &mut base[i] {
                     merge(existing, t);
                 }
             }
-            _ => base.push(item),
+            (_, item) => base.push(item),
         }
     }
 }

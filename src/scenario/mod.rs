@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod load;
+pub mod schedule;
 pub mod types;
 pub mod validate;
 
@@ -15,11 +16,13 @@ pub use types::Scenario;
 
 use std::path::Path;
 
-/// Loads, merges and validates the scenario at `path`.
+/// Loads, merges and validates the scenario at `path`, including every
+/// phase its interventions create.
 pub fn read(path: &Path) -> Result<Loaded, ScenarioErrors> {
     let loaded = load::load(path)?;
     let errors = validate::validate(&loaded);
     if errors.is_empty() {
+        schedule::phases(&loaded)?;
         Ok(loaded)
     } else {
         Err(ScenarioErrors(errors))

@@ -46,6 +46,12 @@ pub struct Scenario {
     /// Workforce supply dynamics and demand conventions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workforce: Option<Workforce>,
+    /// Unit costs.
+    #[serde(default)]
+    pub costs: Costs,
+    /// Scheduled changes to parameters (phased roll-outs).
+    #[serde(rename = "intervention", default)]
+    pub interventions: Vec<Intervention>,
 }
 
 /// `[scenario]`: identity, horizon and sampling.
@@ -683,4 +689,64 @@ fn uplift() -> f64 {
 }
 fn hours_per_fte() -> f64 {
     37.5
+}
+
+/// `[costs]`: unit costs (any currency; 0 leaves an item out).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Costs {
+    /// Per occupied hospice in-patient bed-day.
+    pub ipu_bed_day: f64,
+    /// Per occupied enhanced end-of-life bed-day.
+    pub enhanced_bed_day: f64,
+    /// Per acute hospital bed-day of people on the caseload.
+    pub acute_bed_day: f64,
+    /// Per hour of hospice-at-home care.
+    pub hah_hour: f64,
+    /// Per advice-line call answered.
+    pub call: f64,
+    /// Per CSPC home visit.
+    pub cspc_visit: f64,
+    /// Per FTE-year in post, by role (staff not already in a bed-day cost).
+    pub fte_year: BTreeMap<String, f64>,
+}
+
+/// Waves of boroughs starting in successive periods.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cohorts {
+    /// Boroughs per wave, in the order of `names` (or of the file).
+    pub size: u32,
+    /// Months between the starts of successive waves.
+    pub every_months: u32,
+}
+
+/// `[[intervention]]`: a change to one documented parameter from a date,
+/// optionally per borough in waves, with a linear ramp.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Intervention {
+    /// What the change is (for messages and reports).
+    pub name: String,
+    /// The table the parameter is in: `borough`, `site`, `advice_line`
+    /// (arrays of named tables) or `demand`, `pathway`, `calls`,
+    /// `enhanced_beds`, `bereavement`, `workforce`, `costs`.
+    pub target: String,
+    /// For arrays: which entries (default: all, in file order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub names: Option<Vec<String>>,
+    /// Dotted key within the target, e.g. `enhanced_beds`, `hah.cover`,
+    /// `cspc.nurses_fte`, `roles.cspc_nurse.attrition`.
+    pub parameter: String,
+    /// The new value (a number is ramped linearly; anything else switches).
+    #[schemars(with = "serde_json::Value")]
+    pub value: toml::Value,
+    /// Start date, `YYYY-MM-DD`.
+    pub from: String,
+    /// Months over which a number moves from its old to its new value.
+    #[serde(default)]
+    pub ramp_months: u32,
+    /// Waves of boroughs (target `borough` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cohorts: Option<Cohorts>,
 }

@@ -199,6 +199,7 @@ pub fn validate(loaded: &Loaded) -> Vec<ScenarioError> {
     check_pathway(&mut c, s);
     check_lines(&mut c, s);
     check_workforce(&mut c, s);
+    check_costs(&mut c, s);
     check_size(&mut c, s);
     c.errors
 }
@@ -764,5 +765,35 @@ fn check_workforce(c: &mut Checker, s: &Scenario) {
             "days",
         );
         c.share(&c.with(&rp, &["vacancy"]), r.vacancy);
+    }
+}
+
+fn check_costs(c: &mut Checker, s: &Scenario) {
+    let k = &s.costs;
+    let p = [key("costs")];
+    for (name, v) in [
+        ("ipu_bed_day", k.ipu_bed_day),
+        ("enhanced_bed_day", k.enhanced_bed_day),
+        ("acute_bed_day", k.acute_bed_day),
+        ("hah_hour", k.hah_hour),
+        ("call", k.call),
+        ("cspc_visit", k.cspc_visit),
+    ] {
+        c.range(&c.with(&p, &[name]), v, 0.0, 1e9, "a unit cost");
+    }
+    for (role, v) in &k.fte_year {
+        let rp = c.with(&p, &["fte_year", role]);
+        if !ROLES.contains(&role.as_str()) {
+            let known: HashSet<&str> = ROLES.into_iter().collect();
+            c.fail(
+                &rp,
+                format!(
+                    "expected one of the roles {}, found {role:?}{}",
+                    ROLES.join(", "),
+                    suggest(role, &known)
+                ),
+            );
+        }
+        c.range(&rp, *v, 0.0, 1e9, "a cost per FTE-year");
     }
 }

@@ -1,0 +1,395 @@
+//! Interventions: scheduled changes to any documented parameter.
+//!
+//! One generic mechanism, no code per intervention: the typed scenario
+//! (with every default filled in) is turned back into a TOML document, the
+//! intervention's value is written at its `target` / `names` / `parameter`
+//! path as of each change date, and the document is read and validated
+//! again. The result is a list of [`Phase`]s, each a complete scenario in
+//! force from a day on. A number moves linearly from its old value to the
+//! new one in `ramp_months` equal monthly steps, the first at `from`
+//! (integers are rounded); any other value switches at `from`. With
+//! `cohorts`, the named boroughs start in waves of `size`, `every_months`
+//! apart, each with its own ramp.
+
+use super::error::{PathStep, ScenarioError, ScenarioErrors};
+use super::load::Loaded;
+use super::types::{Intervention, Scenario};
+use super::validate::validate;
+use std::collections::BTreeSet;
+use toml::{Table, Value};
+
+/// Tables an intervention may target.
+pub const TARGETS: [&str; 10] = [
+    "borough",
+    "site",
+    "advice_line",
+    "demand",
+    "pathway",
+    "calls",
+    "enhanced_beds",
+    "bereavement",
+    "workforce",
+    "costs",
+];
+/// Parameters fixed for a whole run (they shape the arrival streams).
+pub const FIXED: [&str; 3] = ["deaths", "seasonality", "day_of_week"];
+/// Most change dates a scenario may have.
+pub const MAX_CHANGES: usize = 1_000;
+
+/// A scenario in force from `from_day` (days since 1 January of the start
+/// year; negative in the warm-up).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phase {
+    /// First day.
+    pub from_day: i64,
+    /// The scenario in force.
+    pub scenario: Scenario,
+}
+
+/// Days in a simulated year.
+const YEAR_DAYS: i64 = 365;
+const MONTH_DAYS: [i64; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/// Day number of `YYYY-MM-DD` since 1 January of `start_year` (365-day
+/// years; 29 February counts as 28 February).
+pub fn day_of(date: &str, start_year: i32) -> Option<i64> {
+    let mut parts = date.split('-');
+    let (y, m, d): (i64, usize, i64) = (
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+    );
+    if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let d = d.min(MONTH_DAYS[m - 1]);
+    let before: i64 = MONTH_DAYS[..m - 1].iter().sum();
+    Some((y - start_year as i64) * YEAR_DAYS + before + d - 1)
+}
+
+fn months_to_days(months: u32) -> i64 {
+    (months as f64 * YEAR_DAYS as f64 / 12.0).round() as i64
+}
+
+/// One selected entry of one intervention, with when its change starts.
+struct Wave<'a> {
+    intervention: &'a Intervention,
+    index: usize,
+    entry: Option<String>,
+    start: i64,
+}
+
+fn at(i: &Intervention, field: &str) -> Vec<PathStep> {
+    vec![
+        PathStep::Key("intervention".into()),
+        PathStep::Named(i.name.clone()),
+        PathStep::Key(field.into()),
+    ]
+}
+
+fn entries_of(doc: &Table, target: &str) -> Option<Vec<String>> {
+    let array = doc.get(target)?.as_array()?;
+    Some(
+        array
+            .iter()
+            .filter_map(|v| v.as_table()?.get("name")?.as_str().map(str::to_owned))
+            .collect(),
+    )
+}
+
+/// Checks an intervention's form and expands it into waves.
+fn waves<'a>(
+    loaded: &Loaded,
+    doc: &Table,
+    i: &'a Intervention,
+    index: usize,
+    errors: &mut Vec<ScenarioError>,
+) -> Vec<Wave<'a>> {
+    let start_year = loaded.scenario.scenario.start_year;
+    let fail = |errors: &mut Vec<ScenarioError>, field: &str, msg: String| {
+        errors.push(loaded.error_at(&at(i, field), msg))
+    };
+    if !TARGETS.contains(&i.target.as_str()) {
+        fail(
+            errors,
+            "target",
+            format!(
+                "expected one of {}, found {:?}",
+                TARGETS.join(", "),
+                i.target
+            ),
+        );
+        return Vec::new();
+    }
+    if i.parameter
+        .split('.')
+        .next()
+        .is_some_and(|k| FIXED.contains(&k))
+    {
+        fail(
+            errors,
+            "parameter",
+            format!(
+                "expected a parameter that can change during a run, found {:?} (fixed: {})",
+                i.parameter,
+                FIXED.join(", ")
+            ),
+        );
+        return Vec::new();
+    }
+    let Some(start) = day_of(&i.from, start_year) else {
+        fail(
+            errors,
+            "from",
+            format!("expected a date YYYY-MM-DD, found {:?}", i.from),
+        );
+        return Vec::new();
+    };
+    if i.ramp_months > 600 {
+        fail(
+            errors,
+            "ramp_months",
+            format!("expected at most 600 months, found {}", i.ramp_months),
+        );
+    }
+    let entries: Vec<Option<String>> = match entries_of(doc, &i.target) {
+        Some(all) => {
+            let chosen = i.names.clone().unwrap_or(all.clone());
+            for n in &chosen {
+                if !all.contains(n) {
+                    fail(
+                        errors,
+                        "names",
+                        format!("expected a name from [[{}]], found {n:?}", i.target),
+                    );
+                }
+            }
+            chosen.into_iter().map(Some).collect()
+        }
+        None => {
+            if i.names.is_some() {
+                fail(
+                    errors,
+                    "names",
+                    format!("expected no `names` for the table [{}]", i.target),
+                );
+            }
+            vec![None]
+        }
+    };
+    if i.cohorts.is_some() && i.target != "borough" {
+        fail(
+            errors,
+            "cohorts",
+            format!(
+                "expected cohorts only for target \"borough\", found {:?}",
+                i.target
+            ),
+        );
+    }
+    let (size, every) = i.cohorts.map_or((usize::MAX, 0), |c| {
+        (c.size.max(1) as usize, c.every_months)
+    });
+    entries
+        .into_iter()
+        .enumerate()
+        .map(|(k, entry)| Wave {
+            intervention: i,
+            index,
+            entry,
+            start: start + (k / size) as i64 * months_to_days(every),
+        })
+        .collect()
+}
+
+/// Change days of a wave: the start of each ramp month.
+fn change_days(w: &Wave) -> Vec<i64> {
+    let steps = w.intervention.ramp_months.max(1);
+    (0..steps).map(|k| w.start + months_to_days(k)).collect()
+}
+
+/// The table a wave writes into.
+fn table_mut<'d>(doc: &'d mut Table, w: &Wave) -> Option<&'d mut Table> {
+    let node = doc.get_mut(&w.intervention.target)?;
+    let mut table = match &w.entry {
+        Some(name) => node
+            .as_array_mut()?
+            .iter_mut()
+            .find(|v| {
+                v.as_table()
+                    .and_then(|t| t.get("name"))
+                    .and_then(Value::as_str)
+                    == Some(name)
+            })?
+            .as_table_mut()?,
+        None => node.as_table_mut()?,
+    };
+    let keys: Vec<&str> = w.intervention.parameter.split('.').collect();
+    for k in &keys[..keys.len() - 1] {
+        if !table.contains_key(*k) {
+            table.insert((*k).to_string(), Value::Table(Table::new()));
+        }
+        table = table.get_mut(*k)?.as_table_mut()?;
+    }
+    Some(table)
+}
+
+/// Writes the wave's value as of `day` into `doc`, ramping numbers from
+/// their value in `base`.
+fn apply(doc: &mut Table, base: &Table, w: &Wave, day: i64) {
+    if day < w.start {
+        return;
+    }
+    let i = w.intervention;
+    let leaf = i
+        .parameter
+        .rsplit('.')
+        .next()
+        .unwrap_or(&i.parameter)
+        .to_string();
+    let old = {
+        let mut copy = base.clone();
+        table_mut(&mut copy, w).and_then(|t| t.get(&leaf).cloned())
+    };
+    let ramp = i.ramp_months.max(1) as f64;
+    let step = ((day - w.start) as f64 / (YEAR_DAYS as f64 / 12.0)).floor() + 1.0;
+    let fraction = (step / ramp).min(1.0);
+    let number = |v: &Value| v.as_float().or_else(|| v.as_integer().map(|x| x as f64));
+    let value = match (old.as_ref().and_then(number), number(&i.value)) {
+        (Some(a), Some(b)) => {
+            let x = a + (b - a) * fraction;
+            let integer = old.as_ref().is_some_and(Value::is_integer) && i.value.is_integer();
+            if integer {
+                Value::Integer(x.round() as i64)
+            } else {
+                Value::Float(x)
+            }
+        }
+        _ => i.value.clone(),
+    };
+    if let Some(t) = table_mut(doc, w) {
+        t.insert(leaf, value);
+    }
+}
+
+/// The phases of `loaded`: its scenario as it stands, then one phase per
+/// change date of its interventions. Every phase is validated.
+pub fn phases(loaded: &Loaded) -> Result<Vec<Phase>, ScenarioErrors> {
+    let base_scenario = &loaded.scenario;
+    let warmup = -(base_scenario.scenario.warmup_days as i64);
+    if base_scenario.interventions.is_empty() {
+        return Ok(vec![Phase {
+            from_day: warmup,
+            scenario: base_scenario.clone(),
+        }]);
+    }
+    let base: Table = match Value::try_from(base_scenario) {
+        Ok(Value::Table(t)) => t,
+        _ => Table::new(),
+    };
+    let mut errors = Vec::new();
+    let waves: Vec<Wave> = base_scenario
+        .interventions
+        .iter()
+        .enumerate()
+        .flat_map(|(k, i)| waves(loaded, &base, i, k, &mut errors))
+        .collect();
+    if !errors.is_empty() {
+        return Err(ScenarioErrors(errors));
+    }
+    let days: BTreeSet<i64> = waves
+        .iter()
+        .flat_map(change_days)
+        .map(|d| d.max(warmup))
+        .collect();
+    if days.len() > MAX_CHANGES {
+        let first = &base_scenario.interventions[0];
+        return Err(loaded
+            .error_at(
+                &at(first, "ramp_months"),
+                format!(
+                    "expected at most {MAX_CHANGES} change dates in all, found {}",
+                    days.len()
+                ),
+            )
+            .into());
+    }
+    let mut phases = vec![Phase {
+        from_day: warmup,
+        scenario: base_scenario.clone(),
+    }];
+    for day in days {
+        let mut doc = base.clone();
+        for w in &waves {
+            apply(&mut doc, &base, w, day);
+        }
+        let scenario = read_phase(loaded, &doc, day, &waves)?;
+        if day == warmup {
+            phases[0].scenario = scenario;
+        } else {
+            phases.push(Phase {
+                from_day: day,
+                scenario,
+            });
+        }
+    }
+    Ok(phases)
+}
+
+fn read_phase(
+    loaded: &Loaded,
+    doc: &Table,
+    day: i64,
+    waves: &[Wave],
+) -> Result<Scenario, ScenarioErrors> {
+    let active: Vec<&str> = waves
+        .iter()
+        .filter(|w| w.start <= day)
+        .map(|w| w.intervention.name.as_str())
+        .collect();
+    let context = |message: String| {
+        format!(
+            "with intervention(s) {} in effect on day {day}: {message}",
+            active.join(", ")
+        )
+    };
+    let scenario: Scenario =
+        serde_path_to_error::deserialize(Value::Table(doc.clone())).map_err(|e| {
+            let w = waves.iter().find(|w| w.start <= day).map_or(0, |w| w.index);
+            let i = &loaded.scenario.interventions[w];
+            ScenarioErrors(vec![
+                loaded.error_at(&at(i, "parameter"), context(e.inner().to_string())),
+            ])
+        })?;
+    let check = Loaded {
+        scenario,
+        ..loaded.clone()
+    };
+    let errors: Vec<ScenarioError> = validate(&check)
+        .into_iter()
+        .map(|mut e| {
+            e.message = context(e.message);
+            e
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(check.scenario)
+    } else {
+        Err(ScenarioErrors(errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_count_365_day_years_from_the_start_year() {
+        assert_eq!(day_of("2025-01-01", 2025), Some(0));
+        assert_eq!(day_of("2025-07-01", 2025), Some(181));
+        assert_eq!(day_of("2026-01-01", 2025), Some(365));
+        assert_eq!(day_of("2024-02-29", 2025), Some(-365 + 31 + 27));
+        assert_eq!(day_of("2025-13-01", 2025), None);
+        assert_eq!(day_of("July 2025", 2025), None);
+    }
+}
