@@ -39,6 +39,30 @@ enum Command {
         #[arg(long)]
         no_charts: bool,
     },
+    /// Compare options with a baseline on the same simulated residents (paired
+    /// differences with 95% CIs): compare.csv, appraisal.csv, appraisal.md.
+    Compare {
+        /// Baseline scenario file.
+        baseline: PathBuf,
+        /// Option scenario files.
+        #[arg(required = true)]
+        options: Vec<PathBuf>,
+        /// Replications (default: the baseline's).
+        #[arg(long)]
+        reps: Option<u32>,
+        /// Master seed (default: the baseline's), used by every scenario.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Results folder (default: output/compare-<baseline-name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Do not draw charts.
+        #[arg(long)]
+        no_charts: bool,
+    },
     /// Parse and check scenario files without running them.
     Validate {
         /// Scenario files.
@@ -68,21 +92,43 @@ pub fn main() -> ExitCode {
                 out,
                 progress: std::io::stderr().is_terminal(),
             };
-            match run(&scenario, &opts) {
-                Ok(report) => {
-                    print_headline(&report);
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(e.exit_code())
-                }
-            }
+            finish(run(&scenario, &opts))
+        }
+        Command::Compare {
+            baseline,
+            options,
+            reps,
+            seed,
+            threads,
+            out,
+            no_charts: _,
+        } => {
+            let opts = RunOptions {
+                replications: reps,
+                seed,
+                threads,
+                out,
+                progress: std::io::stderr().is_terminal(),
+            };
+            finish(crate::batch::compare::compare(&baseline, &options, &opts))
         }
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Schema => {
             println!("{}", scenario::json_schema());
             ExitCode::SUCCESS
+        }
+    }
+}
+
+fn finish(result: Result<crate::batch::run::RunReport, crate::batch::run::RunError>) -> ExitCode {
+    match result {
+        Ok(report) => {
+            print_headline(&report);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
         }
     }
 }
@@ -132,6 +178,20 @@ fn write_headline(
             last_year = Some(*year);
         }
         writeln!(out, "    {metric:<30} {mean:>10.1}  [{lo:.1}, {hi:.1}]")?;
+    }
+    if !report.differences.is_empty() {
+        writeln!(
+            out,
+            "Option minus baseline (ALL, last year), mean and 95% CI:"
+        )?;
+        let mut last = None;
+        for (option, metric, mean, (lo, hi)) in &report.differences {
+            if last != Some(option) {
+                writeln!(out, "  {option}")?;
+                last = Some(option);
+            }
+            writeln!(out, "    {metric:<30} {mean:>+10.1}  [{lo:.1}, {hi:.1}]")?;
+        }
     }
     writeln!(out, "Results in {}", report.out_dir.display())
 }

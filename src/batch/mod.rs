@@ -8,7 +8,9 @@
 //! for any thread count, and memory is bounded by the chunk size, not by
 //! the number of replications.
 
+pub mod compare;
 pub mod run;
+pub mod study;
 
 use rayon::prelude::*;
 

@@ -198,7 +198,10 @@ mod tests {
         let mut rng = stream(1, Purpose::new("t", 1), 0);
         for _ in 0..200 {
             let t = p.next(&mut rng).unwrap().seconds();
-            assert!(t >= 1000 && (t % 20 >= 10 || t.is_multiple_of(20)), "arrival at {t}");
+            assert!(
+                t >= 1000 && (t % 20 >= 10 || t.is_multiple_of(20)),
+                "arrival at {t}"
+            );
         }
     }
 

@@ -15,11 +15,15 @@ pub const REPLICATIONS_HEADER: &str = "scenario,replication,year,area,metric,val
 /// Header of `summary.csv`.
 pub const SUMMARY_HEADER: &str = "scenario,year,area,metric,mean,sd,ci_low,ci_high,p10,p90,n";
 
+/// Header of `compare.csv`.
+pub const COMPARE_HEADER: &str =
+    "option,baseline,year,area,metric,diff_mean,diff_ci_low,diff_ci_high,pct_change";
+
 /// Header of `by_hour.csv`.
 pub const BY_HOUR_HEADER: &str = "scenario,year,which,area,hour,metric,mean,ci_low,ci_high";
 
 /// One key of the result tables: which scenario, year, area and metric.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Key {
     /// Year label.
     pub year: i32,

@@ -1,0 +1,494 @@
+//! A study: one or more scenarios run over the same replications, streamed
+//! into the result tables. `run` is a study of one scenario; `compare` and
+//! `batch` are studies of several, the first being the baseline.
+//!
+//! Every scenario of a study uses the same seed and replication numbers,
+//! so the same residents pass through every option (common random
+//! numbers) and differences are paired by replication. A work unit is one
+//! replication of every scenario; units run in parallel and are consumed in
+//! replication order, so the outputs are byte-identical for any thread
+//! count, and memory does not grow with replications.
+
+use super::run::{RunError, RunOptions, RunReport, prepare_output, result_keys};
+use super::run_units;
+use crate::engine::rng::{GENERATOR_NAME, STREAM_DERIVATION_VERSION};
+use crate::model::advice::BY_HOUR_METRICS;
+use crate::model::care::{ReplicationResult, simulate};
+use crate::model::config::CareConfig;
+use crate::report::appraisal;
+use crate::report::atomic::{AtomicFile, write_atomic};
+use crate::report::manifest::{Manifest, ManifestFile, ManifestScenario, sha256_hex};
+use crate::report::tables::{self, Across, Key};
+use crate::scenario::{self, Loaded, ScenarioErrors};
+use crate::stats::Welford;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime};
+
+/// One scenario of a study, compiled.
+#[derive(Debug)]
+pub struct Member {
+    /// Scenario name.
+    pub name: String,
+    /// The scenario as loaded (after overrides).
+    pub loaded: Loaded,
+    /// Its compiled configuration (all phases).
+    pub cfg: CareConfig,
+    /// Its result keys.
+    pub keys: Vec<(usize, Key)>,
+}
+
+impl Member {
+    /// Reads, overrides (`--reps`, `--seed`), validates and compiles the
+    /// scenario at `path`.
+    pub fn read(path: &Path, opts: &RunOptions) -> Result<Member, RunError> {
+        Member::from_loaded(scenario::read(path)?, opts)
+    }
+
+    /// Overrides, validates and compiles an already loaded scenario.
+    pub fn from_loaded(mut loaded: Loaded, opts: &RunOptions) -> Result<Member, RunError> {
+        if let Some(r) = opts.replications {
+            loaded.scenario.scenario.replications = r;
+        }
+        if let Some(s) = opts.seed {
+            loaded.scenario.scenario.seed = s;
+        }
+        let errors = scenario::validate::validate(&loaded);
+        if !errors.is_empty() {
+            return Err(ScenarioErrors(errors).into());
+        }
+        let phases = scenario::schedule::phases(&loaded)?;
+        let cfg = CareConfig::from_phases(&phases);
+        let keys = result_keys(&cfg);
+        Ok(Member {
+            name: loaded.scenario.scenario.name.clone(),
+            loaded,
+            cfg,
+            keys,
+        })
+    }
+}
+
+/// Streaming statistics of one member.
+struct Tallies {
+    across: Vec<Across>,
+    by_hour: Vec<Welford>,
+    /// (index in this member's keys, index in the baseline's keys).
+    pairs: Vec<(usize, usize)>,
+    diffs: Vec<Welford>,
+}
+
+const HEADLINE: &[&str] = &[
+    "referrals",
+    "deaths",
+    "cspc_deaths_home_pct",
+    "cspc_deaths_hospital_pct",
+    "preferred_place_met_pct",
+    "ipu_admissions",
+    "ipu_occupancy_pct",
+    "ipu_turned_away",
+    "died_waiting",
+    "hah_unmet",
+    "calls",
+    "calls_answered_in_target_pct",
+    "calls_abandoned_pct",
+    "fte_gap_total",
+    "cost_total",
+];
+
+/// Runs `members` (the first is the baseline) and writes the results into
+/// `out_dir`.
+pub fn execute(
+    members: Vec<Member>,
+    out_dir: PathBuf,
+    opts: &RunOptions,
+    command: &str,
+) -> Result<RunReport, RunError> {
+    check_names(&members)?;
+    prepare_output(&out_dir)?;
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let baseline = &members[0];
+    let reps = baseline.loaded.scenario.scenario.replications as u64;
+    let base_index: HashMap<&Key, usize> = baseline
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(i, (_, k))| (k, i))
+        .collect();
+    let mut tallies: Vec<Tallies> = members
+        .iter()
+        .enumerate()
+        .map(|(m, member)| {
+            let pairs: Vec<(usize, usize)> = if m == 0 {
+                Vec::new()
+            } else {
+                member
+                    .keys
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, (_, k))| base_index.get(k).map(|&b| (i, b)))
+                    .collect()
+            };
+            Tallies {
+                across: vec![Across::default(); member.keys.len()],
+                by_hour: vec![Welford::new(); by_hour_len(&member.cfg)],
+                diffs: vec![Welford::new(); pairs.len()],
+                pairs,
+            }
+        })
+        .collect();
+    let rep_path = out_dir.join("replications.csv");
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| RunError::Write { path, source }
+    };
+    let mut rep_file = AtomicFile::create(&rep_path).map_err(write_err(&rep_path))?;
+    writeln!(rep_file, "{}", tables::REPLICATIONS_HEADER).map_err(write_err(&rep_path))?;
+    let units: Vec<u64> = (0..reps).collect();
+    let bar = progress_bar(reps, opts.progress);
+    let mut events = 0u64;
+    let mut io_error = None;
+    run_units(
+        &units,
+        opts.threads,
+        |rep| {
+            members
+                .iter()
+                .map(|m| simulate(&m.cfg, rep))
+                .collect::<Vec<ReplicationResult>>()
+        },
+        |rep, results| {
+            for (m, result) in results.iter().enumerate() {
+                events += result.events;
+                let member = &members[m];
+                let t = &mut tallies[m];
+                for (acc, v) in t.by_hour.iter_mut().zip(&result.by_hour) {
+                    if !v.is_nan() {
+                        acc.push(*v);
+                    }
+                }
+                for ((index, key), acc) in member.keys.iter().zip(t.across.iter_mut()) {
+                    let v = result.values[*index];
+                    acc.push(v);
+                    if io_error.is_none()
+                        && let Err(e) =
+                            tables::write_replication_row(&mut rep_file, &member.name, rep, key, v)
+                    {
+                        io_error = Some(e);
+                    }
+                }
+                for (&(i, b), diff) in t.pairs.iter().zip(t.diffs.iter_mut()) {
+                    let (v, w) = (
+                        result.values[member.keys[i].0],
+                        results[0].values[baseline.keys[b].0],
+                    );
+                    if !v.is_nan() && !w.is_nan() {
+                        diff.push(v - w);
+                    }
+                }
+            }
+            bar.inc(1);
+        },
+    )?;
+    bar.finish_and_clear();
+    if let Some(e) = io_error {
+        return Err(RunError::Write {
+            path: rep_path,
+            source: e,
+        });
+    }
+    rep_file.commit().map_err(write_err(&rep_path))?;
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("summary.csv", summary_table(&members, &tallies)),
+        ("by_hour.csv", by_hour_tables(&members, &tallies)),
+    ];
+    for (name, bytes) in files {
+        let path = out_dir.join(name);
+        write_atomic(&path, &bytes).map_err(write_err(&path))?;
+    }
+    let mut differences = Vec::new();
+    if members.len() > 1 {
+        let rows = compare_rows(&members, &tallies);
+        let path = out_dir.join("compare.csv");
+        write_atomic(&path, &compare_table(&rows)).map_err(write_err(&path))?;
+        let means: Vec<appraisal::Means> = members
+            .iter()
+            .zip(&tallies)
+            .map(|(m, t)| summary_means(m, t))
+            .collect();
+        let appraisal = appraisal::Appraisal::new(&rows, &means);
+        for (name, bytes) in [
+            ("appraisal.csv", appraisal.csv()),
+            ("appraisal.md", appraisal.markdown()),
+        ] {
+            let path = out_dir.join(name);
+            write_atomic(&path, bytes.as_bytes()).map_err(write_err(&path))?;
+        }
+        let last = baseline.cfg.start_year + baseline.cfg.years as i32 - 1;
+        differences = rows
+            .iter()
+            .filter(|r| {
+                r.key.area == "ALL" && r.key.year == last && HEADLINE.contains(&r.key.metric)
+            })
+            .map(|r| {
+                (
+                    r.option.clone(),
+                    r.key.metric,
+                    r.diff.mean(),
+                    tables_interval(&r.diff),
+                )
+            })
+            .collect();
+    }
+    let wall = clock.elapsed().as_secs_f64();
+    let manifest = Manifest {
+        carecap_version: env!("CARGO_PKG_VERSION").into(),
+        command: command.into(),
+        scenarios: members
+            .iter()
+            .map(|m| manifest_scenario(&m.loaded))
+            .collect(),
+        seed: baseline.loaded.scenario.scenario.seed,
+        replications: reps,
+        threads: rayon_threads(opts.threads),
+        generator: GENERATOR_NAME.into(),
+        stream_derivation_version: STREAM_DERIVATION_VERSION,
+        started: rfc3339(started),
+        finished: rfc3339(SystemTime::now()),
+        wall_seconds: wall,
+        events,
+        events_per_second: events as f64 / wall.max(1e-9),
+    };
+    let manifest_path = out_dir.join("manifest.json");
+    let json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+    write_atomic(&manifest_path, json.as_bytes()).map_err(write_err(&manifest_path))?;
+    let headline = baseline
+        .keys
+        .iter()
+        .zip(&tallies[0].across)
+        .filter(|((_, k), _)| k.area == "ALL" && HEADLINE.contains(&k.metric))
+        .map(|((_, k), a)| (k.year, k.metric, a.mean(), a.interval()))
+        .collect();
+    Ok(RunReport {
+        out_dir,
+        manifest,
+        headline,
+        differences,
+    })
+}
+
+fn tables_interval(w: &Welford) -> (f64, f64) {
+    crate::stats::ci::mean_interval(w, 0.95)
+}
+
+/// (key → (mean, ci)) of one member, for the appraisal.
+fn summary_means(member: &Member, t: &Tallies) -> appraisal::Means {
+    appraisal::Means {
+        name: member.name.clone(),
+        values: member
+            .keys
+            .iter()
+            .zip(&t.across)
+            .map(|((_, k), a)| (k.clone(), (a.mean(), a.interval())))
+            .collect(),
+    }
+}
+
+fn check_names(members: &[Member]) -> Result<(), RunError> {
+    for (i, m) in members.iter().enumerate() {
+        if members[..i].iter().any(|o| o.name == m.name) {
+            let e = m.loaded.error_at(
+                &[
+                    scenario::error::PathStep::Key("scenario".into()),
+                    scenario::error::PathStep::Key("name".into()),
+                ],
+                format!(
+                    "expected scenario names that differ within one comparison, found {:?} twice",
+                    m.name
+                ),
+            );
+            return Err(ScenarioErrors(vec![e]).into());
+        }
+    }
+    Ok(())
+}
+
+fn summary_table(members: &[Member], tallies: &[Tallies]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let _ = writeln!(out, "{}", tables::SUMMARY_HEADER);
+    for (member, t) in members.iter().zip(tallies) {
+        for ((_, key), acc) in member.keys.iter().zip(&t.across) {
+            let _ = tables::write_summary_row(&mut out, &member.name, key, acc);
+        }
+    }
+    out
+}
+
+/// One row of `compare.csv`.
+#[derive(Debug, Clone)]
+pub struct CompareRow {
+    /// Option name.
+    pub option: String,
+    /// Baseline name.
+    pub baseline: String,
+    /// Year, area, metric.
+    pub key: Key,
+    /// Paired differences option − baseline.
+    pub diff: Welford,
+    /// The baseline's mean.
+    pub baseline_mean: f64,
+}
+
+fn compare_rows(members: &[Member], tallies: &[Tallies]) -> Vec<CompareRow> {
+    let baseline = &members[0];
+    let mut rows = Vec::new();
+    for (member, t) in members.iter().zip(tallies).skip(1) {
+        for (&(i, b), diff) in t.pairs.iter().zip(&t.diffs) {
+            rows.push(CompareRow {
+                option: member.name.clone(),
+                baseline: baseline.name.clone(),
+                key: member.keys[i].1.clone(),
+                diff: *diff,
+                baseline_mean: tallies[0].across[b].mean(),
+            });
+        }
+    }
+    rows
+}
+
+fn compare_table(rows: &[CompareRow]) -> Vec<u8> {
+    let mut out = String::from(tables::COMPARE_HEADER);
+    out.push('\n');
+    for r in rows {
+        let (lo, hi) = tables_interval(&r.diff);
+        let pct = if r.baseline_mean != 0.0 {
+            100.0 * r.diff.mean() / r.baseline_mean.abs()
+        } else {
+            f64::NAN
+        };
+        out += &format!(
+            "{},{},{},{},{},{},{},{},{}\n",
+            tables::csv_field(&r.option),
+            tables::csv_field(&r.baseline),
+            r.key.year,
+            tables::csv_field(&r.key.area),
+            r.key.metric,
+            tables::number(r.diff.mean()),
+            tables::number(lo),
+            tables::number(hi),
+            tables::number(pct)
+        );
+    }
+    out.into_bytes()
+}
+
+fn by_hour_len(cfg: &CareConfig) -> usize {
+    cfg.years as usize * (cfg.lines.len() + 1) * 24 * BY_HOUR_METRICS.len()
+}
+
+fn by_hour_tables(members: &[Member], tallies: &[Tallies]) -> Vec<u8> {
+    let mut out = String::from(tables::BY_HOUR_HEADER);
+    out.push('\n');
+    for (member, t) in members.iter().zip(tallies) {
+        by_hour_rows(member, &t.across, &t.by_hour, &mut out);
+    }
+    out.into_bytes()
+}
+
+/// `by_hour.csv` rows of one scenario: advice-line figures by hour of day
+/// for the busiest year (most calls region-wide) and the last year.
+fn by_hour_rows(member: &Member, across: &[Across], by_hour: &[Welford], out: &mut String) {
+    let cfg = &member.cfg;
+    if cfg.lines.is_empty() {
+        return;
+    }
+    let calls = |year: i32| {
+        member
+            .keys
+            .iter()
+            .zip(across)
+            .find(|((_, k), _)| k.year == year && k.area == "ALL" && k.metric == "calls")
+            .map_or(0.0, |(_, a)| a.mean())
+    };
+    let years: Vec<i32> = (0..cfg.years as i32).map(|y| cfg.start_year + y).collect();
+    let busiest = years
+        .iter()
+        .copied()
+        .max_by(|a, b| calls(*a).total_cmp(&calls(*b)).then(b.cmp(a)))
+        .unwrap_or(cfg.start_year);
+    let last = cfg.start_year + cfg.years as i32 - 1;
+    let chosen = if last == busiest {
+        vec![(last, "busiest_and_last")]
+    } else {
+        vec![(busiest, "busiest"), (last, "last")]
+    };
+    let names: Vec<&str> = cfg
+        .lines
+        .iter()
+        .map(|l| l.name.as_str())
+        .chain(std::iter::once("ALL"))
+        .collect();
+    let k = BY_HOUR_METRICS.len();
+    for (year, label) in chosen {
+        let y = (year - cfg.start_year) as usize;
+        for (a, area) in names.iter().enumerate() {
+            for h in 0..24 {
+                for (m, metric) in BY_HOUR_METRICS.iter().enumerate() {
+                    let acc = &by_hour[((y * names.len() + a) * 24 + h) * k + m];
+                    let (lo, hi) = tables_interval(acc);
+                    *out += &format!(
+                        "{},{year},{label},{},{h},{metric},{},{},{}\n",
+                        tables::csv_field(&member.name),
+                        tables::csv_field(area),
+                        tables::number(acc.mean()),
+                        tables::number(lo),
+                        tables::number(hi)
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn rfc3339(t: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(t).to_string()
+}
+
+fn manifest_scenario(loaded: &Loaded) -> ManifestScenario {
+    ManifestScenario {
+        name: loaded.scenario.scenario.name.clone(),
+        files: loaded
+            .files
+            .iter()
+            .map(|f| ManifestFile {
+                path: f.path.display().to_string(),
+                sha256: sha256_hex(f.text.as_bytes()),
+            })
+            .collect(),
+        resolved_sha256: loaded.resolved_sha256.clone(),
+    }
+}
+
+fn rayon_threads(requested: usize) -> usize {
+    if requested == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        requested
+    }
+}
+
+fn progress_bar(len: u64, show: bool) -> indicatif::ProgressBar {
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg} [{bar:40}] {pos}/{len} replications, {eta} left",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message("simulating");
+    bar
+}
