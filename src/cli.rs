@@ -63,6 +63,32 @@ enum Command {
         #[arg(long)]
         no_charts: bool,
     },
+    /// Run many scenarios (files or folders of *.toml) and sweeps over
+    /// parameter grids in one parallel study; with [sizing], find the
+    /// smallest swept value that meets a target (sizing.csv).
+    Batch {
+        /// Scenario files or folders.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Sweep file (parameters and values; optional [sizing]).
+        #[arg(long)]
+        sweep: Option<PathBuf>,
+        /// Replications (default: the first scenario's).
+        #[arg(long)]
+        reps: Option<u32>,
+        /// Master seed (default: the first scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Results folder (default: output/batch-<first-scenario-name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Do not draw charts.
+        #[arg(long)]
+        no_charts: bool,
+    },
     /// Parse and check scenario files without running them.
     Validate {
         /// Scenario files.
@@ -111,6 +137,24 @@ pub fn main() -> ExitCode {
                 progress: std::io::stderr().is_terminal(),
             };
             finish(crate::batch::compare::compare(&baseline, &options, &opts))
+        }
+        Command::Batch {
+            inputs,
+            sweep,
+            reps,
+            seed,
+            threads,
+            out,
+            no_charts: _,
+        } => {
+            let opts = RunOptions {
+                replications: reps,
+                seed,
+                threads,
+                out,
+                progress: std::io::stderr().is_terminal(),
+            };
+            finish(crate::batch::sweep::batch(&inputs, sweep.as_deref(), &opts))
         }
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Schema => {

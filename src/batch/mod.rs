@@ -11,6 +11,7 @@
 pub mod compare;
 pub mod run;
 pub mod study;
+pub mod sweep;
 
 use rayon::prelude::*;
 

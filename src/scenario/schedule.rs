@@ -210,8 +210,25 @@ fn change_days(w: &Wave) -> Vec<i64> {
 
 /// The table a wave writes into.
 fn table_mut<'d>(doc: &'d mut Table, w: &Wave) -> Option<&'d mut Table> {
-    let node = doc.get_mut(&w.intervention.target)?;
-    let mut table = match &w.entry {
+    parameter_table(
+        doc,
+        &w.intervention.target,
+        w.entry.as_deref(),
+        &w.intervention.parameter,
+    )
+}
+
+/// The table holding `parameter` (a dotted key) of `target` (an array of
+/// named tables, with `entry` naming one, or a table), creating missing
+/// intermediate tables. Interventions and sweeps both write through it.
+pub fn parameter_table<'d>(
+    doc: &'d mut Table,
+    target: &str,
+    entry: Option<&str>,
+    parameter: &str,
+) -> Option<&'d mut Table> {
+    let node = doc.get_mut(target)?;
+    let mut table = match entry {
         Some(name) => node
             .as_array_mut()?
             .iter_mut()
@@ -224,7 +241,7 @@ fn table_mut<'d>(doc: &'d mut Table, w: &Wave) -> Option<&'d mut Table> {
             .as_table_mut()?,
         None => node.as_table_mut()?,
     };
-    let keys: Vec<&str> = w.intervention.parameter.split('.').collect();
+    let keys: Vec<&str> = parameter.split('.').collect();
     for k in &keys[..keys.len() - 1] {
         if !table.contains_key(*k) {
             table.insert((*k).to_string(), Value::Table(Table::new()));
@@ -232,6 +249,11 @@ fn table_mut<'d>(doc: &'d mut Table, w: &Wave) -> Option<&'d mut Table> {
         table = table.get_mut(*k)?.as_table_mut()?;
     }
     Some(table)
+}
+
+/// Names of the entries of an array of named tables (`None` for a table).
+pub fn entry_names(doc: &Table, target: &str) -> Option<Vec<String>> {
+    entries_of(doc, target)
 }
 
 /// Writes the wave's value as of `day` into `doc`, ramping numbers from

@@ -1,0 +1,396 @@
+//! `carecap batch`: many scenarios, and sweeps over parameter grids, in one
+//! parallel study; and sizing: the smallest swept capacity that meets a
+//! target, year by year.
+//!
+//! A sweep file lists parameters, each with the values to try:
+//!
+//! ```toml
+//! [[parameter]]
+//! target = "site"            # as in [[intervention]]
+//! names = ["St John's Hospice"]
+//! parameter = "beds"
+//! values = [18, 20, 22, 24]
+//!
+//! [sizing]                   # optional, with one parameter
+//! metric = "ipu_turned_away_pct"
+//! area = "ALL"
+//! below = 5.0                # or: above = 95.0
+//! ```
+//!
+//! Every scenario is run at every point of the grid (the cartesian product
+//! of the values), all with the first scenario's seed and replications, so
+//! the variants see the same residents and the search for the smallest
+//! capacity compares like with like.
+
+use super::run::{RunError, RunOptions, RunReport, folder_name};
+use super::study::{Member, execute};
+use crate::report::atomic::write_atomic;
+use crate::report::tables;
+use crate::scenario::schedule::{entry_names, parameter_table};
+use crate::scenario::{self, Loaded, Scenario, ScenarioError, ScenarioErrors};
+use crate::stats::Welford;
+use crate::stats::ci::mean_interval;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::{Table, Value};
+
+/// A sweep file.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SweepFile {
+    /// Parameters and their values.
+    #[serde(rename = "parameter")]
+    pub parameters: Vec<SweepParameter>,
+    /// The target whose smallest meeting value is wanted.
+    #[serde(default)]
+    pub sizing: Option<Sizing>,
+}
+
+/// One swept parameter.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SweepParameter {
+    /// Table (as for interventions).
+    pub target: String,
+    /// Entries of an array (default all).
+    #[serde(default)]
+    pub names: Option<Vec<String>>,
+    /// Dotted key.
+    pub parameter: String,
+    /// Values to try, in order.
+    #[schemars(with = "Vec<serde_json::Value>")]
+    pub values: Vec<Value>,
+}
+
+/// A sizing target.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Sizing {
+    /// Metric name.
+    pub metric: String,
+    /// Area (default `ALL`).
+    #[serde(default = "all")]
+    pub area: String,
+    /// Met when the mean is below this.
+    #[serde(default)]
+    pub below: Option<f64>,
+    /// Met when the mean is above this.
+    #[serde(default)]
+    pub above: Option<f64>,
+}
+
+fn all() -> String {
+    "ALL".into()
+}
+
+impl Sizing {
+    fn met(&self, x: f64) -> bool {
+        self.below.is_none_or(|b| x < b) && self.above.is_none_or(|a| x > a)
+    }
+}
+
+/// Most variants one sweep may create.
+pub const MAX_VARIANTS: usize = 1_000;
+
+fn sweep_error(path: &Path, message: String) -> RunError {
+    RunError::Invalid(ScenarioErrors(vec![ScenarioError {
+        file: path.to_path_buf(),
+        line: 0,
+        column: 0,
+        key: "sweep".into(),
+        message,
+    }]))
+}
+
+/// Reads a sweep file.
+pub fn read_sweep(path: &Path) -> Result<SweepFile, RunError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| sweep_error(path, format!("expected a readable sweep file, found: {e}")))?;
+    let sweep: SweepFile = toml::from_str(&text).map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map_or((0, 0), |s| scenario::error::line_column(&text, s.start));
+        RunError::Invalid(ScenarioErrors(vec![ScenarioError {
+            file: path.to_path_buf(),
+            line,
+            column,
+            key: "sweep".into(),
+            message: e.message().trim().to_string(),
+        }]))
+    })?;
+    let points: usize = sweep
+        .parameters
+        .iter()
+        .map(|p| p.values.len().max(1))
+        .product();
+    if sweep.parameters.is_empty() || points > MAX_VARIANTS {
+        return Err(sweep_error(
+            path,
+            format!("expected 1 to {MAX_VARIANTS} grid points, found {points}"),
+        ));
+    }
+    if sweep.sizing.is_some() && sweep.parameters.len() != 1 {
+        return Err(sweep_error(
+            path,
+            "expected exactly one [[parameter]] with [sizing]".into(),
+        ));
+    }
+    Ok(sweep)
+}
+
+fn label(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The variants of `loaded` over the sweep grid.
+fn variants(
+    loaded: &Loaded,
+    sweep: &SweepFile,
+    path: &Path,
+) -> Result<Vec<(Loaded, Vec<Value>)>, RunError> {
+    let base: Table = match Value::try_from(&loaded.scenario) {
+        Ok(Value::Table(t)) => t,
+        _ => Table::new(),
+    };
+    let mut grid: Vec<Vec<Value>> = vec![Vec::new()];
+    for p in &sweep.parameters {
+        grid = grid
+            .into_iter()
+            .flat_map(|point| {
+                p.values
+                    .iter()
+                    .map(move |v| [point.clone(), vec![v.clone()]].concat())
+            })
+            .collect();
+    }
+    let mut out = Vec::new();
+    for point in grid {
+        let mut doc = base.clone();
+        let mut labels = Vec::new();
+        for (p, value) in sweep.parameters.iter().zip(&point) {
+            let entries: Vec<Option<String>> = match entry_names(&doc, &p.target) {
+                Some(all) => p
+                    .names
+                    .clone()
+                    .unwrap_or(all)
+                    .into_iter()
+                    .map(Some)
+                    .collect(),
+                None => vec![None],
+            };
+            let leaf = p
+                .parameter
+                .rsplit('.')
+                .next()
+                .unwrap_or(&p.parameter)
+                .to_string();
+            for entry in entries {
+                let table = parameter_table(&mut doc, &p.target, entry.as_deref(), &p.parameter)
+                    .ok_or_else(|| {
+                        sweep_error(
+                            path,
+                            format!(
+                                "expected an existing target for {}.{} ({:?})",
+                                p.target, p.parameter, entry
+                            ),
+                        )
+                    })?;
+                table.insert(leaf.clone(), value.clone());
+            }
+            labels.push(format!("{}={}", p.parameter, label(value)));
+        }
+        let name = format!("{} {}", loaded.scenario.scenario.name, labels.join(" "));
+        if let Some(Value::Table(meta)) = doc.get_mut("scenario") {
+            meta.insert("name".into(), Value::String(name));
+        }
+        let scenario: Scenario = serde_path_to_error::deserialize(Value::Table(doc.clone()))
+            .map_err(|e| {
+                sweep_error(
+                    path,
+                    format!("a swept value does not fit: {}: {}", e.path(), e.inner()),
+                )
+            })?;
+        let canonical = toml::to_string(&doc).unwrap_or_default();
+        let variant = Loaded {
+            scenario,
+            merged: doc,
+            resolved_sha256: crate::report::manifest::sha256_hex(canonical.as_bytes()),
+            files: loaded.files.clone(),
+        };
+        out.push((variant, point));
+    }
+    Ok(out)
+}
+
+/// Scenario files named on the command line: files as given, folders as
+/// their `*.toml` files in name order.
+pub fn scenario_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, RunError> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(input)
+                .map_err(|e| RunError::Output {
+                    path: input.clone(),
+                    source: e,
+                })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(input.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// Runs a batch: every scenario (× every sweep point) in one study.
+pub fn batch(
+    inputs: &[PathBuf],
+    sweep_path: Option<&Path>,
+    opts: &RunOptions,
+) -> Result<RunReport, RunError> {
+    let files = scenario_files(inputs)?;
+    if files.is_empty() {
+        return Err(sweep_error(
+            inputs.first().map_or(Path::new("."), |p| p.as_path()),
+            "expected at least one scenario file".into(),
+        ));
+    }
+    let sweep = sweep_path.map(read_sweep).transpose()?;
+    let mut members: Vec<Member> = Vec::new();
+    let mut points: Vec<Vec<Value>> = Vec::new();
+    let mut errors = Vec::new();
+    let mut shared = opts.clone();
+    for file in &files {
+        let loaded = match scenario::read(file) {
+            Ok(l) => l,
+            Err(e) => {
+                errors.extend(e.0);
+                continue;
+            }
+        };
+        let expanded = match (&sweep, sweep_path) {
+            (Some(s), Some(p)) => variants(&loaded, s, p)?,
+            _ => vec![(loaded, Vec::new())],
+        };
+        for (variant, point) in expanded {
+            match Member::from_loaded(variant, &shared) {
+                Ok(m) => {
+                    if members.is_empty() {
+                        shared.replications = Some(m.loaded.scenario.scenario.replications);
+                        shared.seed = Some(m.loaded.scenario.scenario.seed);
+                    }
+                    members.push(m);
+                    points.push(point);
+                }
+                Err(RunError::Invalid(e)) => errors.extend(e.0),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ScenarioErrors(errors).into());
+    }
+    let out_dir = opts.out.clone().unwrap_or_else(|| {
+        Path::new("output").join(format!("batch-{}", folder_name(&members[0].name)))
+    });
+    let names: Vec<String> = members.iter().map(|m| m.name.clone()).collect();
+    let report = execute(members, out_dir, &shared, "batch")?;
+    if let (Some(s), Some(sizing)) = (&sweep, sweep.as_ref().and_then(|s| s.sizing.as_ref())) {
+        write_sizing(&report.out_dir, s, sizing, &names, &points)?;
+    }
+    Ok(report)
+}
+
+/// `sizing_curve.csv` (every value, every year: mean, CI and the share of
+/// replications meeting the target) and `sizing.csv` (per scenario and
+/// year, the smallest value whose mean meets it), from `replications.csv`.
+fn write_sizing(
+    out: &Path,
+    sweep: &SweepFile,
+    sizing: &Sizing,
+    names: &[String],
+    points: &[Vec<Value>],
+) -> Result<(), RunError> {
+    let path = out.join("replications.csv");
+    let read_err = |e: csv::Error| RunError::Write {
+        path: path.clone(),
+        source: std::io::Error::other(e.to_string()),
+    };
+    let mut reader = csv::Reader::from_path(&path).map_err(read_err)?;
+    let mut stats: BTreeMap<(usize, i32), (Welford, u64)> = BTreeMap::new();
+    let index: std::collections::HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    for row in reader.records() {
+        let row = row.map_err(read_err)?;
+        if row[3] != *sizing.area || row[4] != *sizing.metric {
+            continue;
+        }
+        let (Some(&m), Ok(year), Ok(v)) = (
+            index.get(&row[0]),
+            row[2].parse::<i32>(),
+            row[5].parse::<f64>(),
+        ) else {
+            continue;
+        };
+        let entry = stats.entry((m, year)).or_insert((Welford::new(), 0));
+        entry.0.push(v);
+        entry.1 += sizing.met(v) as u64;
+    }
+    let parameter = &sweep.parameters[0].parameter;
+    let mut curve =
+        String::from("scenario,year,parameter,value,metric,mean,ci_low,ci_high,p_meet\n");
+    let mut smallest: BTreeMap<(String, i32), (String, f64, (f64, f64))> = BTreeMap::new();
+    for ((m, year), (w, met)) in &stats {
+        let value = points[*m].first().map(label).unwrap_or_default();
+        let base = names[*m]
+            .rsplit_once(' ')
+            .map_or(names[*m].as_str(), |(b, _)| b)
+            .to_string();
+        let (lo, hi) = mean_interval(w, 0.95);
+        curve += &format!(
+            "{},{year},{parameter},{value},{},{},{},{},{}\n",
+            tables::csv_field(&base),
+            sizing.metric,
+            tables::number(w.mean()),
+            tables::number(lo),
+            tables::number(hi),
+            tables::number(*met as f64 / w.count().max(1) as f64)
+        );
+        if sizing.met(w.mean()) {
+            smallest
+                .entry((base, *year))
+                .or_insert((value, w.mean(), (lo, hi)));
+        }
+    }
+    let mut table =
+        String::from("scenario,year,parameter,smallest_value,metric,mean,ci_low,ci_high\n");
+    for ((base, year), (value, mean, (lo, hi))) in &smallest {
+        table += &format!(
+            "{},{year},{parameter},{value},{},{},{},{}\n",
+            tables::csv_field(base),
+            sizing.metric,
+            tables::number(*mean),
+            tables::number(*lo),
+            tables::number(*hi)
+        );
+    }
+    for (name, text) in [("sizing_curve.csv", curve), ("sizing.csv", table)] {
+        let p = out.join(name);
+        write_atomic(&p, text.as_bytes()).map_err(|source| RunError::Write {
+            path: p.clone(),
+            source,
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! `carecap batch`: folders of scenarios, sweeps and sizing.
+
+mod common;
+
+use carecap::stats::erlang::erlang_b;
+use common::carecap;
+
+#[test]
+fn sizing_finds_the_erlang_b_answer_every_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sizing");
+    let r = carecap(&[
+        "batch",
+        "scenarios/validation/erlang-b.toml",
+        "--sweep",
+        "scenarios/sweeps/erlang-b-beds.toml",
+        "--reps",
+        "200",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let target = 0.0475;
+    let expected = (28..60).find(|&c| erlang_b(28.0, c) < target).unwrap();
+    assert_eq!(expected, 34);
+    let mut reader = csv::Reader::from_path(out.join("sizing.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 5, "one row per year");
+    for row in rows {
+        assert_eq!(row[3].parse::<u32>().unwrap(), expected, "{row:?}");
+    }
+    let curve = std::fs::read_to_string(out.join("sizing_curve.csv")).unwrap();
+    assert_eq!(
+        curve.lines().count(),
+        1 + 9 * 5,
+        "every value in every year"
+    );
+}
+
+#[test]
+fn a_folder_runs_every_scenario_in_it_and_compares_with_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("batch");
+    let r = carecap(&[
+        "batch",
+        "scenarios/validation",
+        "--reps",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.lines().any(|l| l.starts_with("erlang-b,")));
+    assert!(summary.lines().any(|l| l.starts_with("erlang-c,")));
+    assert!(out.join("compare.csv").exists());
+}
