@@ -309,6 +309,9 @@ pub fn batch(
     Ok(report)
 }
 
+/// The smallest value meeting the target: (value, mean, interval).
+type Smallest = (String, f64, (f64, f64));
+
 /// `sizing_curve.csv` (every value, every year: mean, CI and the share of
 /// replications meeting the target) and `sizing.csv` (per scenario and
 /// year, the smallest value whose mean meets it), from `replications.csv`.
@@ -350,7 +353,7 @@ fn write_sizing(
     let parameter = &sweep.parameters[0].parameter;
     let mut curve =
         String::from("scenario,year,parameter,value,metric,mean,ci_low,ci_high,p_meet\n");
-    let mut smallest: BTreeMap<(String, i32), (String, f64, (f64, f64))> = BTreeMap::new();
+    let mut smallest: BTreeMap<(String, i32), Smallest> = BTreeMap::new();
     for ((m, year), (w, met)) in &stats {
         let value = points[*m].first().map(label).unwrap_or_default();
         let base = names[*m]
