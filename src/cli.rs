@@ -89,6 +89,11 @@ enum Command {
         #[arg(long)]
         no_charts: bool,
     },
+    /// (Re)draw charts/*.png, charts/*.svg and report.html from a results folder.
+    Report {
+        /// Results folder (as written by run, compare or batch).
+        dir: PathBuf,
+    },
     /// Parse and check scenario files without running them.
     Validate {
         /// Scenario files.
@@ -109,7 +114,7 @@ pub fn main() -> ExitCode {
             seed,
             threads,
             out,
-            no_charts: _,
+            no_charts,
         } => {
             let opts = RunOptions {
                 replications: reps,
@@ -118,7 +123,7 @@ pub fn main() -> ExitCode {
                 out,
                 progress: std::io::stderr().is_terminal(),
             };
-            finish(run(&scenario, &opts))
+            finish(run(&scenario, &opts), !no_charts)
         }
         Command::Compare {
             baseline,
@@ -127,7 +132,7 @@ pub fn main() -> ExitCode {
             seed,
             threads,
             out,
-            no_charts: _,
+            no_charts,
         } => {
             let opts = RunOptions {
                 replications: reps,
@@ -136,7 +141,10 @@ pub fn main() -> ExitCode {
                 out,
                 progress: std::io::stderr().is_terminal(),
             };
-            finish(crate::batch::compare::compare(&baseline, &options, &opts))
+            finish(
+                crate::batch::compare::compare(&baseline, &options, &opts),
+                !no_charts,
+            )
         }
         Command::Batch {
             inputs,
@@ -145,7 +153,7 @@ pub fn main() -> ExitCode {
             seed,
             threads,
             out,
-            no_charts: _,
+            no_charts,
         } => {
             let opts = RunOptions {
                 replications: reps,
@@ -154,8 +162,29 @@ pub fn main() -> ExitCode {
                 out,
                 progress: std::io::stderr().is_terminal(),
             };
-            finish(crate::batch::sweep::batch(&inputs, sweep.as_deref(), &opts))
+            finish(
+                crate::batch::sweep::batch(&inputs, sweep.as_deref(), &opts),
+                !no_charts,
+            )
         }
+        Command::Report { dir } => match crate::report::document::render(&dir) {
+            Ok(files) => {
+                println!(
+                    "Wrote {} files; open {}",
+                    files.len(),
+                    dir.join("report.html").display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(if dir.join("summary.csv").exists() {
+                    2
+                } else {
+                    1
+                })
+            }
+        },
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Schema => {
             println!("{}", scenario::json_schema());
@@ -164,10 +193,17 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn finish(result: Result<crate::batch::run::RunReport, crate::batch::run::RunError>) -> ExitCode {
+fn finish(
+    result: Result<crate::batch::run::RunReport, crate::batch::run::RunError>,
+    charts: bool,
+) -> ExitCode {
     match result {
         Ok(report) => {
             print_headline(&report);
+            if charts && let Err(e) = crate::report::document::render(&report.out_dir) {
+                eprintln!("error: drawing the charts and report failed: {e}");
+                return ExitCode::from(2);
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -34,6 +34,7 @@ impl AtomicFile {
     /// Flushes, syncs and renames the file into place.
     pub fn commit(self) -> io::Result<()> {
         let tmp = self.writer.into_inner().map_err(|e| e.into_error())?;
+        readable(tmp.path())?;
         tmp.as_file().sync_all()?;
         tmp.persist(&self.target).map_err(|e| e.error)?;
         Ok(())
@@ -47,6 +48,19 @@ impl Write for AtomicFile {
     fn flush(&mut self) -> io::Result<()> {
         self.writer.flush()
     }
+}
+
+/// Makes a temporary file readable by everyone (temporary files are created
+/// private), as an ordinary output file would be.
+pub fn readable(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Writes `bytes` to `target` atomically.

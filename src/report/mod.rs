@@ -3,5 +3,8 @@
 
 pub mod appraisal;
 pub mod atomic;
+pub mod charts;
+pub mod document;
 pub mod manifest;
+pub mod results;
 pub mod tables;
