@@ -415,10 +415,14 @@ fn figures(r: &Results) -> Vec<Figure> {
 
 fn footer(r: &Results) -> String {
     let m = &r.manifest;
+    let names = match r.scenarios.len() {
+        0..=2 => r.scenarios.join(", "),
+        n => format!("{} and {} options", r.scenarios[0], n - 1),
+    };
     format!(
         "carecap {} · {} · seed {} · {} replications · bands: 95% CI (referrals: p10–p90)",
         m["carecap_version"].as_str().unwrap_or("?"),
-        r.scenarios.join(", "),
+        names,
         m["seed"],
         m["replications"]
     )
