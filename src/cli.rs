@@ -3,6 +3,7 @@
 //! input, 2 runtime failure.
 
 use crate::batch::run::{RunOptions, run};
+use crate::batch::shard::StudyArgs;
 use crate::scenario;
 use clap::{Parser, Subcommand};
 use std::io::{IsTerminal, Write};
@@ -38,6 +39,9 @@ enum Command {
         /// Do not draw charts.
         #[arg(long)]
         no_charts: bool,
+        /// Compute only shard K of N (0-based) into OUT/shards; `merge` combines them.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<crate::batch::shard::Shard>,
     },
     /// Compare options with a baseline on the same simulated residents (paired
     /// differences with 95% CIs): compare.csv, appraisal.csv, appraisal.md.
@@ -62,6 +66,9 @@ enum Command {
         /// Do not draw charts.
         #[arg(long)]
         no_charts: bool,
+        /// Compute only shard K of N (0-based) into OUT/shards; `merge` combines them.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<crate::batch::shard::Shard>,
     },
     /// Run many scenarios (files or folders of *.toml) and sweeps over
     /// parameter grids in one parallel study; with [sizing], find the
@@ -88,6 +95,59 @@ enum Command {
         /// Do not draw charts.
         #[arg(long)]
         no_charts: bool,
+        /// Compute only shard K of N (0-based) into OUT/shards; `merge` combines them.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<crate::batch::shard::Shard>,
+    },
+    /// Combine the shards written into DIR into the tables, charts and report
+    /// of an unsharded run; refuses gaps, duplicates and mismatched or corrupted parts.
+    Merge {
+        /// Results folder holding shards/.
+        dir: PathBuf,
+        /// Worker threads.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Do not draw charts.
+        #[arg(long)]
+        no_charts: bool,
+    },
+    /// Which shards in DIR are done, which are missing (and how to rerun them).
+    Status {
+        /// Results folder holding shards/.
+        dir: PathBuf,
+    },
+    /// Write SLURM job-array scripts (run.sbatch, merge.sbatch, submit.sh) for a sharded study.
+    Slurm {
+        /// Scenario files: one runs it, several compare them with the first.
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        /// Number of shards (array tasks).
+        #[arg(long)]
+        shards: u64,
+        /// Wall time per shard (SLURM --time).
+        #[arg(long, default_value = "01:00:00")]
+        time: String,
+        /// CPUs per task (passed to carecap as --threads).
+        #[arg(long, default_value_t = 2)]
+        cpus_per_task: u32,
+        /// Memory per task (SLURM --mem).
+        #[arg(long, default_value = "2G")]
+        mem: String,
+        /// Partition.
+        #[arg(long)]
+        partition: Option<String>,
+        /// Account.
+        #[arg(long)]
+        account: Option<String>,
+        /// Most array tasks running at once (the %N throttle).
+        #[arg(long)]
+        max_running: Option<u64>,
+        /// Replications (default: the scenario's).
+        #[arg(long)]
+        reps: Option<u32>,
+        /// Results folder (default: output/<name>/); the scripts go there too.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// (Re)draw charts/*.png, charts/*.svg and report.html from a results folder.
     Report {
@@ -115,6 +175,7 @@ pub fn main() -> ExitCode {
             threads,
             out,
             no_charts,
+            shard,
         } => {
             let opts = RunOptions {
                 replications: reps,
@@ -123,7 +184,17 @@ pub fn main() -> ExitCode {
                 out,
                 progress: std::io::stderr().is_terminal(),
             };
-            finish(run(&scenario, &opts), !no_charts)
+            let args = StudyArgs {
+                command: "run".into(),
+                inputs: vec![scenario.clone()],
+                sweep: None,
+                replications: reps,
+                seed,
+            };
+            match shard {
+                Some(k) => sharded(&args, k, &opts),
+                None => finish(run(&scenario, &opts), !no_charts),
+            }
         }
         Command::Compare {
             baseline,
@@ -133,6 +204,7 @@ pub fn main() -> ExitCode {
             threads,
             out,
             no_charts,
+            shard,
         } => {
             let opts = RunOptions {
                 replications: reps,
@@ -141,10 +213,22 @@ pub fn main() -> ExitCode {
                 out,
                 progress: std::io::stderr().is_terminal(),
             };
-            finish(
-                crate::batch::compare::compare(&baseline, &options, &opts),
-                !no_charts,
-            )
+            let mut inputs = vec![baseline.clone()];
+            inputs.extend(options.iter().cloned());
+            let args = StudyArgs {
+                command: "compare".into(),
+                inputs,
+                sweep: None,
+                replications: reps,
+                seed,
+            };
+            match shard {
+                Some(k) => sharded(&args, k, &opts),
+                None => finish(
+                    crate::batch::compare::compare(&baseline, &options, &opts),
+                    !no_charts,
+                ),
+            }
         }
         Command::Batch {
             inputs,
@@ -154,6 +238,7 @@ pub fn main() -> ExitCode {
             threads,
             out,
             no_charts,
+            shard,
         } => {
             let opts = RunOptions {
                 replications: reps,
@@ -162,10 +247,68 @@ pub fn main() -> ExitCode {
                 out,
                 progress: std::io::stderr().is_terminal(),
             };
-            finish(
-                crate::batch::sweep::batch(&inputs, sweep.as_deref(), &opts),
-                !no_charts,
-            )
+            let args = StudyArgs {
+                command: "batch".into(),
+                inputs: inputs.clone(),
+                sweep: sweep.clone(),
+                replications: reps,
+                seed,
+            };
+            match shard {
+                Some(k) => sharded(&args, k, &opts),
+                None => finish(
+                    crate::batch::sweep::batch(&inputs, sweep.as_deref(), &opts),
+                    !no_charts,
+                ),
+            }
+        }
+        Command::Merge {
+            dir,
+            threads,
+            no_charts,
+        } => {
+            let opts = RunOptions {
+                threads,
+                progress: std::io::stderr().is_terminal(),
+                ..RunOptions::default()
+            };
+            finish(crate::batch::shard::merge(&dir, &opts), !no_charts)
+        }
+        Command::Status { dir } => status(&dir),
+        Command::Slurm {
+            scenarios,
+            shards,
+            time,
+            cpus_per_task,
+            mem,
+            partition,
+            account,
+            max_running,
+            reps,
+            out,
+        } => {
+            let job = crate::batch::slurm::Job {
+                scenarios,
+                shards,
+                time,
+                cpus_per_task,
+                mem,
+                partition,
+                account,
+                max_running,
+                replications: reps,
+                out,
+            };
+            match crate::batch::slurm::write(&job) {
+                Ok(report) => {
+                    println!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(e.exit_code())
+                }
+            }
         }
         Command::Report { dir } => match crate::report::document::render(&dir) {
             Ok(files) => {
@@ -209,6 +352,51 @@ fn finish(
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn sharded(args: &StudyArgs, shard: crate::batch::shard::Shard, opts: &RunOptions) -> ExitCode {
+    match crate::batch::shard::run_shard(args, shard, opts) {
+        Ok(marker) => {
+            println!(
+                "shard {}/{} done: {}",
+                shard.index,
+                shard.count,
+                marker.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn status(dir: &std::path::Path) -> ExitCode {
+    match crate::batch::shard::status(dir) {
+        Ok(st) => {
+            println!(
+                "{} of {} shards done: {:?}",
+                st.done.len(),
+                st.shards,
+                st.done
+            );
+            if !st.missing.is_empty() {
+                println!("missing: {:?}; rerun with:", st.missing);
+                for c in &st.rerun {
+                    println!("  {c}");
+                }
+            }
+            for p in &st.problems {
+                println!("problem: {p}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
         }
     }
 }

@@ -11,6 +11,17 @@ pub fn compare(
     options: &[PathBuf],
     opts: &RunOptions,
 ) -> Result<RunReport, RunError> {
+    let (members, shared, out_dir) = plan(baseline, options, opts)?;
+    execute(members, out_dir, &shared, "compare")
+}
+
+/// The members of a comparison (baseline first, all sharing its seed and
+/// replications), the options they run with, and the results folder.
+pub fn plan(
+    baseline: &Path,
+    options: &[PathBuf],
+    opts: &RunOptions,
+) -> Result<(Vec<Member>, RunOptions, PathBuf), RunError> {
     let base = Member::read(baseline, opts)?;
     // Every scenario uses the baseline's replications and seed.
     let shared = RunOptions {
@@ -33,5 +44,5 @@ pub fn compare(
     let out_dir = opts.out.clone().unwrap_or_else(|| {
         Path::new("output").join(format!("compare-{}", folder_name(&members[0].name)))
     });
-    execute(members, out_dir, &shared, "compare")
+    Ok((members, shared, out_dir))
 }

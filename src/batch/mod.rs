@@ -10,6 +10,8 @@
 
 pub mod compare;
 pub mod run;
+pub mod shard;
+pub mod slurm;
 pub mod study;
 pub mod sweep;
 

@@ -105,6 +105,41 @@ pub fn execute(
     opts: &RunOptions,
     command: &str,
 ) -> Result<RunReport, RunError> {
+    let threads = opts.threads;
+    execute_from(members, out_dir, opts, command, |members, consume| {
+        let reps = members[0].loaded.scenario.scenario.replications as u64;
+        let units: Vec<u64> = (0..reps).collect();
+        run_units(
+            &units,
+            threads,
+            |rep| simulate_all(members, rep),
+            consume,
+        )?;
+        Ok(())
+    })
+}
+
+/// One replication of every member.
+pub fn simulate_all(members: &[Member], rep: u64) -> Vec<ReplicationResult> {
+    members.iter().map(|m| simulate(&m.cfg, rep)).collect()
+}
+
+/// Where a study's replication results come from: simulated now, or read
+/// back from shard parts. `produce` must hand every replication to the
+/// consumer once, in replication order.
+pub type Consumer<'c> = dyn FnMut(u64, Vec<ReplicationResult>) + 'c;
+
+/// Like [`execute`], with the replication results supplied by `produce`.
+pub fn execute_from<F>(
+    members: Vec<Member>,
+    out_dir: PathBuf,
+    opts: &RunOptions,
+    command: &str,
+    produce: F,
+) -> Result<RunReport, RunError>
+where
+    F: FnOnce(&[Member], &mut Consumer<'_>) -> Result<(), RunError>,
+{
     check_names(&members)?;
     prepare_output(&out_dir)?;
     let started = SystemTime::now();
@@ -146,20 +181,12 @@ pub fn execute(
     };
     let mut rep_file = AtomicFile::create(&rep_path).map_err(write_err(&rep_path))?;
     writeln!(rep_file, "{}", tables::REPLICATIONS_HEADER).map_err(write_err(&rep_path))?;
-    let units: Vec<u64> = (0..reps).collect();
     let bar = progress_bar(reps, opts.progress);
     let mut events = 0u64;
     let mut io_error = None;
-    run_units(
-        &units,
-        opts.threads,
-        |rep| {
-            members
-                .iter()
-                .map(|m| simulate(&m.cfg, rep))
-                .collect::<Vec<ReplicationResult>>()
-        },
-        |rep, results| {
+    produce(
+        &members,
+        &mut |rep: u64, results: Vec<ReplicationResult>| {
             for (m, result) in results.iter().enumerate() {
                 events += result.events;
                 let member = &members[m];

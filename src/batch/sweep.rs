@@ -250,12 +250,43 @@ pub fn scenario_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, RunError> {
     Ok(files)
 }
 
+/// The sweep and grid points of a batch, for sizing after the run.
+pub type SizingPlan = Option<(SweepFile, Vec<Vec<Value>>)>;
+
 /// Runs a batch: every scenario (× every sweep point) in one study.
 pub fn batch(
     inputs: &[PathBuf],
     sweep_path: Option<&Path>,
     opts: &RunOptions,
 ) -> Result<RunReport, RunError> {
+    let (members, shared, out_dir, sizing) = plan(inputs, sweep_path, opts)?;
+    let names: Vec<String> = members.iter().map(|m| m.name.clone()).collect();
+    let report = execute(members, out_dir, &shared, "batch")?;
+    finish_sizing(&report.out_dir, &sizing, &names)?;
+    Ok(report)
+}
+
+/// Writes the sizing tables if the sweep asked for them.
+pub fn finish_sizing(
+    out_dir: &Path,
+    sizing: &SizingPlan,
+    names: &[String],
+) -> Result<(), RunError> {
+    if let Some((sweep, points)) = sizing
+        && let Some(target) = &sweep.sizing
+    {
+        write_sizing(out_dir, sweep, target, names, points)?;
+    }
+    Ok(())
+}
+
+/// The members of a batch (every scenario at every grid point), the options
+/// they share, the results folder and what sizing needs afterwards.
+pub fn plan(
+    inputs: &[PathBuf],
+    sweep_path: Option<&Path>,
+    opts: &RunOptions,
+) -> Result<(Vec<Member>, RunOptions, PathBuf, SizingPlan), RunError> {
     let files = scenario_files(inputs)?;
     if files.is_empty() {
         return Err(sweep_error(
@@ -301,12 +332,7 @@ pub fn batch(
     let out_dir = opts.out.clone().unwrap_or_else(|| {
         Path::new("output").join(format!("batch-{}", folder_name(&members[0].name)))
     });
-    let names: Vec<String> = members.iter().map(|m| m.name.clone()).collect();
-    let report = execute(members, out_dir, &shared, "batch")?;
-    if let (Some(s), Some(sizing)) = (&sweep, sweep.as_ref().and_then(|s| s.sizing.as_ref())) {
-        write_sizing(&report.out_dir, s, sizing, &names, &points)?;
-    }
-    Ok(report)
+    Ok((members, shared, out_dir, sweep.map(|s| (s, points))))
 }
 
 /// The smallest value meeting the target: (value, mean, interval).

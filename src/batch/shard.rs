@@ -1,0 +1,504 @@
+//! Beyond one machine: a study split into shards (`--shard K/N`), each
+//! written as a part file, merged into exactly the results of an unsharded
+//! run (`carecap merge`), with `carecap status` to see what is missing.
+//!
+//! A work unit is one replication of every scenario of the study; shard K
+//! of N takes the replications whose number modulo N is K. Seeds depend on
+//! the replication only, never on the shard or thread, and `merge` hands
+//! the replications to the same streaming reduction in replication order,
+//! so the merged tables are byte-identical to an unsharded run's. Each
+//! shard writes `shards/part-K-of-N.bin` (every replication's raw metric
+//! values) atomically, then `shards/part-K-of-N.json`, its completion
+//! marker: shard, N, replications, the study's configuration hash, and the
+//! part's size and SHA-256.
+
+use super::run::{RunError, RunOptions, RunReport, prepare_output};
+use super::run_units;
+use super::study::{Member, execute_from, simulate_all};
+use crate::model::care::ReplicationResult;
+use crate::report::atomic::{AtomicFile, write_atomic};
+use crate::report::manifest::sha256_hex;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::{BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// `K/N`: this is shard K (0-based) of N.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// This shard.
+    pub index: u64,
+    /// How many.
+    pub count: u64,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (k, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("expected K/N, found {s:?}"))?;
+        let (index, count): (u64, u64) = (
+            k.trim()
+                .parse()
+                .map_err(|_| format!("expected K/N, found {s:?}"))?,
+            n.trim()
+                .parse()
+                .map_err(|_| format!("expected K/N, found {s:?}"))?,
+        );
+        if count == 0 || index >= count || count > 100_000 {
+            return Err(format!("expected 0 <= K < N <= 100000, found {s:?}"));
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// The command line a study came from, enough to rebuild it for a merge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudyArgs {
+    /// `run`, `compare` or `batch`.
+    pub command: String,
+    /// Scenario files (or folders, for batch), as given.
+    pub inputs: Vec<PathBuf>,
+    /// Sweep file (batch).
+    pub sweep: Option<PathBuf>,
+    /// `--reps`.
+    pub replications: Option<u32>,
+    /// `--seed`.
+    pub seed: Option<u64>,
+}
+
+impl StudyArgs {
+    /// The command that computes shard `shard` into `out`.
+    pub fn shard_command(&self, shard: Shard, out: &Path) -> String {
+        let mut words = vec!["carecap".to_string(), self.command.clone()];
+        words.extend(self.inputs.iter().map(|p| quote(&p.display().to_string())));
+        if let Some(s) = &self.sweep {
+            words.push(format!("--sweep {}", quote(&s.display().to_string())));
+        }
+        if let Some(r) = self.replications {
+            words.push(format!("--reps {r}"));
+        }
+        if let Some(s) = self.seed {
+            words.push(format!("--seed {s}"));
+        }
+        words.push(format!("--shard {}/{}", shard.index, shard.count));
+        words.push(format!("--out {}", quote(&out.display().to_string())));
+        words.join(" ")
+    }
+}
+
+fn quote(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// A study rebuilt from its arguments.
+pub struct Plan {
+    /// Members, baseline first.
+    pub members: Vec<Member>,
+    /// Shared options.
+    pub opts: RunOptions,
+    /// Results folder.
+    pub out_dir: PathBuf,
+    /// Sizing to do after the merge.
+    pub sizing: super::sweep::SizingPlan,
+}
+
+/// Builds the study `args` describe, as the command itself would.
+pub fn plan(args: &StudyArgs, opts: &RunOptions) -> Result<Plan, RunError> {
+    let opts = RunOptions {
+        replications: args.replications,
+        seed: args.seed,
+        ..opts.clone()
+    };
+    match args.command.as_str() {
+        "run" => {
+            let member = Member::read(&args.inputs[0], &opts)?;
+            let out_dir = opts
+                .out
+                .clone()
+                .unwrap_or_else(|| Path::new("output").join(super::run::folder_name(&member.name)));
+            Ok(Plan {
+                members: vec![member],
+                opts,
+                out_dir,
+                sizing: None,
+            })
+        }
+        "compare" => {
+            let (members, opts, out_dir) =
+                super::compare::plan(&args.inputs[0], &args.inputs[1..], &opts)?;
+            Ok(Plan {
+                members,
+                opts,
+                out_dir,
+                sizing: None,
+            })
+        }
+        _ => {
+            let (members, opts, out_dir, sizing) =
+                super::sweep::plan(&args.inputs, args.sweep.as_deref(), &opts)?;
+            Ok(Plan {
+                members,
+                opts,
+                out_dir,
+                sizing,
+            })
+        }
+    }
+}
+
+/// The completion marker of a shard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartManifest {
+    /// carecap version.
+    pub carecap_version: String,
+    /// Shard index.
+    pub shard: u64,
+    /// Shard count.
+    pub shards: u64,
+    /// Replications in the study.
+    pub replications: u64,
+    /// Replications in this part, in order.
+    pub units: Vec<u64>,
+    /// Hash of the study's configuration (scenarios, seed, replications).
+    pub config_sha256: String,
+    /// Size of the part file.
+    pub part_bytes: u64,
+    /// SHA-256 of the part file.
+    pub part_sha256: String,
+    /// How to rebuild the study.
+    pub args: StudyArgs,
+}
+
+fn config_hash(members: &[Member]) -> String {
+    let mut h = Sha256::new();
+    for m in members {
+        let s = &m.loaded.scenario.scenario;
+        h.update(
+            format!(
+                "{}\n{}\n{}\n{}\n",
+                m.name, m.loaded.resolved_sha256, s.seed, s.replications
+            )
+            .as_bytes(),
+        );
+    }
+    sha256_hex(&h.finalize())
+}
+
+fn part_name(shard: Shard) -> String {
+    format!("part-{:05}-of-{:05}", shard.index, shard.count)
+}
+
+/// Runs one shard of the study and writes its part.
+pub fn run_shard(args: &StudyArgs, shard: Shard, opts: &RunOptions) -> Result<PathBuf, RunError> {
+    let plan = plan(args, opts)?;
+    let dir = plan.out_dir.join("shards");
+    prepare_output(&dir)?;
+    let reps = plan.members[0].loaded.scenario.scenario.replications as u64;
+    let units: Vec<u64> = (0..reps)
+        .filter(|r| r % shard.count == shard.index)
+        .collect();
+    let bin = dir.join(format!("{}.bin", part_name(shard)));
+    let write_err = |source| RunError::Write {
+        path: bin.clone(),
+        source,
+    };
+    let mut file = AtomicFile::create(&bin).map_err(write_err)?;
+    let mut hasher = Sha256::new();
+    let mut bytes = 0u64;
+    let mut io_error = None;
+    run_units(
+        &units,
+        plan.opts.threads,
+        |rep| simulate_all(&plan.members, rep),
+        |rep, results| {
+            let block = encode(rep, &results);
+            hasher.update(&block);
+            bytes += block.len() as u64;
+            if io_error.is_none()
+                && let Err(e) = file.write_all(&block)
+            {
+                io_error = Some(e);
+            }
+        },
+    )?;
+    if let Some(e) = io_error {
+        return Err(write_err(e));
+    }
+    file.commit().map_err(write_err)?;
+    let manifest = PartManifest {
+        carecap_version: env!("CARGO_PKG_VERSION").into(),
+        shard: shard.index,
+        shards: shard.count,
+        replications: reps,
+        units,
+        config_sha256: config_hash(&plan.members),
+        part_bytes: bytes,
+        part_sha256: sha256_hex(&hasher.finalize()),
+        args: args.clone(),
+    };
+    let json = dir.join(format!("{}.json", part_name(shard)));
+    let text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+    write_atomic(&json, text.as_bytes()).map_err(|source| RunError::Write {
+        path: json.clone(),
+        source,
+    })?;
+    Ok(json)
+}
+
+fn encode(rep: u64, results: &[ReplicationResult]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend(rep.to_le_bytes());
+    for r in results {
+        out.extend(r.events.to_le_bytes());
+        for values in [&r.values, &r.by_hour] {
+            out.extend((values.len() as u64).to_le_bytes());
+            for v in values.iter() {
+                out.extend(v.to_le_bytes());
+            }
+        }
+    }
+    out
+}
+
+fn read_u64(r: &mut impl Read) -> std::io::Result<u64> {
+    let mut b = [0u8; 8];
+    r.read_exact(&mut b)?;
+    Ok(u64::from_le_bytes(b))
+}
+
+fn decode(r: &mut impl Read, members: usize) -> std::io::Result<(u64, Vec<ReplicationResult>)> {
+    let rep = read_u64(r)?;
+    let mut results = Vec::with_capacity(members);
+    for _ in 0..members {
+        let events = read_u64(r)?;
+        let mut vectors = Vec::new();
+        for _ in 0..2 {
+            let n = read_u64(r)? as usize;
+            if n > 100_000_000 {
+                return Err(std::io::Error::other("implausible block length"));
+            }
+            let mut v = Vec::with_capacity(n);
+            for _ in 0..n {
+                v.push(f64::from_bits(read_u64(r)?));
+            }
+            vectors.push(v);
+        }
+        let by_hour = vectors.pop().unwrap_or_default();
+        let values = vectors.pop().unwrap_or_default();
+        results.push(ReplicationResult {
+            values,
+            by_hour,
+            events,
+        });
+    }
+    Ok((rep, results))
+}
+
+/// What `status` found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    /// Shard count (from the parts).
+    pub shards: u64,
+    /// Shards whose parts are complete.
+    pub done: Vec<u64>,
+    /// Shards with no completed part.
+    pub missing: Vec<u64>,
+    /// Commands that compute the missing shards.
+    pub rerun: Vec<String>,
+    /// Problems that stop a merge.
+    pub problems: Vec<String>,
+}
+
+fn manifests(dir: &Path) -> Result<Vec<(PathBuf, PartManifest)>, String> {
+    let shards = dir.join("shards");
+    let entries = std::fs::read_dir(&shards)
+        .map_err(|e| format!("{}: {e} (no shard has finished here)", shards.display()))?;
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "json") {
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let m: PartManifest = serde_json::from_str(&text)
+                .map_err(|e| format!("{}: not a shard manifest: {e}", path.display()))?;
+            out.push((path, m));
+        }
+    }
+    out.sort_by_key(|(p, _)| p.clone());
+    if out.is_empty() {
+        return Err(format!(
+            "{}: no completed shard (no part-*.json)",
+            shards.display()
+        ));
+    }
+    Ok(out)
+}
+
+/// Which shards of the study in `dir` are done, which are missing, and
+/// what stops a merge.
+pub fn status(dir: &Path) -> Result<Status, String> {
+    let parts = manifests(dir)?;
+    let first = &parts[0].1;
+    let mut problems = Vec::new();
+    let mut seen = vec![0u32; first.replications as usize];
+    let mut done = Vec::new();
+    for (path, m) in &parts {
+        if m.shards != first.shards {
+            problems.push(format!(
+                "{}: a part of {} shards among parts of {}",
+                path.display(),
+                m.shards,
+                first.shards
+            ));
+            continue;
+        }
+        if m.config_sha256 != first.config_sha256
+            || m.replications != first.replications
+            || m.args != first.args
+        {
+            problems.push(format!(
+                "{}: from a different configuration than {}",
+                path.display(),
+                parts[0].0.display()
+            ));
+            continue;
+        }
+        done.push(m.shard);
+        for &u in &m.units {
+            if let Some(s) = seen.get_mut(u as usize) {
+                *s += 1;
+            }
+        }
+    }
+    done.sort();
+    let duplicated: Vec<usize> = seen
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 1)
+        .map(|(i, _)| i)
+        .collect();
+    if !duplicated.is_empty() {
+        problems.push(format!(
+            "replications {duplicated:?} appear in more than one part"
+        ));
+    }
+    let missing: Vec<u64> = (0..first.shards).filter(|k| !done.contains(k)).collect();
+    let rerun = missing
+        .iter()
+        .map(|&k| {
+            first.args.shard_command(
+                Shard {
+                    index: k,
+                    count: first.shards,
+                },
+                dir,
+            )
+        })
+        .collect();
+    Ok(Status {
+        shards: first.shards,
+        done,
+        missing,
+        rerun,
+        problems,
+    })
+}
+
+/// Merges the shards in `dir` into the tables of an unsharded run.
+pub fn merge(dir: &Path, opts: &RunOptions) -> Result<RunReport, RunError> {
+    let refuse = |message: String| {
+        RunError::Invalid(crate::scenario::ScenarioErrors(vec![
+            crate::scenario::ScenarioError {
+                file: dir.to_path_buf(),
+                line: 0,
+                column: 0,
+                key: "merge".into(),
+                message,
+            },
+        ]))
+    };
+    let st = status(dir).map_err(refuse)?;
+    if !st.problems.is_empty() {
+        return Err(refuse(format!(
+            "refusing to merge: {}",
+            st.problems.join("; ")
+        )));
+    }
+    if !st.missing.is_empty() {
+        return Err(refuse(format!(
+            "refusing to merge: shards {:?} of {} are missing; compute them with:\n  {}",
+            st.missing,
+            st.shards,
+            st.rerun.join("\n  ")
+        )));
+    }
+    let parts = manifests(dir).map_err(refuse)?;
+    let args = parts[0].1.args.clone();
+    let plan = plan(
+        &args,
+        &RunOptions {
+            out: Some(dir.to_path_buf()),
+            ..opts.clone()
+        },
+    )?;
+    if config_hash(&plan.members) != parts[0].1.config_sha256 {
+        return Err(refuse(
+            "refusing to merge: the scenario files have changed since the shards ran".into(),
+        ));
+    }
+    let mut readers = Vec::new();
+    for (path, m) in &parts {
+        let bin = path.with_extension("bin");
+        let bytes = std::fs::read(&bin).map_err(|e| refuse(format!("{}: {e}", bin.display())))?;
+        if bytes.len() as u64 != m.part_bytes
+            || sha256_hex(&Sha256::digest(&bytes)) != m.part_sha256
+        {
+            return Err(refuse(format!(
+                "refusing to merge: {} is corrupted (size or SHA-256 differs from its manifest); rerun: {}",
+                bin.display(),
+                args.shard_command(
+                    Shard {
+                        index: m.shard,
+                        count: m.shards
+                    },
+                    dir
+                )
+            )));
+        }
+        readers.push((m.shard, BufReader::new(std::io::Cursor::new(bytes))));
+    }
+    readers.sort_by_key(|(k, _)| *k);
+    let n = st.shards;
+    let members = plan.members.len();
+    let names: Vec<String> = plan.members.iter().map(|m| m.name.clone()).collect();
+    let command = args.command.clone();
+    let report = execute_from(
+        plan.members,
+        plan.out_dir.clone(),
+        &plan.opts,
+        &command,
+        |members_ref, consume| {
+            let reps = members_ref[0].loaded.scenario.scenario.replications as u64;
+            for rep in 0..reps {
+                let (_, reader) = &mut readers[(rep % n) as usize];
+                let (got, results) = decode(reader, members)
+                    .map_err(|e| refuse(format!("reading replication {rep}: {e}")))?;
+                if got != rep {
+                    return Err(refuse(format!("expected replication {rep}, found {got}")));
+                }
+                consume(rep, results);
+            }
+            Ok(())
+        },
+    )?;
+    super::sweep::finish_sizing(&report.out_dir, &plan.sizing, &names)?;
+    Ok(report)
+}
