@@ -5,7 +5,7 @@
 use crate::batch::run::{RunOptions, run};
 use crate::batch::shard::StudyArgs;
 use crate::scenario;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,30 +18,60 @@ pub struct Cli {
     command: Command,
 }
 
+/// Options shared by run, compare and batch.
+#[derive(Debug, Args)]
+struct StudyFlags {
+    /// Replications (default: the first scenario's).
+    #[arg(long)]
+    reps: Option<u32>,
+    /// Master seed (default: the first scenario's), used by every scenario.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: one per core).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Results folder (default: output/<name>/, output/compare-<name>/ or output/batch-<name>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Do not draw charts.
+    #[arg(long)]
+    no_charts: bool,
+    /// Compute only shard K of N (0-based) into OUT/shards; `merge` combines them.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<crate::batch::shard::Shard>,
+}
+
+impl StudyFlags {
+    fn options(&self) -> RunOptions {
+        RunOptions {
+            replications: self.reps,
+            seed: self.seed,
+            threads: self.threads,
+            out: self.out.clone(),
+            progress: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// Runs the study, or only the requested shard of it.
+    fn carry_out(&self, args: StudyArgs, whole: impl FnOnce(&RunOptions) -> RunResult) -> ExitCode {
+        let opts = self.options();
+        match self.shard {
+            Some(k) => sharded(&args, k, &opts),
+            None => finish(whole(&opts), !self.no_charts),
+        }
+    }
+}
+
+type RunResult = Result<crate::batch::run::RunReport, crate::batch::run::RunError>;
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Simulate one scenario and write manifest.json, replications.csv and summary.csv.
     Run {
         /// Scenario file (TOML).
         scenario: PathBuf,
-        /// Replications (default: the scenario's).
-        #[arg(long)]
-        reps: Option<u32>,
-        /// Master seed (default: the scenario's).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: one per core).
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
-        /// Results folder (default: output/<scenario-name>/).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Do not draw charts.
-        #[arg(long)]
-        no_charts: bool,
-        /// Compute only shard K of N (0-based) into OUT/shards; `merge` combines them.
-        #[arg(long, value_name = "K/N")]
-        shard: Option<crate::batch::shard::Shard>,
+        #[command(flatten)]
+        flags: StudyFlags,
     },
     /// Compare options with a baseline on the same simulated residents (paired
     /// differences with 95% CIs): compare.csv, appraisal.csv, appraisal.md.
@@ -51,24 +81,8 @@ enum Command {
         /// Option scenario files.
         #[arg(required = true)]
         options: Vec<PathBuf>,
-        /// Replications (default: the baseline's).
-        #[arg(long)]
-        reps: Option<u32>,
-        /// Master seed (default: the baseline's), used by every scenario.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: one per core).
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
-        /// Results folder (default: output/compare-<baseline-name>/).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Do not draw charts.
-        #[arg(long)]
-        no_charts: bool,
-        /// Compute only shard K of N (0-based) into OUT/shards; `merge` combines them.
-        #[arg(long, value_name = "K/N")]
-        shard: Option<crate::batch::shard::Shard>,
+        #[command(flatten)]
+        flags: StudyFlags,
     },
     /// Run many scenarios (files or folders of *.toml) and sweeps over
     /// parameter grids in one parallel study; with [sizing], find the
@@ -80,24 +94,8 @@ enum Command {
         /// Sweep file (parameters and values; optional [sizing]).
         #[arg(long)]
         sweep: Option<PathBuf>,
-        /// Replications (default: the first scenario's).
-        #[arg(long)]
-        reps: Option<u32>,
-        /// Master seed (default: the first scenario's).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: one per core).
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
-        /// Results folder (default: output/batch-<first-scenario-name>/).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Do not draw charts.
-        #[arg(long)]
-        no_charts: bool,
-        /// Compute only shard K of N (0-based) into OUT/shards; `merge` combines them.
-        #[arg(long, value_name = "K/N")]
-        shard: Option<crate::batch::shard::Shard>,
+        #[command(flatten)]
+        flags: StudyFlags,
     },
     /// Combine the shards written into DIR into the tables, charts and report
     /// of an unsharded run; refuses gaps, duplicates and mismatched or corrupted parts.
@@ -168,99 +166,31 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Run {
-            scenario,
-            reps,
-            seed,
-            threads,
-            out,
-            no_charts,
-            shard,
-        } => {
-            let opts = RunOptions {
-                replications: reps,
-                seed,
-                threads,
-                out,
-                progress: std::io::stderr().is_terminal(),
-            };
-            let args = StudyArgs {
-                command: "run".into(),
-                inputs: vec![scenario.clone()],
-                sweep: None,
-                replications: reps,
-                seed,
-            };
-            match shard {
-                Some(k) => sharded(&args, k, &opts),
-                None => finish(run(&scenario, &opts), !no_charts),
-            }
+        Command::Run { scenario, flags } => {
+            let args = study_args("run", vec![scenario.clone()], None, &flags);
+            flags.carry_out(args, |opts| run(&scenario, opts))
         }
         Command::Compare {
             baseline,
             options,
-            reps,
-            seed,
-            threads,
-            out,
-            no_charts,
-            shard,
+            flags,
         } => {
-            let opts = RunOptions {
-                replications: reps,
-                seed,
-                threads,
-                out,
-                progress: std::io::stderr().is_terminal(),
-            };
             let mut inputs = vec![baseline.clone()];
             inputs.extend(options.iter().cloned());
-            let args = StudyArgs {
-                command: "compare".into(),
-                inputs,
-                sweep: None,
-                replications: reps,
-                seed,
-            };
-            match shard {
-                Some(k) => sharded(&args, k, &opts),
-                None => finish(
-                    crate::batch::compare::compare(&baseline, &options, &opts),
-                    !no_charts,
-                ),
-            }
+            let args = study_args("compare", inputs, None, &flags);
+            flags.carry_out(args, |opts| {
+                crate::batch::compare::compare(&baseline, &options, opts)
+            })
         }
         Command::Batch {
             inputs,
             sweep,
-            reps,
-            seed,
-            threads,
-            out,
-            no_charts,
-            shard,
+            flags,
         } => {
-            let opts = RunOptions {
-                replications: reps,
-                seed,
-                threads,
-                out,
-                progress: std::io::stderr().is_terminal(),
-            };
-            let args = StudyArgs {
-                command: "batch".into(),
-                inputs: inputs.clone(),
-                sweep: sweep.clone(),
-                replications: reps,
-                seed,
-            };
-            match shard {
-                Some(k) => sharded(&args, k, &opts),
-                None => finish(
-                    crate::batch::sweep::batch(&inputs, sweep.as_deref(), &opts),
-                    !no_charts,
-                ),
-            }
+            let args = study_args("batch", inputs.clone(), sweep.clone(), &flags);
+            flags.carry_out(args, |opts| {
+                crate::batch::sweep::batch(&inputs, sweep.as_deref(), opts)
+            })
         }
         Command::Merge {
             dir,
@@ -353,6 +283,22 @@ fn finish(
             eprintln!("error: {e}");
             ExitCode::from(e.exit_code())
         }
+    }
+}
+
+/// What a shard needs to rebuild the study.
+fn study_args(
+    command: &str,
+    inputs: Vec<PathBuf>,
+    sweep: Option<PathBuf>,
+    flags: &StudyFlags,
+) -> StudyArgs {
+    StudyArgs {
+        command: command.into(),
+        inputs,
+        sweep,
+        replications: flags.reps,
+        seed: flags.seed,
     }
 }
 

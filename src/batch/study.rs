@@ -109,12 +109,7 @@ pub fn execute(
     execute_from(members, out_dir, opts, command, |members, consume| {
         let reps = members[0].loaded.scenario.scenario.replications as u64;
         let units: Vec<u64> = (0..reps).collect();
-        run_units(
-            &units,
-            threads,
-            |rep| simulate_all(members, rep),
-            consume,
-        )?;
+        run_units(&units, threads, |rep| simulate_all(members, rep), consume)?;
         Ok(())
     })
 }

@@ -631,7 +631,7 @@ impl<'a> CareSystem<'a> {
     }
 
     /// Integrates every level up to `now`.
-    fn flush(&mut self, now: u64) {
+    pub(super) fn flush(&mut self, now: u64) {
         for b in 0..self.cfg.boroughs.len() {
             self.observe_borough(b, now);
         }

@@ -208,16 +208,7 @@ impl CareSystem<'_> {
 
     /// The monthly workforce step.
     pub(super) fn on_workforce_month(&mut self, sched: &mut Scheduler<super::care::CareEvent>) {
-        let now = sched.now().seconds();
-        for b in 0..self.cfg.boroughs.len() {
-            self.observe_borough(b, now);
-        }
-        for s in 0..self.cfg.sites.len() {
-            self.observe_site(s, now);
-        }
-        for l in 0..self.cfg.lines.len() {
-            self.observe_line(l, now);
-        }
+        self.flush(sched.now().seconds());
         let st = &mut self.staff;
         for pool in st
             .cspc
