@@ -39,6 +39,9 @@ struct StudyFlags {
     /// Compute only shard K of N (0-based) into OUT/shards; `merge` combines them.
     #[arg(long, value_name = "K/N")]
     shard: Option<crate::batch::shard::Shard>,
+    /// With --shard: do nothing if this shard already finished with the same configuration.
+    #[arg(long, requires = "shard")]
+    resume: bool,
 }
 
 impl StudyFlags {
@@ -56,7 +59,7 @@ impl StudyFlags {
     fn carry_out(&self, args: StudyArgs, whole: impl FnOnce(&RunOptions) -> RunResult) -> ExitCode {
         let opts = self.options();
         match self.shard {
-            Some(k) => sharded(&args, k, &opts),
+            Some(k) => sharded(&args, k, &opts, self.resume),
             None => finish(whole(&opts), !self.no_charts),
         }
     }
@@ -302,8 +305,13 @@ fn study_args(
     }
 }
 
-fn sharded(args: &StudyArgs, shard: crate::batch::shard::Shard, opts: &RunOptions) -> ExitCode {
-    match crate::batch::shard::run_shard(args, shard, opts) {
+fn sharded(
+    args: &StudyArgs,
+    shard: crate::batch::shard::Shard,
+    opts: &RunOptions,
+    resume: bool,
+) -> ExitCode {
+    match crate::batch::shard::run_shard(args, shard, opts, resume) {
         Ok(marker) => {
             println!(
                 "shard {}/{} done: {}",

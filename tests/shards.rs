@@ -102,6 +102,15 @@ fn merge_refuses_missing_duplicated_mixed_and_corrupted_parts() {
         "{status}"
     );
     merge_fails(&missing, "--shard 1/2");
+    // --resume leaves a finished shard alone (its part keeps its time stamp).
+    let part = missing.join("shards/part-00000-of-00002.bin");
+    let before = std::fs::metadata(&part).unwrap().modified().unwrap();
+    shard(&missing, 0, 2, &["--resume"]);
+    assert_eq!(
+        std::fs::metadata(&part).unwrap().modified().unwrap(),
+        before,
+        "--resume recomputed a finished shard"
+    );
     // Duplicated: the same shard's marker twice.
     let dup = dir.path().join("dup");
     sharded_run(&dup, 2);

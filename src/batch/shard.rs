@@ -196,10 +196,21 @@ fn part_name(shard: Shard) -> String {
     format!("part-{:05}-of-{:05}", shard.index, shard.count)
 }
 
-/// Runs one shard of the study and writes its part.
-pub fn run_shard(args: &StudyArgs, shard: Shard, opts: &RunOptions) -> Result<PathBuf, RunError> {
+/// Runs one shard of the study and writes its part. With `resume`, a shard
+/// whose completed part (same configuration, intact) is already there is
+/// not computed again.
+pub fn run_shard(
+    args: &StudyArgs,
+    shard: Shard,
+    opts: &RunOptions,
+    resume: bool,
+) -> Result<PathBuf, RunError> {
     let plan = plan(args, opts)?;
     let dir = plan.out_dir.join("shards");
+    let json = dir.join(format!("{}.json", part_name(shard)));
+    if resume && finished(&json, &config_hash(&plan.members)) {
+        return Ok(json);
+    }
     prepare_output(&dir)?;
     let reps = plan.members[0].loaded.scenario.scenario.replications as u64;
     let units: Vec<u64> = (0..reps)
@@ -244,13 +255,29 @@ pub fn run_shard(args: &StudyArgs, shard: Shard, opts: &RunOptions) -> Result<Pa
         part_sha256: sha256_hex(&hasher.finalize()),
         args: args.clone(),
     };
-    let json = dir.join(format!("{}.json", part_name(shard)));
     let text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     write_atomic(&json, text.as_bytes()).map_err(|source| RunError::Write {
         path: json.clone(),
         source,
     })?;
     Ok(json)
+}
+
+/// Whether the part behind marker `json` is complete, intact and of the
+/// configuration `config`.
+fn finished(json: &Path, config: &str) -> bool {
+    let Ok(text) = std::fs::read_to_string(json) else {
+        return false;
+    };
+    let Ok(m) = serde_json::from_str::<PartManifest>(&text) else {
+        return false;
+    };
+    let Ok(bytes) = std::fs::read(json.with_extension("bin")) else {
+        return false;
+    };
+    m.config_sha256 == config
+        && bytes.len() as u64 == m.part_bytes
+        && sha256_hex(&Sha256::digest(&bytes)) == m.part_sha256
 }
 
 fn encode(rep: u64, results: &[ReplicationResult]) -> Vec<u8> {
