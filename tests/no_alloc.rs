@@ -86,3 +86,37 @@ fn loss_and_delay_systems_allocate_nothing_per_event() {
         );
     }
 }
+
+#[test]
+fn the_care_model_does_not_allocate_per_event_after_warm_up() {
+    use carecap::model::CareConfig;
+    use carecap::model::care::simulate_with_checkpoint;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/nwl-baseline.toml");
+    let mut scenario = carecap::scenario::read(&path).unwrap().scenario;
+    scenario.scenario.years = 4;
+    let cfg = CareConfig::new(&scenario);
+    // Measure the last two simulated years, after the warm-up and two years
+    // in which lists and pools reach their working size.
+    let checkpoint = SimTime(cfg.warmup + 2 * 365 * DAY);
+    let before_events = carecap::model::simulate(&cfg, 0).events;
+    let mut start = 0;
+    COUNTING.with(|c| c.set(false));
+    let result = simulate_with_checkpoint(&cfg, 0, checkpoint, || {
+        start = ALLOCATIONS.load(Ordering::Relaxed);
+        COUNTING.with(|c| c.set(true));
+    });
+    COUNTING.with(|c| c.set(false));
+    let allocations = ALLOCATIONS.load(Ordering::Relaxed) - start;
+    assert_eq!(
+        result.events, before_events,
+        "the checkpoint changed the run"
+    );
+    let measured = result.events * 2 / 5; // the last two of five simulated years, roughly
+    eprintln!("{allocations} allocations over about {measured} events");
+    // Pools, lists and the population still grow now and then (demand grows
+    // each year), by doubling: a handful of allocations, never one per event.
+    assert!(
+        allocations <= 64,
+        "{allocations} allocations over about {measured} events"
+    );
+}

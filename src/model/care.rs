@@ -206,6 +206,7 @@ pub struct CareSystem<'a> {
     pub(super) by_hour: Vec<[HourTally; 24]>,
     values: Vec<f64>,
     by_hour_values: Vec<f64>,
+    area_kinds: Vec<AreaKind>,
 }
 
 impl std::fmt::Debug for CareSystem<'_> {
@@ -219,6 +220,17 @@ impl std::fmt::Debug for CareSystem<'_> {
 
 /// Runs replication `replication` of `cfg` to the end of its horizon.
 pub fn simulate(cfg: &CareConfig, replication: u64) -> ReplicationResult {
+    simulate_with_checkpoint(cfg, replication, SimTime(cfg.end()), || {})
+}
+
+/// [`simulate`], calling `checkpoint` once the clock reaches `at` (used to
+/// measure the steady state, e.g. that no event allocates after warm-up).
+pub fn simulate_with_checkpoint(
+    cfg: &CareConfig,
+    replication: u64,
+    at: SimTime,
+    checkpoint: impl FnOnce(),
+) -> ReplicationResult {
     let mut system = CareSystem::new(cfg, replication);
     let mut sched = Scheduler::with_capacity(8192);
     for b in 0..cfg.boroughs.len() {
@@ -235,7 +247,10 @@ pub fn simulate(cfg: &CareConfig, replication: u64) -> ReplicationResult {
     for (k, (at, _)) in cfg.changes.iter().enumerate() {
         sched.schedule_at(SimTime(*at), CareEvent::ConfigChange(k as u16));
     }
-    run_until(&mut system, &mut sched, SimTime(cfg.end()));
+    let end = SimTime(cfg.end());
+    run_until(&mut system, &mut sched, at.min(end));
+    checkpoint();
+    run_until(&mut system, &mut sched, end);
     ReplicationResult {
         values: system.values,
         by_hour: system.by_hour_values,
@@ -331,6 +346,7 @@ impl<'a> CareSystem<'a> {
             wait_sketches: vec![QuantileSketch::new(); nl + 1],
             by_hour: vec![[HourTally::default(); 24]; nl],
             values: vec![f64::NAN; cfg.years as usize * (nb + ns + nl + 1) * METRIC_COUNT],
+            area_kinds: cfg.areas().into_iter().map(|(_, kind)| kind).collect(),
             by_hour_values: vec![
                 f64::NAN;
                 cfg.years as usize
@@ -548,7 +564,7 @@ impl<'a> CareSystem<'a> {
         self.region_histogram.clear();
         self.wait_sketches
             .iter_mut()
-            .for_each(|s| *s = QuantileSketch::new());
+            .for_each(QuantileSketch::clear);
         self.by_hour
             .iter_mut()
             .for_each(|h| *h = [HourTally::default(); 24]);
@@ -562,8 +578,8 @@ impl<'a> CareSystem<'a> {
             &self.tallies[nb + ns..],
             &self.region,
         );
-        let areas = self.cfg.areas();
-        for (area, (_, kind)) in areas.iter().enumerate() {
+        let areas = &self.area_kinds;
+        for (area, kind) in areas.iter().enumerate() {
             let tally = if *kind == AreaKind::All {
                 &all
             } else {

@@ -99,6 +99,16 @@ impl QuantileSketch {
         2.0 * (self.ln_gamma * index as f64).exp() / (gamma + 1.0)
     }
 
+    /// Forgets every value, keeping the bucket storage.
+    pub fn clear(&mut self) {
+        self.positive.counts.iter_mut().for_each(|c| *c = 0);
+        self.negative.counts.iter_mut().for_each(|c| *c = 0);
+        self.zeros = 0;
+        self.count = 0;
+        self.min = f64::INFINITY;
+        self.max = f64::NEG_INFINITY;
+    }
+
     /// Number of values added.
     pub fn count(&self) -> u64 {
         self.count
