@@ -275,6 +275,17 @@ fn draw_line<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &LineChart) -
     Ok(())
 }
 
+/// The label of a category axis at a whole-number position (rows of a
+/// forest plot, bars of a bar chart); nothing between positions.
+fn index_label(labels: &[String], at: f64) -> String {
+    let i = at.round();
+    if (at - i).abs() < 1e-6 && i >= 0.0 {
+        labels.get(i as usize).cloned().unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
 fn draw_forest<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &Forest) -> DrawResult<DB> {
     let (x0, x1) = range(c.rows.iter().flat_map(|(_, _, p)| [p.lo, p.hi, 0.0]));
     let n = c.rows.len().max(1) as f64;
@@ -289,14 +300,7 @@ fn draw_forest<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &Forest) ->
         .configure_mesh()
         .x_desc(&c.x_label)
         .y_labels(c.rows.len().max(1))
-        .y_label_formatter(&|y| {
-            let i = y.round();
-            if (y - i).abs() < 1e-6 && i >= 0.0 {
-                labels.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
+        .y_label_formatter(&|y| index_label(&labels, *y))
         .label_style((FONT, 15))
         .axis_desc_style((FONT, 20))
         .light_line_style(RGBColor(235, 235, 235))
@@ -336,14 +340,7 @@ fn draw_stacked<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &Stacked) 
         .configure_mesh()
         .y_desc(&c.y_label)
         .x_labels(c.bars.len().max(1))
-        .x_label_formatter(&|x| {
-            let i = x.round();
-            if (x - i).abs() < 1e-6 && i >= 0.0 {
-                labels.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
+        .x_label_formatter(&|x| index_label(&labels, *x))
         .label_style((FONT, 15))
         .axis_desc_style((FONT, 20))
         .light_line_style(RGBColor(235, 235, 235))

@@ -50,6 +50,17 @@ fn num(s: &str) -> f64 {
     s.parse().unwrap_or(f64::NAN)
 }
 
+/// A mean and its interval from columns `at`, `at + 1`, `at + 2` (no percentiles).
+fn interval(row: &csv::StringRecord, at: usize) -> Stat {
+    Stat {
+        mean: num(&row[at]),
+        lo: num(&row[at + 1]),
+        hi: num(&row[at + 2]),
+        p10: f64::NAN,
+        p90: f64::NAN,
+    }
+}
+
 fn rows(path: &Path) -> Result<Vec<csv::StringRecord>, csv::Error> {
     let mut reader = csv::Reader::from_path(path)?;
     reader.records().collect()
@@ -84,13 +95,7 @@ impl Results {
         }
         if dir.join("compare.csv").exists() {
             for row in rows(&dir.join("compare.csv")).map_err(|e| err("compare.csv", &e))? {
-                let stat = Stat {
-                    mean: num(&row[5]),
-                    lo: num(&row[6]),
-                    hi: num(&row[7]),
-                    p10: f64::NAN,
-                    p90: f64::NAN,
-                };
+                let stat = interval(&row, 5);
                 r.compare.insert(
                     (
                         row[0].to_string(),
@@ -111,13 +116,7 @@ impl Results {
                     row[5].to_string(),
                 );
                 let hour: usize = row[4].parse().unwrap_or(0).min(23);
-                let stat = Stat {
-                    mean: num(&row[6]),
-                    lo: num(&row[7]),
-                    hi: num(&row[8]),
-                    p10: f64::NAN,
-                    p90: f64::NAN,
-                };
+                let stat = interval(&row, 6);
                 let empty = Stat {
                     mean: f64::NAN,
                     lo: f64::NAN,
@@ -133,13 +132,7 @@ impl Results {
                 rows(&dir.join("sizing_curve.csv")).map_err(|e| err("sizing_curve.csv", &e))?
             {
                 r.sizing_labels = Some((row[4].to_string(), row[2].to_string()));
-                let stat = Stat {
-                    mean: num(&row[5]),
-                    lo: num(&row[6]),
-                    hi: num(&row[7]),
-                    p10: f64::NAN,
-                    p90: f64::NAN,
-                };
+                let stat = interval(&row, 5);
                 r.sizing
                     .entry((row[0].to_string(), row[1].parse().unwrap_or(0)))
                     .or_default()
