@@ -55,3 +55,31 @@ fn a_folder_runs_every_scenario_in_it_and_compares_with_the_first() {
     assert!(summary.lines().any(|l| l.starts_with("erlang-c,")));
     assert!(out.join("compare.csv").exists());
 }
+
+#[test]
+fn linked_sweep_values_move_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("beds");
+    let r = carecap(&[
+        "batch",
+        "scenarios/nwl-baseline.toml",
+        "--sweep",
+        "scenarios/sweeps/st-johns-beds.toml",
+        "--reps",
+        "4",
+        "--no-charts",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    // Beds without nurses would not open: staffed beds must rise with every step.
+    let staffed: Vec<f64> = summary
+        .lines()
+        .filter(|l| l.contains(",2035,St John's Hospice,ipu_staffed_beds_mean,"))
+        .map(|l| l.split(',').nth(4).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(staffed.len(), 5);
+    assert!(staffed.windows(2).all(|w| w[1] > w[0] + 1.0), "{staffed:?}");
+    assert!(out.join("sizing.csv").exists());
+}

@@ -62,6 +62,21 @@ pub struct SweepParameter {
     /// Values to try, in order.
     #[schemars(with = "Vec<serde_json::Value>")]
     pub values: Vec<Value>,
+    /// Other keys of the same entries that move in step with this one (one
+    /// value per value above), e.g. the nurses that staff swept beds.
+    #[serde(default)]
+    pub with: Vec<Linked>,
+}
+
+/// A key set in step with a swept parameter.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Linked {
+    /// Dotted key.
+    pub parameter: String,
+    /// One value per value of the swept parameter.
+    #[schemars(with = "Vec<serde_json::Value>")]
+    pub values: Vec<Value>,
 }
 
 /// A sizing target.
@@ -131,6 +146,19 @@ pub fn read_sweep(path: &Path) -> Result<SweepFile, RunError> {
             format!("expected 1 to {MAX_VARIANTS} grid points, found {points}"),
         ));
     }
+    if let Some(p) = sweep
+        .parameters
+        .iter()
+        .find(|p| p.with.iter().any(|l| l.values.len() != p.values.len()))
+    {
+        return Err(sweep_error(
+            path,
+            format!(
+                "expected as many `with` values as values of {}",
+                p.parameter
+            ),
+        ));
+    }
     if sweep.sizing.is_some() && sweep.parameters.len() != 1 {
         return Err(sweep_error(
             path,
@@ -183,24 +211,28 @@ fn variants(
                     .collect(),
                 None => vec![None],
             };
-            let leaf = p
-                .parameter
-                .rsplit('.')
-                .next()
-                .unwrap_or(&p.parameter)
-                .to_string();
-            for entry in entries {
-                let table = parameter_table(&mut doc, &p.target, entry.as_deref(), &p.parameter)
-                    .ok_or_else(|| {
+            let index = p.values.iter().position(|v| v == value).unwrap_or(0);
+            let keys = std::iter::once((&p.parameter, value))
+                .chain(p.with.iter().map(|l| (&l.parameter, &l.values[index])));
+            for (parameter, v) in keys {
+                let leaf = parameter
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or(parameter)
+                    .to_string();
+                for entry in &entries {
+                    let table = parameter_table(&mut doc, &p.target, entry.as_deref(), parameter)
+                        .ok_or_else(|| {
                         sweep_error(
                             path,
                             format!(
-                                "expected an existing target for {}.{} ({:?})",
-                                p.target, p.parameter, entry
+                                "expected an existing target for {}.{parameter} ({entry:?})",
+                                p.target
                             ),
                         )
                     })?;
-                table.insert(leaf.clone(), value.clone());
+                    table.insert(leaf.clone(), v.clone());
+                }
             }
             labels.push(format!("{}={}", p.parameter, label(value)));
         }
