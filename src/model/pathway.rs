@@ -429,9 +429,12 @@ impl CareSystem<'_> {
         sched: &mut Scheduler<CareEvent>,
     ) -> BedOutcome {
         let b = self.people[slot].borough as usize;
-        self.count_borough(b, |t| t.residents.ipu_requests += 1);
-        if let Some(&home) = self.cfg.boroughs[b].site_order.first() {
-            self.count_site(home, |t| t.residents.ipu_requests += 1);
+        // Someone already on a list is not a new request.
+        if self.people[slot].ipu_waiting.is_none() {
+            self.count_borough(b, |t| t.residents.ipu_requests += 1);
+            if let Some(&home) = self.cfg.boroughs[b].site_order.first() {
+                self.count_site(home, |t| t.residents.ipu_requests += 1);
+            }
         }
         let order = &self.cfg.boroughs[b].site_order;
         let now = sched.now();
