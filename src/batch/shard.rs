@@ -88,7 +88,8 @@ impl StudyArgs {
     }
 }
 
-fn quote(s: &str) -> String {
+/// `s` as one shell word (quoted only when it needs to be).
+pub(super) fn quote(s: &str) -> String {
     if s.chars()
         .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
     {

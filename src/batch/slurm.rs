@@ -5,7 +5,7 @@
 //! `afterok` dependency), and creates the log folder.
 
 use super::run::{RunError, RunOptions, folder_name};
-use super::shard::{StudyArgs, plan};
+use super::shard::{StudyArgs, plan, quote};
 use crate::report::atomic::write_atomic;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -36,10 +36,6 @@ pub struct Job {
     pub replications: Option<u32>,
     /// Results folder.
     pub out: Option<PathBuf>,
-}
-
-fn quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 /// Writes the scripts; returns a summary for the terminal.

@@ -21,6 +21,7 @@ use crate::report::manifest::{Manifest, ManifestFile, ManifestScenario, sha256_h
 use crate::report::tables::{self, Across, Key};
 use crate::scenario::{self, Loaded, ScenarioErrors};
 use crate::stats::Welford;
+use crate::stats::ci::mean_interval;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -259,7 +260,7 @@ where
                     r.option.clone(),
                     r.key.metric,
                     r.diff.mean(),
-                    tables_interval(&r.diff),
+                    mean_interval(&r.diff, 0.95),
                 )
             })
             .collect();
@@ -299,10 +300,6 @@ where
         headline,
         differences,
     })
-}
-
-fn tables_interval(w: &Welford) -> (f64, f64) {
-    crate::stats::ci::mean_interval(w, 0.95)
 }
 
 /// (key → (mean, ci)) of one member, for the appraisal.
@@ -384,7 +381,7 @@ fn compare_table(rows: &[CompareRow]) -> Vec<u8> {
     let mut out = String::from(tables::COMPARE_HEADER);
     out.push('\n');
     for r in rows {
-        let (lo, hi) = tables_interval(&r.diff);
+        let (lo, hi) = mean_interval(&r.diff, 0.95);
         let pct = if r.baseline_mean != 0.0 {
             100.0 * r.diff.mean() / r.baseline_mean.abs()
         } else {
@@ -459,7 +456,7 @@ fn by_hour_rows(member: &Member, across: &[Across], by_hour: &[Welford], out: &m
             for h in 0..24 {
                 for (m, metric) in BY_HOUR_METRICS.iter().enumerate() {
                     let acc = &by_hour[((y * names.len() + a) * 24 + h) * k + m];
-                    let (lo, hi) = tables_interval(acc);
+                    let (lo, hi) = mean_interval(acc, 0.95);
                     *out += &format!(
                         "{},{year},{label},{},{h},{metric},{},{},{}\n",
                         tables::csv_field(&member.name),

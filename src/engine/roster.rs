@@ -5,7 +5,7 @@
 //! to [`Roster::staff_at`]; a server going off duty finishes the job in hand,
 //! because the pool never evicts.
 
-use super::time::{HOUR, SimTime, WEEK};
+use super::time::{HOUR, SimTime};
 
 /// Hours in a week.
 pub const HOURS_PER_WEEK: usize = 168;
@@ -59,14 +59,10 @@ impl Roster {
     }
 }
 
-/// Seconds into the week of `t`.
-pub fn second_of_week(t: SimTime) -> u64 {
-    t.seconds() % WEEK
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::time::WEEK;
 
     #[test]
     fn changes_found_at_hour_boundaries() {

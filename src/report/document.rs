@@ -49,6 +49,15 @@ fn fmt(x: f64) -> String {
     }
 }
 
+/// "mean [low, high]" as plain text (for readings, which are escaped).
+fn plain_ci(s: Option<Stat>) -> String {
+    match s {
+        Some(s) if s.mean.is_finite() => format!("{} [{}, {}]", fmt(s.mean), fmt(s.lo), fmt(s.hi)),
+        _ => "–".into(),
+    }
+}
+
+/// "mean [low, high]" as HTML, the interval in grey.
 fn with_ci(s: Option<Stat>) -> String {
     match s {
         Some(s) if s.mean.is_finite() => format!(
@@ -189,7 +198,7 @@ fn figures(r: &Results) -> Vec<Figure> {
         ),
         reading: format!(
             "When the solid line nears the dashed one, people who want to die at home find no slot: {} such people in {last} (mean, 95% CI in brackets).",
-            with_ci(r.get(&base, last, "ALL", "hah_unmet")).replace("<span class=ci>", "").replace("</span>", "")
+            plain_ci(r.get(&base, last, "ALL", "hah_unmet"))
         ),
     });
     if let Some(hours) = r.by_hour.get(&(

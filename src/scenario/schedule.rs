@@ -87,7 +87,8 @@ fn at(i: &Intervention, field: &str) -> Vec<PathStep> {
     ]
 }
 
-fn entries_of(doc: &Table, target: &str) -> Option<Vec<String>> {
+/// Names of the entries of an array of named tables (`None` for a table).
+pub fn entry_names(doc: &Table, target: &str) -> Option<Vec<String>> {
     let array = doc.get(target)?.as_array()?;
     Some(
         array
@@ -152,7 +153,7 @@ fn waves<'a>(
             format!("expected at most 600 months, found {}", i.ramp_months),
         );
     }
-    let entries: Vec<Option<String>> = match entries_of(doc, &i.target) {
+    let entries: Vec<Option<String>> = match entry_names(doc, &i.target) {
         Some(all) => {
             let chosen = i.names.clone().unwrap_or(all.clone());
             for n in &chosen {
@@ -249,11 +250,6 @@ pub fn parameter_table<'d>(
         table = table.get_mut(*k)?.as_table_mut()?;
     }
     Some(table)
-}
-
-/// Names of the entries of an array of named tables (`None` for a table).
-pub fn entry_names(doc: &Table, target: &str) -> Option<Vec<String>> {
-    entries_of(doc, target)
 }
 
 /// Writes the wave's value as of `day` into `doc`, ramping numbers from
