@@ -3,13 +3,13 @@
 mod common;
 
 use carecap::stats::erlang::erlang_b;
-use common::carecap;
+use common::carecap_ok;
 
 #[test]
 fn sizing_finds_the_erlang_b_answer_every_year() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("sizing");
-    let r = carecap(&[
+    carecap_ok(&[
         "batch",
         "scenarios/validation/erlang-b.toml",
         "--sweep",
@@ -19,7 +19,6 @@ fn sizing_finds_the_erlang_b_answer_every_year() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let target = 0.0475;
     let expected = (28..60).find(|&c| erlang_b(28.0, c) < target).unwrap();
     assert_eq!(expected, 34);
@@ -41,7 +40,7 @@ fn sizing_finds_the_erlang_b_answer_every_year() {
 fn a_folder_runs_every_scenario_in_it_and_compares_with_the_first() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("batch");
-    let r = carecap(&[
+    carecap_ok(&[
         "batch",
         "scenarios/validation",
         "--reps",
@@ -49,7 +48,6 @@ fn a_folder_runs_every_scenario_in_it_and_compares_with_the_first() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     assert!(summary.lines().any(|l| l.starts_with("erlang-b,")));
     assert!(summary.lines().any(|l| l.starts_with("erlang-c,")));
@@ -60,7 +58,7 @@ fn a_folder_runs_every_scenario_in_it_and_compares_with_the_first() {
 fn linked_sweep_values_move_together() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("beds");
-    let r = carecap(&[
+    carecap_ok(&[
         "batch",
         "scenarios/nwl-baseline.toml",
         "--sweep",
@@ -71,7 +69,6 @@ fn linked_sweep_values_move_together() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     // Beds without nurses would not open: staffed beds must rise with every step.
     let staffed: Vec<f64> = summary

@@ -6,7 +6,7 @@ mod common;
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
 use carecap::stats::erlang;
-use common::{carecap, per_replication, read_replications, repo};
+use common::{carecap_ok, per_replication, read_replications, repo};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -35,8 +35,7 @@ fn run(dir: &Path, file: &Path, extra: &[&str]) -> BTreeMap<(u64, i32, String, S
         dir.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    let r = carecap(&args);
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    carecap_ok(&args);
     read_replications(dir)
 }
 

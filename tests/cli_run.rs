@@ -6,7 +6,7 @@ mod common;
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
 use carecap::stats::erlang::erlang_b;
-use common::{carecap, per_replication, read_replications, repo};
+use common::{carecap, carecap_ok, per_replication, read_replications, repo};
 
 #[test]
 fn erlang_b_scenario_reproduces_blocking_and_occupancy() {
@@ -57,7 +57,7 @@ fn one_and_two_threads_give_identical_bytes() {
     let mut outputs = Vec::new();
     for threads in ["1", "2"] {
         let dir = out.path().join(threads);
-        let r = carecap(&[
+        carecap_ok(&[
             "run",
             "scenarios/nwl-baseline.toml",
             "--reps",
@@ -67,7 +67,6 @@ fn one_and_two_threads_give_identical_bytes() {
             "--out",
             dir.to_str().unwrap(),
         ]);
-        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
         let read = |f: &str| std::fs::read(dir.join(f)).unwrap();
         outputs.push((read("replications.csv"), read("summary.csv")));
     }
@@ -94,8 +93,7 @@ fn adding_beds_leaves_referrals_identical() {
         (option.to_str().unwrap(), "option"),
     ] {
         let dir = out.path().join(name);
-        let r = carecap(&["run", file, "--reps", "4", "--out", dir.to_str().unwrap()]);
-        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        carecap_ok(&["run", file, "--reps", "4", "--out", dir.to_str().unwrap()]);
         runs.push(read_replications(&dir));
     }
     let pick = |rows: &std::collections::BTreeMap<(u64, i32, String, String), f64>,

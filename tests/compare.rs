@@ -4,7 +4,7 @@ mod common;
 
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
-use common::{carecap, repo};
+use common::{carecap_ok, repo};
 use std::path::Path;
 
 fn write_option(dir: &Path, name: &str, body: &str) -> String {
@@ -22,8 +22,7 @@ fn compare(dir: &Path, options: &[String], reps: &str) -> std::path::PathBuf {
     let mut args = vec!["compare", "scenarios/nwl-baseline.toml"];
     args.extend(options.iter().map(String::as_str));
     args.extend(["--reps", reps, "--out", out.to_str().unwrap()]);
-    let r = carecap(&args);
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    carecap_ok(&args);
     out
 }
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{carecap, repo};
+use common::{carecap, carecap_ok, repo};
 use std::path::Path;
 use std::process::Command;
 
@@ -90,7 +90,7 @@ fn report_is_self_contained_escaped_and_redrawn_from_results() {
     )
     .unwrap();
     let out = dir.path().join("xss");
-    let r = carecap(&[
+    carecap_ok(&[
         "run",
         scenario.to_str().unwrap(),
         "--reps",
@@ -98,7 +98,6 @@ fn report_is_self_contained_escaped_and_redrawn_from_results() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(!html.contains("<script"), "unescaped or scripted page");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -109,8 +108,7 @@ fn report_is_self_contained_escaped_and_redrawn_from_results() {
     // Redraw from the files alone.
     std::fs::remove_file(out.join("report.html")).unwrap();
     std::fs::remove_dir_all(out.join("charts")).unwrap();
-    let r = carecap(&["report", out.to_str().unwrap()]);
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    carecap_ok(&["report", out.to_str().unwrap()]);
     assert_eq!(
         std::fs::read_to_string(out.join("report.html")).unwrap(),
         html

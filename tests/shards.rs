@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::carecap;
+use common::{carecap, carecap_ok};
 use std::path::Path;
 
 const ARGS: [&str; 3] = [
@@ -21,16 +21,6 @@ const TABLES: [&str; 6] = [
     "appraisal.md",
 ];
 
-fn ok(args: &[&str]) -> String {
-    let r = carecap(args);
-    assert!(
-        r.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&r.stderr)
-    );
-    String::from_utf8_lossy(&r.stdout).to_string()
-}
-
 fn shard(out: &Path, k: u64, n: u64, extra: &[&str]) {
     let spec = format!("{k}/{n}");
     let mut args: Vec<&str> = ARGS.to_vec();
@@ -43,7 +33,7 @@ fn shard(out: &Path, k: u64, n: u64, extra: &[&str]) {
         out.to_str().unwrap(),
     ]);
     args.extend(extra);
-    ok(&args);
+    carecap_ok(&args);
 }
 
 fn sharded_run(out: &Path, n: u64) {
@@ -64,11 +54,11 @@ fn merged_shards_equal_an_unsharded_run_byte_for_byte() {
         "--out",
         whole.to_str().unwrap(),
     ]);
-    ok(&args);
+    carecap_ok(&args);
     for n in [1u64, 2, 3, 7, 6] {
         let out = dir.path().join(format!("n{n}"));
         sharded_run(&out, n);
-        ok(&["merge", out.to_str().unwrap(), "--no-charts"]);
+        carecap_ok(&["merge", out.to_str().unwrap(), "--no-charts"]);
         for table in TABLES {
             let (a, b) = (
                 std::fs::read(whole.join(table)).unwrap(),
@@ -96,7 +86,7 @@ fn merge_refuses_missing_duplicated_mixed_and_corrupted_parts() {
     // Missing: shard 1 of 2 never ran; status and merge name the command to run.
     let missing = dir.path().join("missing");
     shard(&missing, 0, 2, &[]);
-    let status = ok(&["status", missing.to_str().unwrap()]);
+    let status = carecap_ok(&["status", missing.to_str().unwrap()]);
     assert!(
         status.contains("1 of 2 shards done") && status.contains("--shard 1/2"),
         "{status}"
@@ -145,7 +135,7 @@ fn merge_refuses_missing_duplicated_mixed_and_corrupted_parts() {
 fn slurm_scripts_pass_the_task_id_and_cpus_and_chain_the_merge() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("cluster");
-    let text = ok(&[
+    let text = carecap_ok(&[
         "slurm",
         "scenarios/nwl-baseline.toml",
         "--shards",

@@ -14,6 +14,17 @@ pub fn carecap(args: &[&str]) -> Output {
         .expect("carecap runs")
 }
 
+/// Runs carecap with `args`, insists that it succeeds, and returns stdout.
+pub fn carecap_ok(args: &[&str]) -> String {
+    let r = carecap(args);
+    assert!(
+        r.status.success(),
+        "carecap {args:?} failed: {}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    String::from_utf8_lossy(&r.stdout).to_string()
+}
+
 /// Path of a file in the repository.
 pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
