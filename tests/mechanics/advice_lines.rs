@@ -1,0 +1,1 @@
+//! Advice lines: handlers on duty hour by hour when staff are short.

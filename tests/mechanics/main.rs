@@ -1,0 +1,11 @@
+//! Regression tests for the care model's mechanics, one module per
+//! mechanism (issue "Answers a planner can act on"). Each test is named
+//! after the mechanism it pins and failed on the code before its fix.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod advice_lines;
+mod beds;
+mod scenario_changes;
+mod staffing;

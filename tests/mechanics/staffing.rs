@@ -1,0 +1,1 @@
+//! Staffing and costs: demand for staff from the demand that arrived, per-role gaps, capacity costs.
