@@ -11,6 +11,7 @@
 
 use super::care::{CareEvent, CareSystem, Location, PersonRef};
 use crate::engine::pool::Request;
+use crate::engine::roster::HOURS_PER_WEEK;
 use crate::engine::time::HOUR;
 use crate::engine::{Scheduler, SimTime};
 use rand::RngExt;
@@ -135,26 +136,28 @@ pub fn staffed_handlers(rostered: u32, staffing: f64, hour_of_week: usize) -> u3
 
 impl CareSystem<'_> {
     /// Sets line `l`'s handlers for the current hour and schedules the next
-    /// roster change.
+    /// hour at which the number on duty changes. Called at every such change
+    /// and whenever staffing is recomputed; a new plan makes the pending
+    /// change stale, so each line has one live change event at a time.
     pub(super) fn set_handlers(&mut self, l: usize, sched: &mut Scheduler<CareEvent>) {
         let now = sched.now();
         self.observe_line(l, now.seconds());
-        let roster = &self.cfg.lines[l].roster;
-        let handlers = staffed_handlers(
-            roster.staff_at(now),
-            self.line_staffing[l],
-            now.hour_of_week(),
-        );
-        self.lines[l].set_capacity(handlers);
+        let plan = self.on_duty[l];
+        let hour = now.hour_of_week();
+        self.lines[l].set_capacity(plan[hour]);
         while let Some(next) = self.lines[l].admit_next() {
             self.answer(l, next.id as u32, sched);
         }
         self.observe_line(l, now.seconds());
-        // One pending roster event per line: staffing updates call this too.
-        let change = roster.next_change_after(now);
-        if change != SimTime::NEVER && self.roster_pending[l] != Some(change) {
-            self.roster_pending[l] = Some(change);
-            sched.schedule_at(change, CareEvent::RosterChange(l as u16));
+        let generation = self.roster_generation[l].wrapping_add(1);
+        self.roster_generation[l] = generation;
+        if let Some(k) =
+            (1..=HOURS_PER_WEEK).find(|k| plan[(hour + k) % HOURS_PER_WEEK] != plan[hour])
+        {
+            let hour_start = now.seconds() - now.seconds() % HOUR;
+            let at = SimTime(hour_start + k as u64 * HOUR);
+            let line = l as u16;
+            sched.schedule_at(at, CareEvent::RosterChange { line, generation });
         }
     }
 

@@ -24,6 +24,7 @@ use super::workforce::Staff;
 use crate::engine::arrivals::ArrivalProcess;
 use crate::engine::pool::CapacityPool;
 use crate::engine::rng::{Purpose, StreamRng, stream};
+use crate::engine::roster::HOURS_PER_WEEK;
 use crate::engine::time::{DAY, HOUR};
 use crate::engine::{Model, Scheduler, SimTime, run_until};
 use crate::stats::QuantileSketch;
@@ -89,8 +90,14 @@ pub enum CareEvent {
         /// Its generation (stale if the record was reused).
         generation: u32,
     },
-    /// Line `.0`'s roster changes.
-    RosterChange(u16),
+    /// The number of handlers on duty on a line changes (its roster, or
+    /// an hour whose shift is lost to a staff shortfall, starts or ends).
+    RosterChange {
+        /// Line.
+        line: u16,
+        /// Generation of the line's handler plan (stale if replanned).
+        generation: u32,
+    },
     /// Interventions: configuration phase `.0` starts.
     ConfigChange(u16),
 }
@@ -183,8 +190,11 @@ pub struct CareSystem<'a> {
     pub(super) next_carer: u64,
     pub(super) staff: Staff,
     pub(super) lines: Vec<CapacityPool>,
-    pub(super) line_staffing: Vec<f64>,
-    pub(super) roster_pending: Vec<Option<SimTime>>,
+    /// Handlers actually on duty per line and hour of the week: the roster
+    /// with the hours lost to a staff shortfall taken out.
+    pub(super) on_duty: Vec<[u32; HOURS_PER_WEEK]>,
+    /// Generation of each line's pending handler change.
+    pub(super) roster_generation: Vec<u32>,
     pub(super) line_rngs: Vec<[StreamRng; 4]>,
     pub(super) public_arrivals: Vec<Option<ArrivalProcess>>,
     pub(super) public_generation: Vec<u32>,
@@ -316,8 +326,12 @@ impl<'a> CareSystem<'a> {
                 .iter()
                 .map(|l| CapacityPool::new(l.roster.staff_in_hour(0), 1_000_000, 1))
                 .collect(),
-            line_staffing: vec![1.0; nl],
-            roster_pending: vec![None; nl],
+            on_duty: cfg
+                .lines
+                .iter()
+                .map(|l| std::array::from_fn(|h| l.roster.staff_in_hour(h)))
+                .collect(),
+            roster_generation: vec![0; nl],
             line_rngs: (0..nl).map(line_rng).collect(),
             public_arrivals: cfg
                 .lines
@@ -718,9 +732,10 @@ impl Model for CareSystem<'_> {
                 call,
                 generation,
             } => self.on_abandon(line as usize, call, generation, sched),
-            CareEvent::RosterChange(l) => {
-                self.roster_pending[l as usize] = None;
-                self.set_handlers(l as usize, sched)
+            CareEvent::RosterChange { line, generation } => {
+                if self.roster_generation[line as usize] == generation {
+                    self.set_handlers(line as usize, sched)
+                }
             }
             CareEvent::Death(r) => {
                 let slot = r.slot as usize;

@@ -201,7 +201,10 @@ impl CareSystem<'_> {
         for l in 0..self.cfg.lines.len() {
             self.observe_line(l, now);
             let lc = &self.cfg.lines[l];
-            self.line_staffing[l] = (self.staff.advice[l].fte / lc.fte_needed.max(1e-12)).min(1.0);
+            let staffing = (self.staff.advice[l].fte / lc.fte_needed.max(1e-12)).min(1.0);
+            self.on_duty[l] = std::array::from_fn(|h| {
+                super::advice::staffed_handlers(lc.roster.staff_in_hour(h), staffing, h)
+            });
             self.set_handlers(l, sched);
         }
     }
