@@ -7,17 +7,17 @@
 use crate::engine::arrivals::{ArrivalProcess, PiecewiseRate};
 use crate::engine::pool::{CapacityPool, Request};
 use crate::engine::rng::{Purpose, StreamRng, stream};
-use crate::engine::time::seconds_from_f64;
+use crate::engine::time::ticks_from_f64;
 use crate::engine::{Model, Scheduler, SimTime, run_until};
 use crate::stats::{TimeWeighted, Welford};
 use rand_distr::{Distribution, Exp, LogNormal};
 
-/// A service (or length-of-stay) distribution in seconds.
+/// A service (or length-of-stay) distribution in clock ticks.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ServiceTime {
     /// Exponential with this mean.
     Exponential {
-        /// Mean in seconds.
+        /// Mean in clock ticks.
         mean: f64,
     },
     /// Lognormal: `ln S ~ Normal(mu, sigma)`.
@@ -30,7 +30,7 @@ pub enum ServiceTime {
 }
 
 impl ServiceTime {
-    /// The mean, in seconds.
+    /// The mean, in clock ticks.
     pub fn mean(&self) -> f64 {
         match *self {
             ServiceTime::Exponential { mean } => mean,
@@ -55,7 +55,7 @@ impl ServiceTime {
 /// A multi-server queue with Poisson arrivals.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueConfig {
-    /// Arrivals per second.
+    /// Arrivals per tick.
     pub arrival_rate: f64,
     /// Service time.
     pub service: ServiceTime,
@@ -63,7 +63,7 @@ pub struct QueueConfig {
     pub servers: u32,
     /// Waiting-list limit: 0 makes a loss system; `usize::MAX` unlimited.
     pub queue_limit: usize,
-    /// Mean patience in seconds (exponential) or `None` for infinite.
+    /// Mean patience in clock ticks (exponential) or `None` for infinite.
     pub mean_patience: Option<f64>,
     /// Seconds simulated before statistics start.
     pub warmup: u64,
@@ -86,10 +86,10 @@ pub struct QueueStats {
     pub served: u64,
     /// Served arrivals that waited longer than the threshold.
     pub waited_over_threshold: u64,
-    /// Mean wait of served arrivals, seconds.
+    /// Mean wait of served arrivals, clock ticks.
     pub mean_wait_served: f64,
     /// Mean time spent queueing by everyone who queued and left the queue
-    /// in the window (served or abandoned), seconds.
+    /// in the window (served or abandoned), clock ticks.
     pub mean_time_in_queue: f64,
     /// Queue departures in the window (served from the queue or abandoned).
     pub queue_departures: u64,
@@ -133,7 +133,7 @@ pub struct ServiceSystem {
 
 impl ServiceSystem {
     /// A system for `replication` with seed `seed`; waits longer than
-    /// `wait_threshold` seconds are counted separately.
+    /// `wait_threshold` ticks are counted separately.
     pub fn new(config: QueueConfig, seed: u64, replication: u64, wait_threshold: u64) -> Self {
         let levels = 1;
         let window_start = SimTime(config.warmup);
@@ -173,7 +173,7 @@ impl ServiceSystem {
 
     fn start_service(&mut self, sched: &mut Scheduler<QueueEvent>) {
         let s = self.config.service.sample(&mut self.service_rng);
-        sched.schedule_in(seconds_from_f64(s), QueueEvent::Departure);
+        sched.schedule_in(ticks_from_f64(s), QueueEvent::Departure);
     }
 
     fn record_queue_exit(&mut self, since: SimTime, now: SimTime, served: bool) {
@@ -217,7 +217,7 @@ impl ServiceSystem {
                 }
                 if let Some(mean) = self.config.mean_patience {
                     let patience = ServiceTime::Exponential { mean }.sample(&mut self.patience_rng);
-                    sched.schedule_in(seconds_from_f64(patience), QueueEvent::PatienceEnds(id));
+                    sched.schedule_in(ticks_from_f64(patience), QueueEvent::PatienceEnds(id));
                 }
             }
             Request::Refused => {

@@ -9,7 +9,7 @@
 use carecap::batch::run_units;
 use carecap::engine::arrivals::{ArrivalProcess, PiecewiseRate};
 use carecap::engine::rng::{Purpose, stream};
-use carecap::engine::time::{DAY, HOUR, MINUTE, WEEK};
+use carecap::engine::time::{DAY, HOUR, MINUTE, SECOND, WEEK};
 use carecap::queueing::{QueueConfig, QueueStats, ServiceSystem, ServiceTime};
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
@@ -107,7 +107,7 @@ fn mmc_waits_match_erlang_c() {
     let aht = (12 * MINUTE) as f64;
     let a = 60.0 * aht / DAY as f64; // 0.5 Erlang
     for c in [1, 2] {
-        let runs = replicate(&delay_system(c), 20);
+        let runs = replicate(&delay_system(c), 20 * SECOND);
         assert_matches(
             &format!("M/M/{c} P(wait>0)"),
             &runs,
@@ -120,13 +120,13 @@ fn mmc_waits_match_erlang_c() {
             |s| s.mean_wait_served,
             erlang::mean_wait(a, c, aht),
         );
-        // Waits are whole seconds, so "more than 20 s" is "at least 21 s":
-        // the continuous-time event is W > 20.5 s on average.
+        // Waits are whole ticks, so "more than 20 s" is "at least 20 s and
+        // one tick": the continuous-time event is W > 20 s + half a tick.
         assert_matches(
             &format!("M/M/{c} P(wait>20s)"),
             &runs,
             |s| s.waited_over_threshold as f64 / s.served as f64,
-            erlang::prob_wait_exceeds(a, c, aht, 20.5),
+            erlang::prob_wait_exceeds(a, c, aht, (20 * SECOND) as f64 + 0.5),
         );
     }
 }
@@ -239,7 +239,7 @@ fn nhpp_counts_per_hour_match_the_integrated_rate() {
     let mut counts = [0u64; 168];
     let end = (weeks as u64) * WEEK;
     while let Some(t) = process.next(&mut rng) {
-        if t.seconds() >= end {
+        if t.ticks() >= end {
             break;
         }
         counts[t.hour_of_week()] += 1;

@@ -6,9 +6,9 @@
 //! used up. This is exact across rate changes (no arrival is skipped or
 //! displaced at a boundary) and needs no upper bound on the rate, unlike
 //! thinning. The exact time is kept in floating point and only the reported
-//! time is rounded to whole seconds, so rounding never accumulates.
+//! time is rounded to whole clock ticks, so rounding never accumulates.
 
-use super::time::{SimTime, seconds_from_f64};
+use super::time::{SimTime, ticks_from_f64};
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};
 use std::sync::Arc;
@@ -23,7 +23,7 @@ pub struct PiecewiseRate {
 }
 
 impl PiecewiseRate {
-    /// A constant rate, in events per second.
+    /// A constant rate, in events per tick.
     pub fn constant(per_second: f64) -> Self {
         PiecewiseRate {
             starts: vec![0.0],
@@ -32,7 +32,7 @@ impl PiecewiseRate {
         }
     }
 
-    /// A pattern of segments of `width` seconds that repeats for ever (for
+    /// A pattern of segments of `width` ticks that repeats for ever (for
     /// example 168 hourly rates for a week).
     pub fn periodic(width: u64, per_second: Vec<f64>) -> Self {
         let period = (width * per_second.len().max(1) as u64) as f64;
@@ -42,8 +42,8 @@ impl PiecewiseRate {
         }
     }
 
-    /// Segments of `width` seconds starting at time zero, with the given
-    /// rates (events per second; negative values count as zero).
+    /// Segments of `width` ticks starting at time zero, with the given
+    /// rates (events per tick; negative values count as zero).
     pub fn from_equal_segments(width: u64, per_second: Vec<f64>) -> Self {
         let starts = (0..per_second.len())
             .map(|i| (i as u64 * width) as f64)
@@ -56,7 +56,7 @@ impl PiecewiseRate {
         }
     }
 
-    /// The rate at `t` seconds.
+    /// The rate at tick `t`.
     pub fn at(&self, t: f64) -> f64 {
         self.per_second[self.segment_of(self.fold(t))]
     }
@@ -66,7 +66,7 @@ impl PiecewiseRate {
         self.period.map_or(t, |p| t.rem_euclid(p))
     }
 
-    /// Expected number of arrivals in `[from, to)` seconds.
+    /// Expected number of arrivals in `[from, to)` (ticks).
     pub fn integral(&self, from: f64, to: f64) -> f64 {
         if let Some(p) = self.period {
             let base = (from / p).floor() * p;
@@ -131,7 +131,7 @@ impl ArrivalProcess {
     /// A process whose first arrival is drawn from `start` on.
     pub fn starting_at(rate: impl Into<Arc<PiecewiseRate>>, start: SimTime) -> Self {
         let rate = rate.into();
-        let t = start.seconds() as f64;
+        let t = start.ticks() as f64;
         let offset = rate.period.map_or(0.0, |p| (t / p).floor() * p);
         let segment = rate.segment_of(t - offset);
         ArrivalProcess {
@@ -157,7 +157,7 @@ impl ArrivalProcess {
                 let available = rate * (end - self.exact);
                 if need <= available {
                     self.exact += need / rate;
-                    return Some(SimTime(seconds_from_f64(self.exact)));
+                    return Some(SimTime(ticks_from_f64(self.exact)));
                 }
                 need -= available;
             } else if end.is_infinite() {
@@ -197,7 +197,7 @@ mod tests {
         let mut p = ArrivalProcess::starting_at(r, SimTime(1000));
         let mut rng = stream(1, Purpose::new("t", 1), 0);
         for _ in 0..200 {
-            let t = p.next(&mut rng).unwrap().seconds();
+            let t = p.next(&mut rng).unwrap().ticks();
             assert!(
                 t >= 1000 && (t % 20 >= 10 || t.is_multiple_of(20)),
                 "arrival at {t}"
@@ -212,7 +212,7 @@ mod tests {
         let mut rng = stream(1, Purpose::new("t", 0), 0);
         let mut n = 0;
         while let Some(t) = p.next(&mut rng) {
-            let s = t.seconds();
+            let s = t.ticks();
             assert!(s <= 100 || (200..=300).contains(&s), "arrival at {s}");
             n += 1;
         }

@@ -1,7 +1,7 @@
 //! The discrete-event simulation kernel. It knows nothing of care.
 //!
 //! What it owns:
-//! - [`time`]: the clock, integer seconds ([`SimTime`]);
+//! - [`time`]: the clock, integer milliseconds ([`SimTime`]);
 //! - [`queue`] and [`sim`]: the future-event list and the event loop. Events
 //!   due at the same second are handled in the order they were scheduled
 //!   (FIFO by an insertion sequence number), so a run is a pure function of

@@ -48,7 +48,7 @@ impl Roster {
     /// [`SimTime::NEVER`] if it never does.
     pub fn next_change_after(&self, t: SimTime) -> SimTime {
         let current = self.staff_at(t);
-        let hour_start = t.seconds() - t.seconds() % HOUR;
+        let hour_start = t.ticks() - t.ticks() % HOUR;
         for k in 1..=HOURS_PER_WEEK as u64 {
             let boundary = SimTime(hour_start + k * HOUR);
             if self.staff_at(boundary) != current {

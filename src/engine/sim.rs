@@ -46,7 +46,7 @@ impl<E> Scheduler<E> {
         self.queue.push(time.max(self.now), event);
     }
 
-    /// Schedules `event` after `delay` seconds.
+    /// Schedules `event` after `delay` ticks.
     pub fn schedule_in(&mut self, delay: u64, event: E) {
         self.queue.push(self.now.plus(delay), event);
     }

@@ -1,22 +1,28 @@
-//! Simulation time: whole seconds since the start of a run.
+//! Simulation time: whole milliseconds ("ticks") since the start of a run.
 //!
-//! Time is an integer so that twenty simulated years keep one-second
-//! resolution and two runs never disagree about which of two events came
-//! first because of floating-point rounding.
+//! Time is an integer so that two runs never disagree about which of two
+//! events came first because of floating-point rounding. A millisecond tick
+//! makes ties between independent events rare even on advice lines whose
+//! calls last minutes (with one-second ticks, a call ending and another
+//! arriving in the same second ran in scheduling order, which understated
+//! waits); the ties that remain keep FIFO order. A `u64` of milliseconds
+//! spans some 584 million years.
 
-/// A point on the simulation clock, in whole seconds from the run's start.
+/// A point on the simulation clock, in ticks (milliseconds) from the run's start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct SimTime(pub u64);
 
-/// One second.
-pub const SECOND: u64 = 1;
-/// One minute in seconds.
-pub const MINUTE: u64 = 60;
-/// One hour in seconds.
-pub const HOUR: u64 = 3_600;
-/// One day in seconds.
-pub const DAY: u64 = 86_400;
-/// One week in seconds.
+/// One tick: the clock's resolution, a millisecond.
+pub const TICK: u64 = 1;
+/// One second in ticks.
+pub const SECOND: u64 = 1_000;
+/// One minute in ticks.
+pub const MINUTE: u64 = 60 * SECOND;
+/// One hour in ticks.
+pub const HOUR: u64 = 60 * MINUTE;
+/// One day in ticks.
+pub const DAY: u64 = 24 * HOUR;
+/// One week in ticks.
 pub const WEEK: u64 = 7 * DAY;
 
 impl SimTime {
@@ -25,9 +31,14 @@ impl SimTime {
     /// The latest representable time (used as "never").
     pub const NEVER: SimTime = SimTime(u64::MAX);
 
-    /// Whole seconds since the start.
-    pub fn seconds(self) -> u64 {
+    /// Ticks (milliseconds) since the start.
+    pub fn ticks(self) -> u64 {
         self.0
+    }
+
+    /// Seconds since the start (fractional).
+    pub fn as_seconds(self) -> f64 {
+        self.0 as f64 / SECOND as f64
     }
 
     /// Time in (fractional) days since the start.
@@ -35,17 +46,17 @@ impl SimTime {
         self.0 as f64 / DAY as f64
     }
 
-    /// A time `days` days after the start, rounded to the nearest second.
+    /// A time `days` days after the start, rounded to the nearest tick.
     pub fn from_days(days: f64) -> SimTime {
-        SimTime(seconds_from_days(days))
+        SimTime(ticks_from_days(days))
     }
 
-    /// This time plus a duration in seconds, saturating at [`SimTime::NEVER`].
-    pub fn plus(self, seconds: u64) -> SimTime {
-        SimTime(self.0.saturating_add(seconds))
+    /// This time plus a duration in ticks, saturating at [`SimTime::NEVER`].
+    pub fn plus(self, ticks: u64) -> SimTime {
+        SimTime(self.0.saturating_add(ticks))
     }
 
-    /// Seconds elapsed from `earlier` to `self` (zero if `earlier` is later).
+    /// Ticks elapsed from `earlier` to `self` (zero if `earlier` is later).
     pub fn since(self, earlier: SimTime) -> u64 {
         self.0.saturating_sub(earlier.0)
     }
@@ -56,22 +67,27 @@ impl SimTime {
     }
 }
 
-/// A non-negative duration in days converted to whole seconds, rounded to
+/// A non-negative duration in days converted to whole ticks, rounded to
 /// nearest; negative or NaN input gives zero, huge input saturates.
-pub fn seconds_from_days(days: f64) -> u64 {
-    seconds_from_f64(days * DAY as f64)
+pub fn ticks_from_days(days: f64) -> u64 {
+    ticks_from_f64(days * DAY as f64)
 }
 
-/// A non-negative duration in seconds rounded to whole seconds; negative or
-/// NaN input gives zero, huge input saturates.
-pub fn seconds_from_f64(seconds: f64) -> u64 {
-    if seconds.is_nan() || seconds <= 0.0 {
+/// A non-negative duration in seconds converted to whole ticks.
+pub fn ticks_from_seconds(seconds: f64) -> u64 {
+    ticks_from_f64(seconds * SECOND as f64)
+}
+
+/// A non-negative duration in (fractional) ticks rounded to whole ticks;
+/// negative or NaN input gives zero, huge input saturates.
+pub fn ticks_from_f64(ticks: f64) -> u64 {
+    if ticks.is_nan() || ticks <= 0.0 {
         0
-    } else if seconds >= u64::MAX as f64 {
+    } else if ticks >= u64::MAX as f64 {
         u64::MAX
     } else {
         // Round half up; cheaper than f64::round, which is a libm call.
-        (seconds + 0.5) as u64
+        (ticks + 0.5) as u64
     }
 }
 
@@ -81,10 +97,13 @@ mod tests {
 
     #[test]
     fn conversions_round_and_saturate() {
-        assert_eq!(SimTime::from_days(1.5).seconds(), 129_600);
-        assert_eq!(seconds_from_days(-3.0), 0);
-        assert_eq!(seconds_from_days(f64::NAN), 0);
-        assert_eq!(seconds_from_f64(1e30), u64::MAX);
+        assert_eq!(SimTime::from_days(1.5).ticks(), 129_600_000);
+        assert_eq!(SimTime::from_days(1.5).as_seconds(), 129_600.0);
+        assert_eq!(ticks_from_seconds(0.0004), 0);
+        assert_eq!(ticks_from_seconds(0.0006), 1);
+        assert_eq!(ticks_from_days(-3.0), 0);
+        assert_eq!(ticks_from_days(f64::NAN), 0);
+        assert_eq!(ticks_from_f64(1e30), u64::MAX);
         assert_eq!(SimTime::NEVER.plus(5), SimTime::NEVER);
         assert_eq!(SimTime(3 * DAY + 5 * HOUR).hour_of_week(), 77);
     }

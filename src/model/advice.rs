@@ -12,7 +12,7 @@
 use super::care::{CareEvent, CareSystem, Location, PersonRef};
 use crate::engine::pool::Request;
 use crate::engine::roster::HOURS_PER_WEEK;
-use crate::engine::time::HOUR;
+use crate::engine::time::{HOUR, SECOND};
 use crate::engine::{Scheduler, SimTime};
 use rand::RngExt;
 
@@ -58,9 +58,9 @@ pub struct HourTally {
     pub answered: u64,
     /// Waits of answered calls, seconds.
     pub wait_seconds: f64,
-    /// Busy handlers × seconds.
+    /// Busy handlers × ticks.
     pub busy_area: f64,
-    /// On-duty handlers × seconds.
+    /// On-duty handlers × ticks.
     pub on_duty_area: f64,
 }
 
@@ -134,6 +134,11 @@ pub fn staffed_handlers(rostered: u32, staffing: f64, hour_of_week: usize) -> u3
     (rostered as f64 * staffing + offset).floor() as u32
 }
 
+/// A duration in ticks as (fractional) seconds, the unit waits are reported in.
+fn seconds(ticks: u64) -> f64 {
+    ticks as f64 / SECOND as f64
+}
+
 impl CareSystem<'_> {
     /// Sets line `l`'s handlers for the current hour and schedules the next
     /// hour at which the number on duty changes. Called at every such change
@@ -141,20 +146,20 @@ impl CareSystem<'_> {
     /// change stale, so each line has one live change event at a time.
     pub(super) fn set_handlers(&mut self, l: usize, sched: &mut Scheduler<CareEvent>) {
         let now = sched.now();
-        self.observe_line(l, now.seconds());
+        self.observe_line(l, now.ticks());
         let plan = self.on_duty[l];
         let hour = now.hour_of_week();
         self.lines[l].set_capacity(plan[hour]);
         while let Some(next) = self.lines[l].admit_next() {
             self.answer(l, next.id as u32, sched);
         }
-        self.observe_line(l, now.seconds());
+        self.observe_line(l, now.ticks());
         let generation = self.roster_generation[l].wrapping_add(1);
         self.roster_generation[l] = generation;
         if let Some(k) =
             (1..=HOURS_PER_WEEK).find(|k| plan[(hour + k) % HOURS_PER_WEEK] != plan[hour])
         {
-            let hour_start = now.seconds() - now.seconds() % HOUR;
+            let hour_start = now.ticks() - now.ticks() % HOUR;
             let at = SimTime(hour_start + k as u64 * HOUR);
             let line = l as u16;
             sched.schedule_at(at, CareEvent::RosterChange { line, generation });
@@ -169,7 +174,7 @@ impl CareSystem<'_> {
         person: PersonRef,
         sched: &mut Scheduler<CareEvent>,
     ) {
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         let borough = self.current(person).map(|slot| self.people[slot].borough);
         let slot = match self.free_calls[l].pop() {
             Some(s) => s,
@@ -205,7 +210,7 @@ impl CareSystem<'_> {
                 if let Some(patience) = self.cfg.lines[l].patience
                     && kind != CallKind::Callback
                 {
-                    let wait = patience.seconds(&mut self.line_rngs[l][PATIENCE]);
+                    let wait = patience.ticks(&mut self.line_rngs[l][PATIENCE]);
                     sched.schedule_in(
                         wait,
                         CareEvent::Abandon {
@@ -235,7 +240,7 @@ impl CareSystem<'_> {
 
     /// A handler picks up `call`.
     fn answer(&mut self, l: usize, call: u32, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         let record = self.call_records[l][call as usize];
         self.free_calls[l].push(call);
         let wait = now - record.arrived;
@@ -244,21 +249,21 @@ impl CareSystem<'_> {
         self.count_line(l, |t| t.calls.cost += cost);
         self.count_call(l, record.borough, |c| {
             c.answered += 1;
-            c.wait_seconds += wait as f64;
+            c.wait_seconds += seconds(wait);
             c.in_target += in_target as u64;
         });
         if self.year.is_some() {
             let h = &mut self.by_hour[l][((record.arrived / HOUR) % 24) as usize];
             h.answered += 1;
-            h.wait_seconds += wait as f64;
+            h.wait_seconds += seconds(wait);
             h.in_target += in_target as u64;
-            self.wait_sketches[l].add(wait as f64);
+            self.wait_sketches[l].add(seconds(wait));
             let lines = self.cfg.lines.len();
-            self.wait_sketches[lines].add(wait as f64);
+            self.wait_sketches[lines].add(seconds(wait));
         }
         let handling = self.cfg.lines[l]
             .handling
-            .seconds(&mut self.line_rngs[l][HANDLING]);
+            .ticks(&mut self.line_rngs[l][HANDLING]);
         sched.schedule_in(handling, CareEvent::CallEnds(l as u16));
         self.observe_line(l, now);
         self.call_outcome(l, record, in_target, sched);
@@ -301,7 +306,7 @@ impl CareSystem<'_> {
         } else if u < outcomes[2] {
             // Hospice at home is started early only for someone in their
             // last fortnight; earlier, the call leads to a visit instead.
-            let now = sched.now().seconds();
+            let now = sched.now().ticks();
             let near_death =
                 self.people[slot].death_at.saturating_sub(now) <= 14 * crate::engine::time::DAY;
             if near_death && !self.people[slot].hah {
@@ -317,7 +322,7 @@ impl CareSystem<'_> {
 
     /// A caller gave up (or found the queue full).
     fn abandoned(&mut self, l: usize, call: u32, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         let record = self.call_records[l][call as usize];
         self.free_calls[l].push(call);
         self.count_call(l, record.borough, |c| c.abandoned += 1);
@@ -373,11 +378,11 @@ impl CareSystem<'_> {
         if let Some(next) = self.lines[l].release() {
             self.answer(l, next.id as u32, sched);
         }
-        self.observe_line(l, sched.now().seconds());
+        self.observe_line(l, sched.now().ticks());
     }
 
     pub(super) fn on_patient_call(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         let r = self.person_ref(slot);
         let p = &mut self.people[slot];
         if p.location != Location::Home || !p.on_caseload {

@@ -625,7 +625,7 @@ impl<'a> CareSystem<'a> {
     /// now under the old configuration, then capacities, staff plans, rosters
     /// and public call streams follow the new one.
     fn on_config_change(&mut self, k: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         self.flush(now);
         let Some((_, next)) = self.root.changes.get(k) else {
             return;
@@ -713,7 +713,7 @@ impl Model for CareSystem<'_> {
     type Event = CareEvent;
 
     fn handle(&mut self, event: CareEvent, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         match event {
             CareEvent::Arrival(b) => self.on_arrival(b as usize, sched),
             CareEvent::YearBoundary => self.on_year_boundary(now),

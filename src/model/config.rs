@@ -1,12 +1,11 @@
 //! The care model's compiled configuration: a validated scenario turned
-//! into seconds, per-second rates, indices and samplers, ready for the
+//! into clock ticks, per-tick rates, indices and samplers, ready for the
 //! event loop.
 
 use super::dist::Sampler;
 use crate::engine::arrivals::PiecewiseRate;
 use crate::engine::roster::{HOURS_PER_WEEK, Roster};
-use crate::engine::time::DAY;
-use crate::engine::time::HOUR;
+use crate::engine::time::{DAY, HOUR, MINUTE, SECOND};
 use crate::scenario::types::{AdviceLine, Calls, Cover, PlaceShares, Scenario};
 use crate::scenario::validate::deaths_in_year;
 use std::sync::Arc;
@@ -66,7 +65,7 @@ impl PlaceDraw {
 pub struct BoroughConfig {
     /// Name.
     pub name: String,
-    /// Rate of people entering their last phase of life (deaths), per second.
+    /// Rate of people entering their last phase of life (deaths), per tick.
     pub deaths: Arc<PiecewiseRate>,
     /// Need share × reach: probability a death is preceded by a referral.
     pub referral_share: f64,
@@ -152,13 +151,13 @@ pub struct LineConfig {
     pub handling: Sampler,
     /// Patience, if callers abandon.
     pub patience: Option<Sampler>,
-    /// Answer target, seconds.
+    /// Answer target, ticks.
     pub target: u64,
-    /// Public calls, per second (a weekly pattern of hours), when open to all.
+    /// Public calls, per tick (a weekly pattern of hours), when open to all.
     pub public_calls: Option<PiecewiseRate>,
     /// Share of abandoned callers called back.
     pub callback_share: f64,
-    /// Delay before a callback, seconds.
+    /// Delay before a callback, ticks.
     pub callback_delay: u64,
     /// FTE needed to cover the roster (uplift included).
     pub fte_needed: f64,
@@ -169,7 +168,7 @@ pub struct LineConfig {
 /// Call generation, compiled.
 #[derive(Debug, Clone)]
 pub struct CallsConfig {
-    /// Calls per caseload patient per second, before profiles.
+    /// Calls per caseload patient per tick, before profiles.
     pub per_patient: f64,
     /// Multiplier in the last fortnight.
     pub late_multiplier: f64,
@@ -215,9 +214,9 @@ pub struct PathwayConfig {
     pub ucp_uptake: f64,
     /// Relative risk with a plan.
     pub ucp_rr: f64,
-    /// Visit rate per second, before / in the last fortnight.
+    /// Visit rate per tick, before / in the last fortnight.
     pub visit_rates: (f64, f64),
-    /// Crisis rate per second, before / in the last fortnight.
+    /// Crisis rate per tick, before / in the last fortnight.
     pub crisis_rates: (f64, f64),
     /// Share of crises needing a bed.
     pub crisis_bed_share: f64,
@@ -254,7 +253,7 @@ pub struct CareConfig {
     pub start_year: i32,
     /// Reported years.
     pub years: u32,
-    /// Warm-up in seconds.
+    /// Warm-up in ticks.
     pub warmup: u64,
     /// Boroughs.
     pub boroughs: Vec<BoroughConfig>,
@@ -268,7 +267,7 @@ pub struct CareConfig {
     pub calls: CallsConfig,
     /// Supply dynamics by role (`None`: constant at establishment).
     pub supply: [Option<SupplyConfig>; 5],
-    /// Later phases (interventions): from a time, seconds, the whole
+    /// Later phases (interventions): from a time in ticks, the whole
     /// configuration is the given one.
     pub changes: Vec<(u64, Arc<CareConfig>)>,
     /// Unit costs.
@@ -387,7 +386,7 @@ impl CareConfig {
             .collect()
     }
 
-    /// The end of the run, seconds.
+    /// The end of the run, in ticks.
     pub fn end(&self) -> u64 {
         self.warmup + self.years as u64 * YEAR
     }
@@ -529,10 +528,10 @@ fn line(s: &Scenario, l: &AdviceLine, uplift: f64, hours: f64) -> LineConfig {
         roster,
         handling: Sampler::new(&l.handling_time.in_days()),
         patience: l.patience.as_ref().map(|p| Sampler::new(&p.in_days())),
-        target: l.answer_target_seconds as u64,
+        target: l.answer_target_seconds as u64 * SECOND,
         public_calls,
         callback_share: l.callback_share,
-        callback_delay: (l.callback_delay_minutes * 60.0) as u64,
+        callback_delay: (l.callback_delay_minutes * MINUTE as f64) as u64,
         fte_needed,
         establishment: l.nurses_fte.unwrap_or(fte_needed),
     }

@@ -1,6 +1,6 @@
-//! Duration samplers compiled from scenario distributions, in seconds.
+//! Duration samplers compiled from scenario distributions, in clock ticks.
 
-use crate::engine::time::{DAY, seconds_from_f64};
+use crate::engine::time::{DAY, ticks_from_f64};
 use crate::scenario::types::Duration;
 use rand::Rng;
 use rand_distr::{Distribution, Exp, LogNormal};
@@ -43,19 +43,19 @@ impl Sampler {
         }
     }
 
-    /// One draw, in whole seconds.
-    pub fn seconds<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
+    /// One draw, in whole ticks (milliseconds).
+    pub fn ticks<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         let days = match self {
             Sampler::LogNormal(d) => d.sample(rng),
             Sampler::Exponential(d) => d.sample(rng),
             Sampler::Fixed(days) => *days,
         };
-        seconds_from_f64(days * DAY as f64)
+        ticks_from_f64(days * DAY as f64)
     }
 }
 
-/// The next event of a Poisson process whose rate is `base` per second
-/// until `switch_at` and `late` per second after it, from `now`; exact by
+/// The next event of a Poisson process whose rate is `base` per tick
+/// until `switch_at` and `late` per tick after it, from `now`; exact by
 /// inversion with one exponential draw. `None` if it never happens.
 pub fn next_two_rate_event<R: Rng + ?Sized>(
     rng: &mut R,
@@ -69,13 +69,13 @@ pub fn next_two_rate_event<R: Rng + ?Sized>(
     if t < switch_at as f64 {
         let span = switch_at as f64 - t;
         if base > 0.0 && need <= base * span {
-            return Some(seconds_from_f64(t + need / base));
+            return Some(ticks_from_f64(t + need / base));
         }
         need -= base * span;
         t = switch_at as f64;
     }
     if late > 0.0 {
-        Some(seconds_from_f64(t + need / late))
+        Some(ticks_from_f64(t + need / late))
     } else {
         None
     }
@@ -97,7 +97,7 @@ mod tests {
         let s = Sampler::new(&d);
         let mut rng = stream(3, Purpose::new("t", 0), 0);
         let n = 200_000;
-        let mean = (0..n).map(|_| s.seconds(&mut rng) as f64).sum::<f64>() / n as f64 / DAY as f64;
+        let mean = (0..n).map(|_| s.ticks(&mut rng) as f64).sum::<f64>() / n as f64 / DAY as f64;
         // sd of the mean = 14/sqrt(n) = 0.031 days; 5 sd tolerance.
         assert!((mean - 16.0).abs() < 0.16, "mean {mean}");
     }

@@ -2,7 +2,7 @@
 //! metric table computed from them.
 //!
 //! A [`Tally`] holds additive raw sums (counts, waits in seconds,
-//! level × seconds integrals) for one area and one year, in four groups:
+//! level × clock-tick integrals) for one area and one year, in four groups:
 //! residents' outcomes (kept by borough), bed-unit figures (by site), call
 //! figures (by line, and by the caller's borough) and workforce figures (by
 //! the area each role belongs to). The region (`ALL`) adds each group from
@@ -12,7 +12,7 @@
 //! are kept separately ([`Percentiles`]).
 
 use super::config::{PLACES, YEAR};
-use crate::engine::time::DAY;
+use crate::engine::time::{DAY, SECOND};
 
 /// Which kinds of area a metric is reported for (`ALL` always).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,11 +241,11 @@ additive! {
         pub cspc_taken_on: u64,
         /// Their waits, seconds.
         pub cspc_wait_seconds: f64,
-        /// Caseload × seconds.
+        /// Caseload × ticks.
         pub caseload_area: f64,
-        /// Caseload places × seconds.
+        /// Caseload places × ticks.
         pub caseload_capacity_area: f64,
-        /// Waiting for the caseload × seconds.
+        /// Waiting for the caseload × ticks.
         pub cspc_waiting_area: f64,
         /// Visits.
         pub visits: u64,
@@ -263,23 +263,23 @@ additive! {
         pub ipu_wait_seconds: f64,
         /// Enhanced bed admissions.
         pub enhanced_admissions: u64,
-        /// Occupied enhanced beds × seconds.
+        /// Occupied enhanced beds × ticks.
         pub enhanced_area: f64,
         /// HAH episodes started.
         pub hah_patients: u64,
         /// HAH requests with no slot.
         pub hah_unmet: u64,
-        /// HAH patients × seconds.
+        /// HAH patients × ticks.
         pub hah_area: f64,
-        /// HAH slots × seconds.
+        /// HAH slots × ticks.
         pub hah_slots_area: f64,
         /// Acute admissions.
         pub acute_admissions: u64,
         /// Bereavement referrals.
         pub bereavement_referrals: u64,
-        /// Carers waiting × seconds (region).
+        /// Carers waiting × ticks (region).
         pub bereavement_waiting_area: f64,
-        /// Caseload patients in acute hospital × seconds.
+        /// Caseload patients in acute hospital × ticks.
         pub acute_area: f64,
         /// Acute bed-day cost.
         pub acute_cost: f64,
@@ -291,9 +291,9 @@ additive! {
 additive! {
     /// What happens in hospice in-patient units, kept by site.
     pub struct Units {
-        /// Occupied beds × seconds.
+        /// Occupied beds × ticks.
         pub occupied_area: f64,
-        /// Staffed beds × seconds.
+        /// Staffed beds × ticks.
         pub staffed_area: f64,
         /// Stays ended.
         pub stays_ended: u64,
@@ -325,9 +325,9 @@ additive! {
         pub callbacks: u64,
         /// Ambulances after a call.
         pub ambulances: u64,
-        /// Busy handlers × seconds.
+        /// Busy handlers × ticks.
         pub busy_area: f64,
-        /// On-duty handlers × seconds.
+        /// On-duty handlers × ticks.
         pub on_duty_area: f64,
         /// Cost of answered calls.
         pub cost: f64,
@@ -335,7 +335,7 @@ additive! {
 }
 
 additive! {
-    /// Workforce demand and supply, FTE × seconds, by role.
+    /// Workforce demand and supply, FTE × ticks, by role.
     pub struct Staffing {
         /// Demand.
         pub demand_area: [f64; 5],
@@ -418,7 +418,7 @@ impl Tally {
             if n == 0 {
                 f64::NAN
             } else {
-                sum / n as f64 / DAY as f64
+                sum / n as f64 / (DAY / SECOND) as f64
             }
         };
         let cspc_total: u64 = r.cspc_deaths.iter().sum();
@@ -508,7 +508,7 @@ impl Tally {
     }
 }
 
-/// Seconds spent at each integer level, for exact time-weighted quantiles.
+/// Clock ticks spent at each integer level, for exact time-weighted quantiles.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LevelHistogram {
     seconds: Vec<u64>,
@@ -522,7 +522,7 @@ impl LevelHistogram {
         }
     }
 
-    /// Records `seconds` spent at `level`.
+    /// Records `seconds` (clock ticks) spent at `level`.
     pub fn add(&mut self, level: u32, seconds: u64) {
         let i = level as usize;
         if i >= self.seconds.len() {

@@ -22,7 +22,7 @@ use super::config::{CareConfig, Place};
 use super::dist::{Sampler, next_two_rate_event};
 use super::metrics::Tally;
 use crate::engine::pool::{Request, Waiter};
-use crate::engine::time::DAY;
+use crate::engine::time::{DAY, SECOND};
 use crate::engine::{Scheduler, SimTime};
 use rand::RngExt;
 
@@ -47,7 +47,7 @@ impl CareSystem<'_> {
     /// their pending events unless their times change, so a move between
     /// home and a bed does not fill the event list with stale copies.
     pub(super) fn replan(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         let cfg = self.cfg;
         let p = &mut self.people[slot];
         p.epoch = p.epoch.wrapping_add(1);
@@ -94,7 +94,7 @@ impl CareSystem<'_> {
     }
 
     pub(super) fn on_arrival(&mut self, b: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         let cfg = self.cfg;
         let pw = &cfg.pathway;
         let mut rng = self.next_person(b, sched);
@@ -105,11 +105,11 @@ impl CareSystem<'_> {
         } else {
             pw.prognosis_other
         }
-        .seconds(&mut rng);
+        .ticks(&mut rng);
         let preference = pw.preference.pick(rng.random());
         let unknown_place = pw.unknown_place.pick(rng.random());
         let ucp = rng.random::<f64>() < pw.ucp_uptake;
-        let terminal = pw.terminal_phase.seconds(&mut rng);
+        let terminal = pw.terminal_phase.ticks(&mut rng);
         if !referred {
             self.count_borough(b, |t| t.residents.deaths[unknown_place as usize] += 1);
             return;
@@ -174,7 +174,7 @@ impl CareSystem<'_> {
         self.people[slot].on_caseload = true;
         self.count_borough(b, |t| {
             t.residents.cspc_taken_on += 1;
-            t.residents.cspc_wait_seconds += waited as f64;
+            t.residents.cspc_wait_seconds += waited as f64 / SECOND as f64;
         });
         self.replan(slot, sched);
     }
@@ -244,7 +244,7 @@ impl CareSystem<'_> {
         sched: &mut Scheduler<CareEvent>,
     ) {
         let cfg = self.cfg;
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         let r = self.person_ref(slot);
         let p = &mut self.people[slot];
         if p.in_terminal || p.location != Location::Home {
@@ -286,7 +286,7 @@ impl CareSystem<'_> {
             }
             Place::Home => {
                 if !self.people[slot].hah {
-                    let granted = self.start_hah(slot, sched.now().seconds());
+                    let granted = self.start_hah(slot, sched.now().ticks());
                     self.count_borough(b, |t| {
                         if !granted {
                             t.residents.hah_unmet += 1
@@ -330,7 +330,7 @@ impl CareSystem<'_> {
     }
 
     pub(super) fn on_stay_end(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         match self.people[slot].location {
             Location::Ipu(s) => self.leave_ipu(slot, s as usize, sched),
             Location::Enhanced => self.leave_enhanced(slot, now),
@@ -362,7 +362,7 @@ impl CareSystem<'_> {
     }
 
     pub(super) fn on_death(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         let p = &self.people[slot];
         let b = p.borough as usize;
         let on_caseload = p.on_caseload;
@@ -404,7 +404,7 @@ impl CareSystem<'_> {
         self.relocate(slot, Location::Home, now);
         if on_caseload {
             if let Some(next) = self.cspc[b].release() {
-                self.take_on(next.id as usize, now - next.since.seconds(), sched);
+                self.take_on(next.id as usize, now - next.since.ticks(), sched);
             }
             if self.people[slot].rng.random::<f64>() < self.cfg.pathway.bereavement_share {
                 self.refer_carer(b, sched);
@@ -475,7 +475,7 @@ impl CareSystem<'_> {
         waited: Option<u64>,
         sched: &mut Scheduler<CareEvent>,
     ) {
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         let cfg = self.cfg;
         let site = &cfg.sites[s];
         self.leave_home(slot, now);
@@ -494,7 +494,7 @@ impl CareSystem<'_> {
             t.residents.ipu_admissions += 1;
             if let Some(w) = waited {
                 t.residents.ipu_from_list += 1;
-                t.residents.ipu_wait_seconds += w as f64;
+                t.residents.ipu_wait_seconds += w as f64 / SECOND as f64;
             }
         };
         self.count_borough(b, record);
@@ -510,16 +510,16 @@ impl CareSystem<'_> {
         s: usize,
         sched: &mut Scheduler<CareEvent>,
     ) {
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         let next = waiter.id as usize;
         if self.people[next].location == Location::Acute {
             self.people[next].stay_end = NEVER;
         }
-        self.admit_ipu(next, s, Some(now - waiter.since.seconds()), sched);
+        self.admit_ipu(next, s, Some(now - waiter.since.ticks()), sched);
     }
 
     fn admit_enhanced(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         let pw = &self.cfg.pathway;
         self.leave_home(slot, now);
         self.relocate(slot, Location::Enhanced, now);
@@ -555,7 +555,7 @@ impl CareSystem<'_> {
         until_death: bool,
         sched: &mut Scheduler<CareEvent>,
     ) {
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         self.leave_home(slot, now);
         let acute = self.cfg.pathway.acute_stay;
         self.relocate(slot, Location::Acute, now);
@@ -564,18 +564,18 @@ impl CareSystem<'_> {
         p.stay_end = if until_death {
             NEVER
         } else {
-            now.saturating_add(acute.seconds(&mut p.rng))
+            now.saturating_add(acute.ticks(&mut p.rng))
         };
         self.count_borough(b, |t| t.residents.acute_admissions += 1);
         self.replan(slot, sched);
     }
 
     fn leave_ipu(&mut self, slot: usize, s: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         let stayed = now - self.people[slot].bed_since;
         self.count_site(s, |t| {
             t.units.stays_ended += 1;
-            t.units.stay_seconds += stayed as f64;
+            t.units.stay_seconds += stayed as f64 / SECOND as f64;
         });
         if let Some(next) = self.ipu[s].release() {
             self.admit_from_list(next, s, sched);
@@ -611,7 +611,7 @@ impl CareSystem<'_> {
         if self.bereavement.request(id, 0, now) == Request::Granted {
             self.start_bereavement(sched);
         }
-        self.observe_bereavement(now.seconds());
+        self.observe_bereavement(now.ticks());
     }
 
     pub(super) fn start_bereavement(&mut self, sched: &mut Scheduler<CareEvent>) {
@@ -619,7 +619,7 @@ impl CareSystem<'_> {
             .cfg
             .pathway
             .bereavement_duration
-            .seconds(&mut self.bereavement_rng);
+            .ticks(&mut self.bereavement_rng);
         sched.schedule_in(d, CareEvent::BereavementEnds);
     }
 
@@ -627,7 +627,7 @@ impl CareSystem<'_> {
         if self.bereavement.release().is_some() {
             self.start_bereavement(sched);
         }
-        self.observe_bereavement(sched.now().seconds());
+        self.observe_bereavement(sched.now().ticks());
     }
 }
 
@@ -637,7 +637,7 @@ impl CareSystem<'_> {
 /// during the stay lives on into a fresh terminal phase after discharge, so
 /// that stays and outcomes follow the unit's figures exactly.
 fn set_stay_outcome(p: &mut Person, now: u64, stay: &Sampler, die_share: f64, terminal: &Sampler) {
-    let length = stay.seconds(&mut p.rng);
+    let length = stay.ticks(&mut p.rng);
     let dies = p.rng.random::<f64>() < die_share;
     p.bed_since = now;
     let end = now.saturating_add(length);
@@ -647,7 +647,7 @@ fn set_stay_outcome(p: &mut Person, now: u64, stay: &Sampler, die_share: f64, te
     } else {
         p.stay_end = end;
         if p.death_at <= end {
-            p.death_at = end.saturating_add(terminal.seconds(&mut p.rng).max(1));
+            p.death_at = end.saturating_add(terminal.ticks(&mut p.rng).max(1));
             p.terminal_at = end;
             p.in_terminal = false;
         }
@@ -696,7 +696,7 @@ pub(super) fn schedule_call(
             return;
         }
         let at = SimTime(t as u64);
-        let multiplier = if at.seconds() >= switch {
+        let multiplier = if at.ticks() >= switch {
             c.late_multiplier
         } else {
             1.0

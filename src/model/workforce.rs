@@ -168,7 +168,7 @@ impl CareSystem<'_> {
 
     /// Staffed capacity of every service from the staff in post.
     pub(super) fn apply_staffing(&mut self, sched: &mut Scheduler<super::care::CareEvent>) {
-        let now = sched.now().seconds();
+        let now = sched.now().ticks();
         for b in 0..self.cfg.boroughs.len() {
             self.observe_borough(b, now);
             let bc = &self.cfg.boroughs[b];
@@ -182,7 +182,7 @@ impl CareSystem<'_> {
             };
             self.hah[b].set_capacity(slots);
             while let Some(next) = self.cspc[b].admit_next() {
-                self.take_on(next.id as usize, now - next.since.seconds(), sched);
+                self.take_on(next.id as usize, now - next.since.ticks(), sched);
             }
             self.observe_borough(b, now);
         }
@@ -211,7 +211,7 @@ impl CareSystem<'_> {
 
     /// The monthly workforce step.
     pub(super) fn on_workforce_month(&mut self, sched: &mut Scheduler<super::care::CareEvent>) {
-        self.flush(sched.now().seconds());
+        self.flush(sched.now().ticks());
         let st = &mut self.staff;
         for pool in st
             .cspc

@@ -13,7 +13,7 @@ pub struct TimeWeighted {
     area: f64,
     max: f64,
     threshold: f64,
-    seconds_at_or_above: u64,
+    ticks_at_or_above: u64,
 }
 
 impl TimeWeighted {
@@ -27,7 +27,7 @@ impl TimeWeighted {
             area: 0.0,
             max: level,
             threshold,
-            seconds_at_or_above: 0,
+            ticks_at_or_above: 0,
         }
     }
 
@@ -43,7 +43,7 @@ impl TimeWeighted {
         if dt > 0 {
             self.area += self.level * dt as f64;
             if self.level >= self.threshold {
-                self.seconds_at_or_above += dt;
+                self.ticks_at_or_above += dt;
             }
             self.last_change = now;
         }
@@ -65,7 +65,7 @@ impl TimeWeighted {
         }
     }
 
-    /// Integral of the level (level × seconds) over `[start, now]`.
+    /// Integral of the level (level × ticks) over `[start, now]`.
     pub fn area(&mut self, now: SimTime) -> f64 {
         self.advance(now);
         self.area
@@ -83,7 +83,7 @@ impl TimeWeighted {
         if span == 0 {
             0.0
         } else {
-            self.seconds_at_or_above as f64 / span as f64
+            self.ticks_at_or_above as f64 / span as f64
         }
     }
 
