@@ -70,7 +70,7 @@ fn without_attrition_or_recruitment_supply_stays_at_its_start() {
 }
 
 #[test]
-fn demand_is_proportional_to_activity() {
+fn demand_is_proportional_to_the_demand_that_arrived() {
     let s = baseline();
     let w = s.workforce.as_ref().unwrap();
     let runs = run(&s, 3);
@@ -78,20 +78,23 @@ fn demand_is_proportional_to_activity() {
         for year in 2025..2028 {
             for site in s.sites.iter().filter(|x| x.beds > 0) {
                 let per_bed = site.nurses_per_bed * 168.0 / w.hours_per_fte_week * (1.0 + w.uplift);
-                let occupancy = rep[&(site.name.clone(), year, "ipu_occupancy_mean")];
-                let demand = rep[&(site.name.clone(), year, "fte_demand_ipu_nurse")];
+                let stay_years = carecap::model::dist::mean_days(&site.length_of_stay) / 365.0;
+                let v = |m: &'static str| rep[&(site.name.clone(), year, m)];
+                let wanted = v("ipu_occupancy_mean")
+                    + v("ipu_waiting_mean")
+                    + v("ipu_turned_away") * stay_years;
+                let demand = v("fte_demand_ipu_nurse");
                 assert!(
-                    (demand - occupancy * per_bed).abs() < 1e-9 * (1.0 + demand),
+                    (demand - wanted * per_bed).abs() < 1e-9 * (1.0 + demand),
                     "{}",
                     site.name
                 );
             }
             for b in &s.boroughs {
-                let caseload = rep[&(b.name.clone(), year, "cspc_caseload_mean")];
-                let demand = rep[&(b.name.clone(), year, "fte_demand_cspc_nurse")];
-                assert!(
-                    (demand * b.cspc.caseload_per_fte - caseload).abs() < 1e-9 * (1.0 + caseload)
-                );
+                let v = |m: &'static str| rep[&(b.name.clone(), year, m)];
+                let people = v("cspc_caseload_mean") + v("cspc_waiting_mean");
+                let demand = v("fte_demand_cspc_nurse");
+                assert!((demand * b.cspc.caseload_per_fte - people).abs() < 1e-9 * (1.0 + people));
             }
         }
     }

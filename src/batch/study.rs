@@ -94,8 +94,13 @@ const HEADLINE: &[&str] = &[
     "calls",
     "calls_answered_in_target_pct",
     "calls_abandoned_pct",
-    "fte_gap_total",
+    "fte_short_roles",
+    "fte_shortfall_total",
     "cost_total",
+    "cost_staff",
+    "cost_beds",
+    "cost_activity",
+    "cost_programmes",
 ];
 
 /// Runs `members` (the first is the baseline) and writes the results into

@@ -246,7 +246,7 @@ impl CareSystem<'_> {
         let wait = now - record.arrived;
         let in_target = wait <= self.cfg.lines[l].target;
         let cost = self.cfg.costs.call;
-        self.count_line(l, |t| t.calls.cost += cost);
+        self.count_line(l, |t| t.calls.activity_cost += cost);
         self.count_call(l, record.borough, |c| {
             c.answered += 1;
             c.wait_seconds += seconds(wait);
@@ -301,7 +301,7 @@ impl CareSystem<'_> {
             let cost = self.cfg.costs.cspc_visit;
             self.count_borough(b, |t| {
                 t.residents.visits += 1;
-                t.residents.cost += cost;
+                t.residents.activity_cost += cost;
             });
         } else if u < outcomes[2] {
             // Hospice at home is started early only for someone in their

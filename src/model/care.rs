@@ -201,7 +201,7 @@ pub struct CareSystem<'a> {
     pub(super) call_records: Vec<Vec<CallRecord>>,
     pub(super) free_calls: Vec<Vec<u32>>,
     borough_levels: Vec<Levels<9>>,
-    site_levels: Vec<Levels<4>>,
+    site_levels: Vec<Levels<5>>,
     line_levels: Vec<Levels<3>>,
     region_waiting: (u64, u32),
     region_occupancy: (u64, u32),
@@ -426,11 +426,16 @@ impl<'a> CareSystem<'a> {
             let days = dt / DAY as f64;
             let acute_cost = acute * c.acute_bed_day * days;
             r.acute_cost += acute_cost;
-            r.cost += acute_cost
+            r.activity_cost += acute_cost
                 + enhanced * c.enhanced_bed_day * days
                 + hah * bc.hah_hours_per_day * c.hah_hour * days;
+            r.capacity_cost += (bc.enhanced_beds as f64 * c.enhanced_bed_day_available
+                + bc.hah_slots as f64 * c.hah_slot_day_available)
+                * days;
+            r.programme_cost += bc.programmes_per_year * dt / YEAR as f64;
             let s = &mut t.staff;
-            s.demand_area[role::CSPC_NURSE] += caseload / bc.caseload_per_fte.max(1e-12) * dt;
+            s.demand_area[role::CSPC_NURSE] +=
+                (caseload + waiting) / bc.caseload_per_fte.max(1e-12) * dt;
             s.supply_area[role::CSPC_NURSE] += cspc_fte * dt;
             s.demand_area[role::HAH_NURSE] += hah * bc.hah_fte_per_patient * dt;
             s.supply_area[role::HAH_NURSE] += hah_fte * dt;
@@ -467,13 +472,17 @@ impl<'a> CareSystem<'a> {
         let dt = now.saturating_sub(lv.since);
         let sc = &self.cfg.sites[s];
         if self.year.is_some() && dt > 0 {
-            let [occupied, staffed, nurses, consultants] = lv.values;
+            let [occupied, staffed, nurses, consultants, waiting] = lv.values;
             self.site_histograms[s].add(occupied as u32, dt);
             let dt = dt as f64;
             let nb = self.cfg.boroughs.len();
             let t = &mut self.tallies[nb + s];
             let c = &self.cfg.costs;
-            t.units.cost += occupied * c.ipu_bed_day * dt / DAY as f64;
+            let days = dt / DAY as f64;
+            t.units.activity_cost += occupied * c.ipu_bed_day * days;
+            t.units.capacity_cost += sc.beds as f64 * c.ipu_bed_day_available * days;
+            t.units.programme_cost += sc.programmes_per_year * dt / YEAR as f64;
+            t.units.waiting_area += waiting * dt;
             t.staff.cost += (nurses * c.fte_year[role::IPU_NURSE]
                 + consultants * c.fte_year[role::CONSULTANT])
                 * dt
@@ -481,11 +490,14 @@ impl<'a> CareSystem<'a> {
             t.units.occupied_area += occupied * dt;
             t.units.staffed_area += staffed * dt;
             let st = &mut t.staff;
-            st.demand_area[role::IPU_NURSE] += occupied * sc.nurse_fte_per_bed * dt;
+            let wanted = occupied + waiting;
+            st.demand_area[role::IPU_NURSE] += wanted * sc.nurse_fte_per_bed * dt;
             st.supply_area[role::IPU_NURSE] += nurses * dt;
-            let consultant_need = if staffed > 0.0 {
+            // A unit with beds needs its cover even while shut for want of
+            // staff: that is the staff that would reopen it.
+            let consultant_need = if sc.beds > 0 {
                 sc.min_consultant_fte
-                    .max(occupied * sc.consultant_fte_per_bed)
+                    .max(wanted * sc.consultant_fte_per_bed)
             } else {
                 0.0
             };
@@ -500,6 +512,7 @@ impl<'a> CareSystem<'a> {
                 self.ipu[s].capacity() as f64,
                 self.staff.ipu[s].fte,
                 self.staff.consultants[s].fte,
+                self.ipu[s].waiting() as f64,
             ],
         };
     }
@@ -516,6 +529,7 @@ impl<'a> CareSystem<'a> {
             t.calls.on_duty_area += on_duty * dt;
             t.staff.demand_area[role::ADVICE_NURSE] += self.cfg.lines[l].fte_needed * dt;
             t.staff.cost += supply * self.cfg.costs.fte_year[role::ADVICE_NURSE] * dt / YEAR as f64;
+            t.calls.programme_cost += self.cfg.lines[l].programmes_per_year * dt / YEAR as f64;
             t.staff.supply_area[role::ADVICE_NURSE] += supply * dt;
             let mut t0 = lv.since;
             while t0 < now {
@@ -554,7 +568,9 @@ impl<'a> CareSystem<'a> {
     pub(super) fn observe_bereavement(&mut self, now: u64) {
         let (since, level) = self.region_waiting;
         if self.year.is_some() {
-            self.region.bereavement_waiting_area += level as f64 * now.saturating_sub(since) as f64;
+            let dt = now.saturating_sub(since) as f64;
+            self.region.bereavement_waiting_area += level as f64 * dt;
+            self.region.programme_cost += self.cfg.region_programmes_per_year * dt / YEAR as f64;
         }
         self.region_waiting = (now, self.bereavement.waiting() as u32);
     }

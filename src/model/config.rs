@@ -2,7 +2,7 @@
 //! into clock ticks, per-tick rates, indices and samplers, ready for the
 //! event loop.
 
-use super::dist::Sampler;
+use super::dist::{Sampler, mean_days};
 use crate::engine::arrivals::PiecewiseRate;
 use crate::engine::roster::{HOURS_PER_WEEK, Roster};
 use crate::engine::time::{DAY, HOUR, MINUTE, SECOND};
@@ -94,6 +94,8 @@ pub struct BoroughConfig {
     pub hah_fte_per_patient: f64,
     /// Hospice-at-home care hours per patient-day.
     pub hah_hours_per_day: f64,
+    /// Programme costs in force for the borough, per year.
+    pub programmes_per_year: f64,
 }
 
 /// Unit costs, compiled.
@@ -101,8 +103,14 @@ pub struct BoroughConfig {
 pub struct CostConfig {
     /// Per occupied IPU bed-day.
     pub ipu_bed_day: f64,
+    /// Per IPU bed-day available (beds in the unit, open or not).
+    pub ipu_bed_day_available: f64,
     /// Per occupied enhanced bed-day.
     pub enhanced_bed_day: f64,
+    /// Per enhanced bed-day available.
+    pub enhanced_bed_day_available: f64,
+    /// Per hospice-at-home slot-day available.
+    pub hah_slot_day_available: f64,
     /// Per acute bed-day.
     pub acute_bed_day: f64,
     /// Per hospice-at-home care hour.
@@ -138,6 +146,11 @@ pub struct SiteConfig {
     pub min_consultant_fte: f64,
     /// Consultant FTE needed per occupied bed.
     pub consultant_fte_per_bed: f64,
+    /// Mean length of stay, ticks: the bed-time a refused request
+    /// would have needed.
+    pub mean_stay: f64,
+    /// Programme costs in force for the site, per year.
+    pub programmes_per_year: f64,
 }
 
 /// One advice line, compiled.
@@ -163,6 +176,8 @@ pub struct LineConfig {
     pub fte_needed: f64,
     /// Advice-nurse establishment, FTE.
     pub establishment: f64,
+    /// The line's yearly running cost and programme costs in force.
+    pub programmes_per_year: f64,
 }
 
 /// Call generation, compiled.
@@ -242,6 +257,9 @@ pub struct PathwayConfig {
     pub bereavement_waiting: usize,
     /// Length of bereavement support.
     pub bereavement_duration: Sampler,
+    /// Mean terminal phase, ticks: the expected length of a
+    /// hospice-at-home episode that found no slot.
+    pub hah_episode_mean: f64,
 }
 
 /// Everything the care model needs for one run.
@@ -272,6 +290,9 @@ pub struct CareConfig {
     pub changes: Vec<(u64, Arc<CareConfig>)>,
     /// Unit costs.
     pub costs: CostConfig,
+    /// Region-wide programme costs in force (bereavement service, and
+    /// interventions on region-wide tables), per year.
+    pub region_programmes_per_year: f64,
 }
 
 impl CareConfig {
@@ -313,6 +334,7 @@ impl CareConfig {
                     hah_establishment: b.hah.staff_fte,
                     hah_fte_per_patient: b.hah.hours_per_patient_day * 7.0 / hours * (1.0 + uplift),
                     hah_hours_per_day: b.hah.hours_per_patient_day,
+                    programmes_per_year: 0.0,
                 }
             })
             .collect();
@@ -332,6 +354,8 @@ impl CareConfig {
                 consultant_establishment: x.consultant_fte,
                 min_consultant_fte: x.min_consultant_fte,
                 consultant_fte_per_bed: x.consultant_fte_per_bed,
+                mean_stay: mean_days(&x.length_of_stay) * DAY as f64,
+                programmes_per_year: 0.0,
             })
             .collect();
         CareConfig {
@@ -351,6 +375,34 @@ impl CareConfig {
             supply: supply(s),
             changes: Vec::new(),
             costs: costs(s),
+            region_programmes_per_year: s.bereavement.cost_per_year,
+        }
+    }
+
+    /// Adds the programme costs of a phase to the areas they belong to
+    /// (an intervention on a region-wide table belongs to the region).
+    fn add_programmes(&mut self, programmes: &[crate::scenario::schedule::Programme]) {
+        for p in programmes {
+            let name = p.entry.as_deref();
+            let slot = match p.target.as_str() {
+                "borough" => self
+                    .boroughs
+                    .iter_mut()
+                    .find(|b| Some(b.name.as_str()) == name)
+                    .map(|b| &mut b.programmes_per_year),
+                "site" => self
+                    .sites
+                    .iter_mut()
+                    .find(|x| Some(x.name.as_str()) == name)
+                    .map(|x| &mut x.programmes_per_year),
+                "advice_line" => self
+                    .lines
+                    .iter_mut()
+                    .find(|l| Some(l.name.as_str()) == name)
+                    .map(|l| &mut l.programmes_per_year),
+                _ => None,
+            };
+            *slot.unwrap_or(&mut self.region_programmes_per_year) += p.per_year;
         }
     }
 
@@ -359,9 +411,11 @@ impl CareConfig {
     /// the first phase's arrival rates, which interventions cannot change.
     pub fn from_phases(phases: &[crate::scenario::schedule::Phase]) -> CareConfig {
         let mut first = CareConfig::new(&phases[0].scenario);
+        first.add_programmes(&phases[0].programmes);
         let warmup_days = phases[0].scenario.scenario.warmup_days as i64;
         for phase in &phases[1..] {
             let mut later = CareConfig::new(&phase.scenario);
+            later.add_programmes(&phase.programmes);
             for (b, base) in later.boroughs.iter_mut().zip(&first.boroughs) {
                 b.deaths = base.deaths.clone();
             }
@@ -423,6 +477,7 @@ fn pathway(s: &Scenario) -> PathwayConfig {
         bereavement_capacity: s.bereavement.capacity,
         bereavement_waiting: s.bereavement.waiting_list as usize,
         bereavement_duration: Sampler::new(&s.bereavement.support_duration),
+        hah_episode_mean: mean_days(&p.terminal_phase) * DAY as f64,
     }
 }
 
@@ -534,6 +589,7 @@ fn line(s: &Scenario, l: &AdviceLine, uplift: f64, hours: f64) -> LineConfig {
         callback_delay: (l.callback_delay_minutes * MINUTE as f64) as u64,
         fte_needed,
         establishment: l.nurses_fte.unwrap_or(fte_needed),
+        programmes_per_year: l.cost_per_year,
     }
 }
 
@@ -588,7 +644,10 @@ fn costs(s: &Scenario) -> CostConfig {
     }
     CostConfig {
         ipu_bed_day: c.ipu_bed_day,
+        ipu_bed_day_available: c.ipu_bed_day_available,
         enhanced_bed_day: c.enhanced_bed_day,
+        enhanced_bed_day_available: c.enhanced_bed_day_available,
+        hah_slot_day_available: c.hah_slot_day_available,
         acute_bed_day: c.acute_bed_day,
         hah_hour: c.hah_hour,
         call: c.call,

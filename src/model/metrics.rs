@@ -143,6 +143,7 @@ metrics! {
     ipu_turned_away = "ipu_turned_away", BS, "Bed requests refused: every suitable unit full (or closed) and the waiting list full or absent.";
     ipu_wait_days_mean = "ipu_wait_days_mean", BS, "Mean days on the bed waiting list, for admissions from the list.";
     ipu_occupancy_mean = "ipu_occupancy_mean", S, "Time-average occupied IPU beds.";
+    ipu_waiting_mean = "ipu_waiting_mean", S, "Time-average people on the unit's bed waiting list.";
     ipu_occupancy_p95 = "ipu_occupancy_p95", S, "95th percentile of occupied IPU beds over time (exact).";
     ipu_occupancy_pct = "ipu_occupancy_pct", S, "Mean occupied beds ÷ mean staffed beds, %.";
     ipu_staffed_beds_mean = "ipu_staffed_beds_mean", S, "Time-average beds open: min(beds, nurses in post ÷ nurses needed per bed), 0 while consultant cover is below the minimum.";
@@ -166,26 +167,31 @@ metrics! {
     handler_utilisation_pct = "handler_utilisation_pct", L, "Handler time busy ÷ handler time on duty, %.";
     callbacks = "callbacks", BL, "Callbacks made to callers who abandoned.";
     call_ambulances = "call_ambulances", BL, "Ambulances that followed a call (an outcome, or after abandoning).";
-    fte_demand_cspc_nurse = "fte_demand_cspc_nurse", B, "CSPC nurse FTE needed: mean caseload ÷ caseload per FTE.";
+    fte_demand_cspc_nurse = "fte_demand_cspc_nurse", B, "CSPC nurse FTE needed for the demand that arrived: (mean caseload + mean waiting list) ÷ caseload per FTE.";
     fte_supply_cspc_nurse = "fte_supply_cspc_nurse", B, "CSPC nurse FTE in post (time-average).";
-    fte_gap_cspc_nurse = "fte_gap_cspc_nurse", B, "Demand − supply, CSPC nurses.";
-    fte_demand_hah_nurse = "fte_demand_hah_nurse", B, "Hospice-at-home FTE needed: mean patients × care hours a day × 7 ÷ hours per FTE × (1 + uplift).";
+    fte_gap_cspc_nurse = "fte_gap_cspc_nurse", B, "Demand − supply, CSPC nurses (positive: a shortfall).";
+    fte_demand_hah_nurse = "fte_demand_hah_nurse", B, "Hospice-at-home FTE needed: (mean patients + requests with no slot × mean terminal phase ÷ 365 days) × care hours a day × 7 ÷ hours per FTE × (1 + uplift).";
     fte_supply_hah_nurse = "fte_supply_hah_nurse", B, "Hospice-at-home FTE in post.";
-    fte_gap_hah_nurse = "fte_gap_hah_nurse", B, "Demand − supply, hospice at home.";
-    fte_demand_ipu_nurse = "fte_demand_ipu_nurse", S, "IPU nurse FTE needed: mean occupied beds × nurses per bed × 168 ÷ hours per FTE × (1 + uplift).";
+    fte_gap_hah_nurse = "fte_gap_hah_nurse", B, "Demand − supply, hospice at home (positive: a shortfall).";
+    fte_demand_ipu_nurse = "fte_demand_ipu_nurse", S, "IPU nurse FTE needed: (mean occupied beds + mean waiting list + requests refused × mean stay ÷ 365 days) × nurses per bed × 168 ÷ hours per FTE × (1 + uplift).";
     fte_supply_ipu_nurse = "fte_supply_ipu_nurse", S, "IPU nurse FTE in post.";
-    fte_gap_ipu_nurse = "fte_gap_ipu_nurse", S, "Demand − supply, IPU nurses.";
-    fte_demand_consultant = "fte_demand_consultant", S, "Consultant FTE needed: max(minimum cover, occupied beds × FTE per bed), while the unit is open.";
+    fte_gap_ipu_nurse = "fte_gap_ipu_nurse", S, "Demand − supply, IPU nurses (positive: a shortfall).";
+    fte_demand_consultant = "fte_demand_consultant", S, "Consultant FTE needed while the unit has beds (open or shut): max(minimum cover, (occupied beds + waiting list) × FTE per bed), plus requests refused × mean stay ÷ 365 days × FTE per bed.";
     fte_supply_consultant = "fte_supply_consultant", S, "Consultant FTE in post.";
-    fte_gap_consultant = "fte_gap_consultant", S, "Demand − supply, consultants.";
-    fte_demand_advice_nurse = "fte_demand_advice_nurse", L, "Advice-line FTE needed: rostered handler-hours a week ÷ hours per FTE × (1 + uplift).";
+    fte_gap_consultant = "fte_gap_consultant", S, "Demand − supply, consultants (positive: a shortfall).";
+    fte_demand_advice_nurse = "fte_demand_advice_nurse", L, "Advice-line FTE needed: the line's roster (handler-hours a week, the line's standard) ÷ hours per FTE × (1 + uplift).";
     fte_supply_advice_nurse = "fte_supply_advice_nurse", L, "Advice-line FTE in post.";
-    fte_gap_advice_nurse = "fte_gap_advice_nurse", L, "Demand − supply, advice line.";
-    fte_gap_total = "fte_gap_total", BSL, "Sum of the FTE gaps of the roles reported for the area.";
+    fte_gap_advice_nurse = "fte_gap_advice_nurse", L, "Demand − supply, advice line (positive: a shortfall).";
+    fte_short_roles = "fte_short_roles", BSL, "Roles short of staff: for a borough, site or line, the roles whose yearly gap is above 0; region-wide, the roles short in at least one area (a surplus elsewhere does not count against it).";
+    fte_shortfall_total = "fte_shortfall_total", BSL, "Staff short, FTE: the sum of the positive gaps only, by role and area (region: over every area), so no surplus offsets a shortfall.";
     acute_occupancy_mean = "acute_occupancy_mean", B, "Time-average caseload patients in acute hospital (acute bed-days ÷ 365).";
     ipu_turned_away_pct = "ipu_turned_away_pct", BS, "Bed requests turned away, % of requests that were admitted at once, joined the list or were turned away.";
     cost_acute = "cost_acute", B, "Acute bed-day cost of caseload patients.";
-    cost_total = "cost_total", BSL, "All costs in [costs]: bed-days (IPU, enhanced, acute), hospice-at-home hours, calls, visits and staff in post.";
+    cost_staff = "cost_staff", BSL, "Staff cost: FTE in post × cost per FTE-year, every role.";
+    cost_beds = "cost_beds", BSL, "Capacity cost: IPU beds, enhanced beds and hospice-at-home slots available (used or not) × cost per bed- or slot-day.";
+    cost_activity = "cost_activity", BSL, "Activity cost: occupied bed-days (IPU, enhanced, acute), hospice-at-home care hours, calls answered, CSPC visits.";
+    cost_programmes = "cost_programmes", BSL, "Programme cost: yearly costs of interventions and services while in force, pro rata (region-wide programmes in ALL only).";
+    cost_total = "cost_total", BSL, "cost_staff + cost_beds + cost_activity + cost_programmes.";
 }
 
 /// Number of metrics.
@@ -283,8 +289,13 @@ additive! {
         pub acute_area: f64,
         /// Acute bed-day cost.
         pub acute_cost: f64,
-        /// Cost of community services, enhanced and acute beds.
-        pub cost: f64,
+        /// Activity cost: acute and enhanced bed-days, hospice-at-home
+        /// hours, visits.
+        pub activity_cost: f64,
+        /// Capacity cost: enhanced beds and hospice-at-home slots available.
+        pub capacity_cost: f64,
+        /// Programme costs (borough's; region-only ones in the region's).
+        pub programme_cost: f64,
     }
 }
 
@@ -301,8 +312,14 @@ additive! {
         pub stay_seconds: f64,
         /// Deaths in units.
         pub deaths: u64,
-        /// Bed-day cost.
-        pub cost: f64,
+        /// People on the waiting list × ticks.
+        pub waiting_area: f64,
+        /// Occupied bed-day cost.
+        pub activity_cost: f64,
+        /// Available bed-day cost.
+        pub capacity_cost: f64,
+        /// Programme costs.
+        pub programme_cost: f64,
     }
 }
 
@@ -330,7 +347,9 @@ additive! {
         /// On-duty handlers × ticks.
         pub on_duty_area: f64,
         /// Cost of answered calls.
-        pub cost: f64,
+        pub activity_cost: f64,
+        /// The line's yearly running and programme costs.
+        pub programme_cost: f64,
     }
 }
 
@@ -343,6 +362,43 @@ additive! {
         pub supply_area: [f64; 5],
         /// Staff cost.
         pub cost: f64,
+        /// Areas whose gap is positive, by role (filled for the region by
+        /// [`Tally::region`]; 0 in an area's own tally).
+        pub short_areas: [u64; 5],
+        /// Sum of the areas' positive gaps, FTE × ticks, by role (region
+        /// only, as `short_areas`).
+        pub shortfall_area: [f64; 5],
+    }
+}
+
+impl Staffing {
+    /// Counts the roles short in `area` into the region's shortfalls.
+    fn count_shortfalls(&mut self, area: &Staffing) {
+        for r in 0..ROLES.len() {
+            let gap = area.demand_area[r] - area.supply_area[r];
+            if gap > 0.0 {
+                self.short_areas[r] += 1;
+                self.shortfall_area[r] += gap;
+            }
+        }
+    }
+
+    /// Roles short of staff: in an area, whose gap is positive; in the
+    /// region, short in some area.
+    fn short_roles(&self) -> usize {
+        (0..ROLES.len())
+            .filter(|&r| self.short_areas[r] > 0 || self.demand_area[r] > self.supply_area[r])
+            .count()
+    }
+
+    /// Positive gaps only, FTE × ticks (the region's: over its areas).
+    fn shortfall(&self) -> f64 {
+        (0..ROLES.len())
+            .map(|r| {
+                let own = (self.demand_area[r] - self.supply_area[r]).max(0.0);
+                own.max(self.shortfall_area[r])
+            })
+            .sum()
     }
 }
 
@@ -387,12 +443,27 @@ impl Tally {
             .for_each(|t| all.residents.add(&t.residents));
         sites.iter().for_each(|t| all.units.add(&t.units));
         lines.iter().for_each(|t| all.calls.add(&t.calls));
-        boroughs
-            .iter()
-            .chain(sites)
-            .chain(lines)
-            .for_each(|t| all.staff.add(&t.staff));
+        boroughs.iter().chain(sites).chain(lines).for_each(|t| {
+            all.staff.add(&t.staff);
+            all.staff.count_shortfalls(&t.staff);
+        });
         all
+    }
+
+    fn cost_staff(&self) -> f64 {
+        self.staff.cost
+    }
+
+    fn cost_beds(&self) -> f64 {
+        self.residents.capacity_cost + self.units.capacity_cost
+    }
+
+    fn cost_activity(&self) -> f64 {
+        self.residents.activity_cost + self.units.activity_cost + self.calls.activity_cost
+    }
+
+    fn cost_programmes(&self) -> f64 {
+        self.residents.programme_cost + self.units.programme_cost + self.calls.programme_cost
     }
 
     /// The value of `metric`.
@@ -455,6 +526,7 @@ impl Tally {
             ipu_turned_away => n(r.ipu_turned_away),
             ipu_wait_days_mean => mean_days(r.ipu_wait_seconds, r.ipu_from_list),
             ipu_occupancy_mean => u.occupied_area / year,
+            ipu_waiting_mean => u.waiting_area / year,
             ipu_occupancy_p95 => pc.occupancy_p95,
             ipu_occupancy_pct => ratio(u.occupied_area, u.staffed_area),
             ipu_staffed_beds_mean => u.staffed_area / year,
@@ -499,11 +571,18 @@ impl Tally {
             fte_demand_advice_nurse => fte(d[4]),
             fte_supply_advice_nurse => fte(s[4]),
             fte_gap_advice_nurse => fte(d[4] - s[4]),
-            fte_gap_total => fte(d.iter().sum::<f64>() - s.iter().sum::<f64>()),
+            fte_short_roles => self.staff.short_roles() as f64,
+            fte_shortfall_total => fte(self.staff.shortfall()),
             acute_occupancy_mean => r.acute_area / year,
             ipu_turned_away_pct => pct(r.ipu_turned_away, r.ipu_requests),
             cost_acute => r.acute_cost,
-            cost_total => r.cost + u.cost + c.cost + self.staff.cost,
+            cost_staff => self.cost_staff(),
+            cost_beds => self.cost_beds(),
+            cost_activity => self.cost_activity(),
+            cost_programmes => self.cost_programmes(),
+            cost_total => {
+                self.cost_staff() + self.cost_beds() + self.cost_activity() + self.cost_programmes()
+            }
         }
     }
 }

@@ -20,7 +20,7 @@
 use super::care::{CareEvent, CareSystem, Location, Person, PersonRef};
 use super::config::{CareConfig, Place};
 use super::dist::{Sampler, next_two_rate_event};
-use super::metrics::Tally;
+use super::metrics::{Tally, role};
 use crate::engine::pool::{Request, Waiter};
 use crate::engine::time::{DAY, SECOND};
 use crate::engine::{Scheduler, SimTime};
@@ -205,7 +205,7 @@ impl CareSystem<'_> {
         let cost = self.cfg.costs.cspc_visit * visits;
         self.count_borough(borough, |t| {
             t.residents.visits += visits as u64;
-            t.residents.cost += cost;
+            t.residents.activity_cost += cost;
         });
     }
 
@@ -287,11 +287,9 @@ impl CareSystem<'_> {
             Place::Home => {
                 if !self.people[slot].hah {
                     let granted = self.start_hah(slot, sched.now().ticks());
-                    self.count_borough(b, |t| {
-                        if !granted {
-                            t.residents.hah_unmet += 1
-                        }
-                    });
+                    if !granted {
+                        self.count_unmet_hah(b);
+                    }
                 }
             }
             Place::CareHome => {}
@@ -334,7 +332,7 @@ impl CareSystem<'_> {
         match self.people[slot].location {
             Location::Ipu(s) => self.leave_ipu(slot, s as usize, sched),
             Location::Enhanced => self.leave_enhanced(slot, now),
-            Location::Acute => self.leave_waiting_list(slot, false),
+            Location::Acute => self.leave_waiting_list(slot, false, now),
             Location::Home => {}
         }
         self.relocate(slot, Location::Home, now);
@@ -399,7 +397,7 @@ impl CareSystem<'_> {
             Location::Enhanced => self.leave_enhanced(slot, now),
             _ => {}
         }
-        self.leave_waiting_list(slot, true);
+        self.leave_waiting_list(slot, true, now);
         self.leave_home(slot, now);
         self.relocate(slot, Location::Home, now);
         if on_caseload {
@@ -456,16 +454,42 @@ impl CareSystem<'_> {
         match (home, outcome) {
             (Some(h), Some(Request::Queued)) => {
                 self.people[slot].ipu_waiting = Some(h as u16);
+                self.observe_site(h, now.ticks());
                 BedOutcome::Waiting
             }
             _ => {
                 self.count_borough(b, |t| t.residents.ipu_turned_away += 1);
                 if let Some(h) = home {
-                    self.count_site(h, |t| t.residents.ipu_turned_away += 1);
+                    self.count_refusal(h);
                 }
                 BedOutcome::Refused
             }
         }
+    }
+
+    /// A bed request refused at home site `h`: counted, and the staff its
+    /// stay would have needed (the unit's mean stay) counted as demand.
+    fn count_refusal(&mut self, h: usize) {
+        let sc = &self.cfg.sites[h];
+        let (nurses, consultants) = (
+            sc.nurse_fte_per_bed * sc.mean_stay,
+            sc.consultant_fte_per_bed * sc.mean_stay,
+        );
+        self.count_site(h, |t| {
+            t.residents.ipu_turned_away += 1;
+            t.staff.demand_area[role::IPU_NURSE] += nurses;
+            t.staff.demand_area[role::CONSULTANT] += consultants;
+        });
+    }
+
+    /// Hospice at home wanted but no slot: counted, and the staff the
+    /// episode would have needed (the mean terminal phase) counted as demand.
+    fn count_unmet_hah(&mut self, b: usize) {
+        let need = self.cfg.boroughs[b].hah_fte_per_patient * self.cfg.pathway.hah_episode_mean;
+        self.count_borough(b, |t| {
+            t.residents.hah_unmet += 1;
+            t.staff.demand_area[role::HAH_NURSE] += need;
+        });
     }
 
     fn admit_ipu(
@@ -589,10 +613,11 @@ impl CareSystem<'_> {
         self.observe_borough(b, now);
     }
 
-    fn leave_waiting_list(&mut self, slot: usize, died: bool) {
+    fn leave_waiting_list(&mut self, slot: usize, died: bool, now: u64) {
         if let Some(s) = self.people[slot].ipu_waiting.take() {
             let s = s as usize;
             self.ipu[s].renege(slot as u64);
+            self.observe_site(s, now);
             if died {
                 let b = self.people[slot].borough as usize;
                 self.count_borough(b, |t| t.residents.ipu_died_waiting += 1);

@@ -1,7 +1,11 @@
 //! The option appraisal: the options side by side on the outcomes planners
 //! weigh, region-wide in the last year, each with its 95% interval and its
 //! paired difference from the baseline, and the first year each option
-//! breaches a planning target. Written as `appraisal.csv` (one row per
+//! breaches a planning target. Each outcome's label says which way is
+//! better; staff appear as what is short (never netted against a surplus)
+//! and as what they cost, so the extra staff an option needs read as a
+//! cost, not a gain. The cost is shown whole and split into staff, beds
+//! and slots available, activity and programmes. Written as `appraisal.csv` (one row per
 //! scenario, for analysis) and `appraisal.md` (a table to paste into a
 //! paper).
 
@@ -11,21 +15,44 @@ use crate::stats::ci::mean_interval;
 use std::collections::HashMap;
 
 /// The outcomes compared, with how a reader should read a change.
-pub const OUTCOMES: [(&str, &str); 8] = [
-    ("preferred_place_met_pct", "died where they preferred, %"),
+pub const OUTCOMES: [(&str, &str); 13] = [
+    (
+        "preferred_place_met_pct",
+        "died where they preferred, % (higher is better)",
+    ),
     (
         "cspc_deaths_hospital_pct",
-        "CSPC patients dying in hospital, %",
+        "CSPC patients dying in hospital, % (lower is better)",
     ),
-    ("died_waiting", "died waiting (caseload or bed)"),
-    ("ipu_turned_away", "IPU requests turned away"),
+    (
+        "died_waiting",
+        "died waiting, caseload or bed (lower is better)",
+    ),
+    (
+        "ipu_turned_away",
+        "IPU requests turned away (lower is better)",
+    ),
     (
         "calls_answered_in_target_pct",
-        "calls answered in target, %",
+        "calls answered in target, % (higher is better)",
     ),
-    ("fte_gap_total", "staff gap, FTE"),
-    ("cost_total", "total cost"),
-    ("cost_acute", "acute bed-day cost"),
+    (
+        "fte_short_roles",
+        "roles short of staff somewhere (lower is better)",
+    ),
+    (
+        "fte_shortfall_total",
+        "staff short, FTE, shortfalls only (lower is better)",
+    ),
+    ("cost_total", "total cost (a rise is a cost)"),
+    (
+        "cost_staff",
+        "staff cost: extra staff an option needs cost more",
+    ),
+    ("cost_beds", "beds and slots available cost"),
+    ("cost_activity", "activity cost"),
+    ("cost_programmes", "programme cost"),
+    ("cost_acute", "acute bed-day cost (within activity)"),
 ];
 
 /// A planning target: (metric, description, breached when the mean is …).
@@ -46,8 +73,8 @@ pub const TARGETS: [Target; 3] = [
         |x| x < 95.0,
     ),
     (
-        "fte_gap_total",
-        "a staff shortfall (gap above 0 FTE)",
+        "fte_short_roles",
+        "a role short of staff (any role, any area)",
         |x| x > 0.0,
     ),
 ];

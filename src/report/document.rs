@@ -607,8 +607,10 @@ fn page(r: &Results, figures: &[Figure], svgs: &[String]) -> String {
     .collect();
     let _ = write!(
         h,
-        "<p>Full-time equivalents in {last}; a positive gap is a shortfall.</p>{}",
-        table(&["Role", "Needed", "In post", "Gap"], &rows)
+        "<p>Full-time equivalents in {last}: staff needed for the demand that arrived (including people waiting or turned away) against staff in post; a positive gap is a shortfall. The region's gap nets its areas; roles short in some area: {short}; staff short, counting shortfalls only: {shortfall} FTE.</p>{}",
+        table(&["Role", "Needed", "In post", "Gap"], &rows),
+        short = with_ci(r.get(&base, last, "ALL", "fte_short_roles")),
+        shortfall = with_ci(r.get(&base, last, "ALL", "fte_shortfall_total")),
     );
     h.push_str(&figures_of(figures, svgs, Section::Staff));
     // Calls.
@@ -643,7 +645,8 @@ fn page(r: &Results, figures: &[Figure], svgs: &[String]) -> String {
             ("cspc_deaths_hospital_pct", "CSPC deaths in hospital %"),
             ("died_waiting", "Died waiting"),
             ("calls_answered_in_target_pct", "Calls in target %"),
-            ("fte_gap_total", "Staff gap, FTE"),
+            ("fte_shortfall_total", "Staff short, FTE"),
+            ("cost_staff", "Staff cost"),
             ("cost_total", "Total cost"),
         ];
         let rows: Vec<Vec<String>> = r

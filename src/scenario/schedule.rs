@@ -10,6 +10,10 @@
 //! (integers are rounded); any other value switches at `from`. With
 //! `cohorts`, the named boroughs start in waves of `size`, `every_months`
 //! apart, each with its own ramp.
+//!
+//! An intervention's `cost_per_year` is a programme cost: shared equally by
+//! the entries it names, in force for each from its start and ramped like
+//! the change, it is listed with each phase as a [`Programme`].
 
 use super::error::{PathStep, ScenarioError, ScenarioErrors};
 use super::load::Loaded;
@@ -44,6 +48,20 @@ pub struct Phase {
     pub from_day: i64,
     /// The scenario in force.
     pub scenario: Scenario,
+    /// Programme costs in force (interventions' `cost_per_year`).
+    pub programmes: Vec<Programme>,
+}
+
+/// An intervention's yearly cost as it stands in a phase, for one entry it
+/// names (or for the whole table it targets).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Programme {
+    /// The table the intervention targets (`borough`, `site`, … ).
+    pub target: String,
+    /// The named entry, for arrays of named tables.
+    pub entry: Option<String>,
+    /// Cost per year in force (share of the intervention's cost × ramp).
+    pub per_year: f64,
 }
 
 /// Days in a simulated year.
@@ -252,6 +270,34 @@ pub fn parameter_table<'d>(
     Some(table)
 }
 
+/// Share of a wave's change in force on `day` (0 before its start, then
+/// rising by equal monthly steps to 1 over the ramp).
+fn ramp_fraction(w: &Wave, day: i64) -> f64 {
+    if day < w.start {
+        return 0.0;
+    }
+    let ramp = w.intervention.ramp_months.max(1) as f64;
+    let step = ((day - w.start) as f64 / (YEAR_DAYS as f64 / 12.0)).floor() + 1.0;
+    (step / ramp).min(1.0)
+}
+
+/// Programme costs in force on `day`: each wave's share of its
+/// intervention's yearly cost, ramped like the change.
+fn programmes(waves: &[Wave], day: i64) -> Vec<Programme> {
+    waves
+        .iter()
+        .filter(|w| w.intervention.cost_per_year > 0.0 && day >= w.start)
+        .map(|w| {
+            let entries = waves.iter().filter(|x| x.index == w.index).count();
+            Programme {
+                target: w.intervention.target.clone(),
+                entry: w.entry.clone(),
+                per_year: w.intervention.cost_per_year / entries as f64 * ramp_fraction(w, day),
+            }
+        })
+        .collect()
+}
+
 /// Writes the wave's value as of `day` into `doc`, ramping numbers from
 /// their value in `base`.
 fn apply(doc: &mut Table, base: &Table, w: &Wave, day: i64) {
@@ -269,9 +315,7 @@ fn apply(doc: &mut Table, base: &Table, w: &Wave, day: i64) {
         let mut copy = base.clone();
         table_mut(&mut copy, w).and_then(|t| t.get(&leaf).cloned())
     };
-    let ramp = i.ramp_months.max(1) as f64;
-    let step = ((day - w.start) as f64 / (YEAR_DAYS as f64 / 12.0)).floor() + 1.0;
-    let fraction = (step / ramp).min(1.0);
+    let fraction = ramp_fraction(w, day);
     let number = |v: &Value| v.as_float().or_else(|| v.as_integer().map(|x| x as f64));
     let value = match (old.as_ref().and_then(number), number(&i.value)) {
         (Some(a), Some(b)) => {
@@ -299,6 +343,7 @@ pub fn phases(loaded: &Loaded) -> Result<Vec<Phase>, ScenarioErrors> {
         return Ok(vec![Phase {
             from_day: warmup,
             scenario: base_scenario.clone(),
+            programmes: Vec::new(),
         }]);
     }
     let base: Table = match Value::try_from(base_scenario) {
@@ -335,6 +380,7 @@ pub fn phases(loaded: &Loaded) -> Result<Vec<Phase>, ScenarioErrors> {
     let mut phases = vec![Phase {
         from_day: warmup,
         scenario: base_scenario.clone(),
+        programmes: Vec::new(),
     }];
     for day in days {
         let mut doc = base.clone();
@@ -342,12 +388,15 @@ pub fn phases(loaded: &Loaded) -> Result<Vec<Phase>, ScenarioErrors> {
             apply(&mut doc, &base, w, day);
         }
         let scenario = read_phase(loaded, &doc, day, &waves)?;
+        let programmes = programmes(&waves, day);
         if day == warmup {
             phases[0].scenario = scenario;
+            phases[0].programmes = programmes;
         } else {
             phases.push(Phase {
                 from_day: day,
                 scenario,
+                programmes,
             });
         }
     }

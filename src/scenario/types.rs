@@ -423,6 +423,9 @@ pub struct Bereavement {
     pub support_duration: Duration,
     /// Longest waiting list.
     pub waiting_list: u32,
+    /// The service's own yearly cost beyond staff and activity (a
+    /// programme cost; 0 leaves it out).
+    pub cost_per_year: f64,
 }
 
 impl Default for Bereavement {
@@ -432,6 +435,7 @@ impl Default for Bereavement {
             capacity: 300,
             support_duration: Duration::Exponential { mean_days: 90.0 },
             waiting_list: 10_000,
+            cost_per_year: 0.0,
         }
     }
 }
@@ -584,6 +588,10 @@ pub struct AdviceLine {
     /// Advice-line nurse establishment (FTE); absent: enough for the roster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nurses_fte: Option<f64>,
+    /// The line's own yearly running cost beyond its nurses and calls
+    /// (telephony, systems; a programme cost, 0 leaves it out).
+    #[serde(default)]
+    pub cost_per_year: f64,
 }
 
 fn sixty() -> u32 {
@@ -692,13 +700,29 @@ fn hours_per_fte() -> f64 {
 }
 
 /// `[costs]`: unit costs (any currency; 0 leaves an item out).
+///
+/// Four kinds, reported apart: staff in post (`fte_year`), capacity
+/// available whether used or not (`*_available`), activity (per occupied
+/// bed-day, hour, call, visit) and programmes (`cost_per_year` on an
+/// intervention or service). A cost belongs in one kind only: when staff
+/// are costed by role, a bed's cost is its non-staff part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct Costs {
-    /// Per occupied hospice in-patient bed-day.
+    /// Per occupied hospice in-patient bed-day (activity: drugs, food,
+    /// consumables).
     pub ipu_bed_day: f64,
+    /// Per hospice in-patient bed-day available (the unit's beds, open or
+    /// shut for want of staff): the bed's fixed, non-staff cost.
+    pub ipu_bed_day_available: f64,
     /// Per occupied enhanced end-of-life bed-day.
     pub enhanced_bed_day: f64,
+    /// Per enhanced end-of-life bed-day available (a bed commissioned
+    /// whether used or not).
+    pub enhanced_bed_day_available: f64,
+    /// Per hospice-at-home slot-day available (the slots the service
+    /// offers): its fixed, non-staff cost.
+    pub hah_slot_day_available: f64,
     /// Per acute hospital bed-day of people on the caseload.
     pub acute_bed_day: f64,
     /// Per hour of hospice-at-home care.
@@ -749,4 +773,9 @@ pub struct Intervention {
     /// Waves of boroughs (target `borough` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohorts: Option<Cohorts>,
+    /// The programme's own yearly cost, in force while the intervention is
+    /// (from `from`, ramped like the change, pro rata over the year), shared
+    /// equally by the entries it names; 0 leaves it out.
+    #[serde(default)]
+    pub cost_per_year: f64,
 }

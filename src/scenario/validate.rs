@@ -773,7 +773,10 @@ fn check_costs(c: &mut Checker, s: &Scenario) {
     let p = [key("costs")];
     for (name, v) in [
         ("ipu_bed_day", k.ipu_bed_day),
+        ("ipu_bed_day_available", k.ipu_bed_day_available),
         ("enhanced_bed_day", k.enhanced_bed_day),
+        ("enhanced_bed_day_available", k.enhanced_bed_day_available),
+        ("hah_slot_day_available", k.hah_slot_day_available),
         ("acute_bed_day", k.acute_bed_day),
         ("hah_hour", k.hah_hour),
         ("call", k.call),
@@ -796,4 +799,20 @@ fn check_costs(c: &mut Checker, s: &Scenario) {
         }
         c.range(&rp, *v, 0.0, 1e9, "a cost per FTE-year");
     }
+    check_yearly_costs(c, s);
+}
+
+/// Programme costs: a yearly cost on an intervention or a service.
+fn check_yearly_costs(c: &mut Checker, s: &Scenario) {
+    let yearly = "a cost per year";
+    for i in &s.interventions {
+        let p = c.with(&[key("intervention"), named(&i.name)], &["cost_per_year"]);
+        c.range(&p, i.cost_per_year, 0.0, 1e12, yearly);
+    }
+    for l in &s.advice_lines {
+        let p = c.with(&[key("advice_line"), named(&l.name)], &["cost_per_year"]);
+        c.range(&p, l.cost_per_year, 0.0, 1e12, yearly);
+    }
+    let p = c.with(&[key("bereavement")], &["cost_per_year"]);
+    c.range(&p, s.bereavement.cost_per_year, 0.0, 1e12, yearly);
 }
