@@ -75,7 +75,7 @@ fn one_and_two_threads_give_identical_bytes() {
 }
 
 #[test]
-fn adding_beds_leaves_referrals_identical() {
+fn adding_beds_leaves_referrals_and_deaths_identical() {
     let out = tempfile::tempdir().unwrap();
     let option = out.path().join("more-beds.toml");
     let baseline = repo("scenarios/nwl-baseline.toml");
@@ -104,7 +104,8 @@ fn adding_beds_leaves_referrals_identical() {
             .collect::<Vec<_>>()
     };
     assert_eq!(pick(&runs[0], "referrals"), pick(&runs[1], "referrals"));
-    // Deaths may move between years: a bed stay has its own length and outcome.
+    // A person's time of death is their own: no bed moves it.
+    assert_eq!(pick(&runs[0], "deaths"), pick(&runs[1], "deaths"));
     assert_ne!(
         pick(&runs[0], "ipu_admissions"),
         pick(&runs[1], "ipu_admissions"),

@@ -78,11 +78,10 @@ fn demand_is_proportional_to_the_demand_that_arrived() {
         for year in 2025..2028 {
             for site in s.sites.iter().filter(|x| x.beds > 0) {
                 let per_bed = site.nurses_per_bed * 168.0 / w.hours_per_fte_week * (1.0 + w.uplift);
-                let stay_years = carecap::model::dist::mean_days(&site.length_of_stay) / 365.0;
                 let v = |m: &'static str| rep[&(site.name.clone(), year, m)];
                 let wanted = v("ipu_occupancy_mean")
                     + v("ipu_waiting_mean")
-                    + v("ipu_turned_away") * stay_years;
+                    + v("ipu_refused_bed_days") / 365.0;
                 let demand = v("fte_demand_ipu_nurse");
                 assert!(
                     (demand - wanted * per_bed).abs() < 1e-9 * (1.0 + demand),

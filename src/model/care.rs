@@ -140,6 +140,12 @@ pub(super) struct Person {
     pub(super) ipu_waiting: Option<u16>,
     pub(super) bed_since: u64,
     pub(super) stay_end: u64,
+    /// Quantile (0–1) of the stay this person would have if admitted,
+    /// drawn at arrival: the same planned stay in every option.
+    pub(super) stay_quantile: f64,
+    /// Uniform (0–1) drawn at arrival that picks among free nearby beds
+    /// when the person has no preference between kinds of bed.
+    pub(super) bed_choice: f64,
 }
 
 /// Levels integrated over time for one area: the values held since `since`.

@@ -132,10 +132,8 @@ pub struct SiteConfig {
     pub beds: u32,
     /// Waiting-list limit.
     pub waiting_list: usize,
-    /// Length of stay.
-    pub stay: Sampler,
-    /// Share of stays ending in death.
-    pub die_share: f64,
+    /// Time from admission to planned discharge.
+    pub discharge_after: Sampler,
     /// Nurse FTE needed per occupied (or staffed) bed, uplift included.
     pub nurse_fte_per_bed: f64,
     /// Nurse establishment, FTE.
@@ -146,9 +144,6 @@ pub struct SiteConfig {
     pub min_consultant_fte: f64,
     /// Consultant FTE needed per occupied bed.
     pub consultant_fte_per_bed: f64,
-    /// Mean length of stay, ticks: the bed-time a refused request
-    /// would have needed.
-    pub mean_stay: f64,
     /// Programme costs in force for the site, per year.
     pub programmes_per_year: f64,
 }
@@ -245,10 +240,11 @@ pub struct PathwayConfig {
     pub acute_stay: Sampler,
     /// Seconds before death at which waiting people become urgent.
     pub urgent_window: u64,
-    /// Enhanced bed stay.
-    pub enhanced_stay: Sampler,
-    /// Share of enhanced bed stays ending in death.
-    pub enhanced_die_share: f64,
+    /// Time from admission to planned discharge from an enhanced bed.
+    pub enhanced_discharge_after: Sampler,
+    /// Share of would-be hospital transfers in the last days that a free
+    /// bed can take instead.
+    pub bed_diversion_share: f64,
     /// Share of deaths whose carers are referred for bereavement support.
     pub bereavement_share: f64,
     /// Bereavement places.
@@ -345,8 +341,7 @@ impl CareConfig {
                 name: x.name.clone(),
                 beds: x.beds,
                 waiting_list: x.waiting_list as usize,
-                stay: Sampler::new(&x.length_of_stay),
-                die_share: x.die_in_unit_share,
+                discharge_after: Sampler::new(&x.discharge_after),
                 nurse_fte_per_bed: x.nurses_per_bed * 168.0 / hours * (1.0 + uplift),
                 nurse_establishment: x
                     .nurses_fte
@@ -354,7 +349,6 @@ impl CareConfig {
                 consultant_establishment: x.consultant_fte,
                 min_consultant_fte: x.min_consultant_fte,
                 consultant_fte_per_bed: x.consultant_fte_per_bed,
-                mean_stay: mean_days(&x.length_of_stay) * DAY as f64,
                 programmes_per_year: 0.0,
             })
             .collect();
@@ -471,8 +465,8 @@ fn pathway(s: &Scenario) -> PathwayConfig {
         hah_hospital_rr: p.hah_hospital_rr,
         acute_stay: Sampler::new(&p.acute_stay),
         urgent_window: (p.urgent_days * DAY as f64) as u64,
-        enhanced_stay: Sampler::new(&s.enhanced_beds.length_of_stay),
-        enhanced_die_share: s.enhanced_beds.die_in_bed_share,
+        enhanced_discharge_after: Sampler::new(&s.enhanced_beds.discharge_after),
+        bed_diversion_share: p.bed_diversion_share,
         bereavement_share: s.bereavement.referral_share,
         bereavement_capacity: s.bereavement.capacity,
         bereavement_waiting: s.bereavement.waiting_list as usize,

@@ -4,14 +4,15 @@ use crate::engine::time::{DAY, ticks_from_f64};
 use crate::scenario::types::Duration;
 use rand::Rng;
 use rand_distr::{Distribution, Exp, LogNormal};
+use statrs::distribution::ContinuousCDF;
 
 /// A ready-to-sample duration distribution.
 #[derive(Debug, Clone, Copy)]
 pub enum Sampler {
-    /// Lognormal in days.
-    LogNormal(LogNormal<f64>),
-    /// Exponential in days.
-    Exponential(Exp<f64>),
+    /// Lognormal in days, with the log's mean and sd (for quantiles).
+    LogNormal(LogNormal<f64>, f64, f64),
+    /// Exponential in days, with its mean (for quantiles).
+    Exponential(Exp<f64>, f64),
     /// A fixed number of days.
     Fixed(f64),
 }
@@ -34,11 +35,14 @@ impl Sampler {
                     }
                     _ => (0.0, 0.0),
                 };
-                LogNormal::new(mu, sigma).map_or(Sampler::Fixed(mu.exp()), Sampler::LogNormal)
+                LogNormal::new(mu, sigma).map_or(Sampler::Fixed(mu.exp()), |d| {
+                    Sampler::LogNormal(d, mu, sigma)
+                })
             }
-            Duration::Exponential { mean_days } => {
-                Exp::new(1.0 / mean_days).map_or(Sampler::Fixed(mean_days), Sampler::Exponential)
-            }
+            Duration::Exponential { mean_days } => Exp::new(1.0 / mean_days)
+                .map_or(Sampler::Fixed(mean_days), |d| {
+                    Sampler::Exponential(d, mean_days)
+                }),
             Duration::Fixed { days } => Sampler::Fixed(days),
         }
     }
@@ -46,9 +50,25 @@ impl Sampler {
     /// One draw, in whole ticks (milliseconds).
     pub fn ticks<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         let days = match self {
-            Sampler::LogNormal(d) => d.sample(rng),
-            Sampler::Exponential(d) => d.sample(rng),
+            Sampler::LogNormal(d, _, _) => d.sample(rng),
+            Sampler::Exponential(d, _) => d.sample(rng),
             Sampler::Fixed(days) => *days,
+        };
+        ticks_from_f64(days * DAY as f64)
+    }
+
+    /// The duration at quantile `u` (0 < u < 1), in whole ticks: the
+    /// draw made with a uniform the person drew earlier, so that one
+    /// person's draw is the same whichever distribution applies.
+    pub fn ticks_at(&self, u: f64) -> u64 {
+        let u = u.clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON);
+        let days = match *self {
+            Sampler::LogNormal(_, mu, sigma) => {
+                let z = statrs::distribution::Normal::standard().inverse_cdf(u);
+                (mu + sigma * z).exp()
+            }
+            Sampler::Exponential(_, mean) => -(1.0 - u).ln() * mean,
+            Sampler::Fixed(days) => days,
         };
         ticks_from_f64(days * DAY as f64)
     }
@@ -117,6 +137,20 @@ mod tests {
         let mean = (0..n).map(|_| s.ticks(&mut rng) as f64).sum::<f64>() / n as f64 / DAY as f64;
         // sd of the mean = 14/sqrt(n) = 0.031 days; 5 sd tolerance.
         assert!((mean - 16.0).abs() < 0.16, "mean {mean}");
+    }
+
+    #[test]
+    fn quantiles_invert_each_distribution() {
+        let day = DAY as f64;
+        let lognormal = Sampler::new(&Duration::lognormal(11.0, 0.87));
+        assert!((lognormal.ticks_at(0.5) as f64 / day - 11.0).abs() < 1e-4);
+        let exponential = Sampler::new(&Duration::Exponential { mean_days: 14.0 });
+        let median = 14.0 * std::f64::consts::LN_2;
+        assert!((exponential.ticks_at(0.5) as f64 / day - median).abs() < 1e-4);
+        let fixed = Sampler::new(&Duration::Fixed { days: 3.0 });
+        assert_eq!(fixed.ticks_at(0.9), 3 * DAY);
+        // Monotone in the quantile.
+        assert!(lognormal.ticks_at(0.2) < lognormal.ticks_at(0.8));
     }
 
     #[test]

@@ -149,6 +149,7 @@ metrics! {
     ipu_staffed_beds_mean = "ipu_staffed_beds_mean", S, "Time-average beds open: min(beds, nurses in post ÷ nurses needed per bed), 0 while consultant cover is below the minimum.";
     ipu_los_days_mean = "ipu_los_days_mean", S, "Mean length of stay of IPU stays ending in the year, days.";
     ipu_deaths = "ipu_deaths", S, "Deaths in the unit.";
+    ipu_refused_bed_days = "ipu_refused_bed_days", S, "Bed-days that refused requests would have used (each person's own stay to their planned discharge or death), the basis of their staff demand.";
     enhanced_admissions = "enhanced_admissions", B, "Admissions to enhanced end-of-life beds.";
     enhanced_occupancy_mean = "enhanced_occupancy_mean", B, "Time-average occupied enhanced beds.";
     hah_patients = "hah_patients", B, "People who started a hospice-at-home episode.";
@@ -312,6 +313,8 @@ additive! {
         pub stay_seconds: f64,
         /// Deaths in units.
         pub deaths: u64,
+        /// Refused requests' would-be stays, ticks.
+        pub refused_stay: f64,
         /// People on the waiting list × ticks.
         pub waiting_area: f64,
         /// Occupied bed-day cost.
@@ -532,6 +535,7 @@ impl Tally {
             ipu_staffed_beds_mean => u.staffed_area / year,
             ipu_los_days_mean => mean_days(u.stay_seconds, u.stays_ended),
             ipu_deaths => n(u.deaths),
+            ipu_refused_bed_days => u.refused_stay / DAY as f64,
             enhanced_admissions => n(r.enhanced_admissions),
             enhanced_occupancy_mean => r.enhanced_area / year,
             hah_patients => n(r.hah_patients),

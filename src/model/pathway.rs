@@ -5,23 +5,27 @@
 //! of death, an Urgent Care Plan or not, and a terminal phase (the last
 //! days). On the caseload they get home visits, calls to the advice line
 //! and crises at rates that rise in the last fortnight. A crisis is
-//! resolved at home or needs a bed: a hospice in-patient unit (IPU) in
-//! catchment order, else an enhanced end-of-life bed, else the home site's
-//! waiting list while in acute hospital, else acute hospital alone (turned
-//! away). Where the borough has an advice line, the crisis is first a call:
-//! answered within target, it needs a bed less often. In the terminal phase
-//! the preference decides: hospital; hospice (a bed now, else the waiting
-//! list with priority); home (a hospice-at-home slot if free) or care home;
-//! at home the last days end in hospital with a probability that hospice at
-//! home and a care plan lower, unless an enhanced end-of-life bed in the
-//! borough is free to take the person instead. A bed stay's length and outcome come from
-//! the unit's own distributions ([`set_stay_outcome`]).
+//! resolved at home or needs a bed: a free bed found by the routing rule
+//! (`find_free_bed`), else the home site's waiting list while in acute
+//! hospital, else acute hospital alone (turned away). Where the borough has
+//! an advice line, the crisis is first a call: answered within target, it
+//! needs a bed less often. In the terminal phase the preference
+//! decides: hospital; hospice (a bed now, else the waiting list with
+//! priority); home (a hospice-at-home slot if free) or care home; at home
+//! the last days end in hospital with a probability that hospice at home
+//! and a care plan lower, and a share of those would-be transfers
+//! (`bed_diversion_share`) go instead to a free bed found by the same rule,
+//! whichever kind it is.
+//!
+//! A person's time of death is drawn once, at arrival, and no bed moves it:
+//! a bed stay ends at that death or at the planned discharge, whichever
+//! comes first (`set_stay_end`).
 
 use super::care::{CareEvent, CareSystem, Location, Person, PersonRef};
 use super::config::{CareConfig, Place};
 use super::dist::{Sampler, next_two_rate_event};
 use super::metrics::{Tally, role};
-use crate::engine::pool::{Request, Waiter};
+use crate::engine::pool::{CapacityPool, Request, Waiter};
 use crate::engine::time::{DAY, SECOND};
 use crate::engine::{Scheduler, SimTime};
 use rand::RngExt;
@@ -30,6 +34,15 @@ const URGENT: usize = 0;
 const ROUTINE: usize = 1;
 const NEVER: u64 = u64::MAX;
 const FORTNIGHT: u64 = 14 * DAY;
+
+/// A bed the routing rule can offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Bed {
+    /// A bed at hospice IPU site `.0`.
+    Ipu(usize),
+    /// An enhanced end-of-life bed in the person's borough.
+    Enhanced,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum BedOutcome {
@@ -110,6 +123,8 @@ impl CareSystem<'_> {
         let unknown_place = pw.unknown_place.pick(rng.random());
         let ucp = rng.random::<f64>() < pw.ucp_uptake;
         let terminal = pw.terminal_phase.ticks(&mut rng);
+        let stay_quantile = rng.random::<f64>();
+        let bed_choice = rng.random::<f64>();
         if !referred {
             self.count_borough(b, |t| t.residents.deaths[unknown_place as usize] += 1);
             return;
@@ -137,6 +152,8 @@ impl CareSystem<'_> {
             ipu_waiting: None,
             bed_since: 0,
             stay_end: NEVER,
+            stay_quantile,
+            bed_choice,
         };
         let slot = match self.free_slots.pop() {
             Some(s) => {
@@ -276,6 +293,10 @@ impl CareSystem<'_> {
             return;
         }
         p.in_terminal = true;
+        // Both draws are made whatever happens next, so a person's draws do
+        // not depend on which beds are free.
+        let transfer_draw = p.rng.random::<f64>();
+        let diversion_draw = p.rng.random::<f64>();
         let b = p.borough as usize;
         match p.preference {
             Place::Hospital => return self.go_to_acute(slot, true, sched),
@@ -302,16 +323,15 @@ impl CareSystem<'_> {
         };
         let hah_rr = 1.0 - hah_effect * (1.0 - cfg.pathway.hah_hospital_rr);
         let ucp_rr = if p.ucp { cfg.pathway.ucp_rr } else { 1.0 };
-        let to_hospital =
-            p.rng.random::<f64>() < cfg.pathway.terminal_hospital_share * hah_rr * ucp_rr;
+        let to_hospital = transfer_draw < cfg.pathway.terminal_hospital_share * hah_rr * ucp_rr;
+        let divertible = diversion_draw < cfg.pathway.bed_diversion_share;
         if !to_hospital {
-            self.replan(slot, sched);
-        } else if self.enhanced[b].has_free_unit() {
-            // An enhanced end-of-life bed diverts a hospital admission.
-            self.enhanced[b].request(slot as u64, 0, sched.now());
-            self.admit_enhanced(slot, sched);
-        } else {
-            self.go_to_acute(slot, true, sched);
+            return self.replan(slot, sched);
+        }
+        // A divertible transfer goes to a free bed of any kind instead.
+        match self.find_free_bed(slot).filter(|_| divertible) {
+            Some(bed) => self.admit(slot, bed, URGENT, sched),
+            None => self.go_to_acute(slot, true, sched),
         }
     }
 
@@ -434,18 +454,12 @@ impl CareSystem<'_> {
                 self.count_site(home, |t| t.residents.ipu_requests += 1);
             }
         }
+        if let Some(bed) = self.find_free_bed(slot) {
+            self.admit(slot, bed, priority, sched);
+            return BedOutcome::Admitted;
+        }
         let order = &self.cfg.boroughs[b].site_order;
         let now = sched.now();
-        if let Some(&s) = order.iter().find(|&&s| self.ipu[s].has_free_unit()) {
-            self.ipu[s].request(slot as u64, priority, now);
-            self.admit_ipu(slot, s, None, sched);
-            return BedOutcome::Admitted;
-        }
-        if self.enhanced[b].has_free_unit() {
-            self.enhanced[b].request(slot as u64, 0, now);
-            self.admit_enhanced(slot, sched);
-            return BedOutcome::Admitted;
-        }
         if self.people[slot].ipu_waiting.is_some() {
             return BedOutcome::Waiting;
         }
@@ -460,23 +474,26 @@ impl CareSystem<'_> {
             _ => {
                 self.count_borough(b, |t| t.residents.ipu_turned_away += 1);
                 if let Some(h) = home {
-                    self.count_refusal(h);
+                    self.count_refusal(slot, h, now.ticks());
                 }
                 BedOutcome::Refused
             }
         }
     }
 
-    /// A bed request refused at home site `h`: counted, and the staff its
-    /// stay would have needed (the unit's mean stay) counted as demand.
-    fn count_refusal(&mut self, h: usize) {
+    /// A bed request refused at home site `h`: counted, and the staff the
+    /// stay the person would have had there (to their own planned discharge
+    /// or death) counted as demand.
+    fn count_refusal(&mut self, slot: usize, h: usize, now: u64) {
         let sc = &self.cfg.sites[h];
+        let stay = would_be_stay(&self.people[slot], now, &sc.discharge_after) as f64;
         let (nurses, consultants) = (
-            sc.nurse_fte_per_bed * sc.mean_stay,
-            sc.consultant_fte_per_bed * sc.mean_stay,
+            sc.nurse_fte_per_bed * stay,
+            sc.consultant_fte_per_bed * stay,
         );
         self.count_site(h, |t| {
             t.residents.ipu_turned_away += 1;
+            t.units.refused_stay += stay;
             t.staff.demand_area[role::IPU_NURSE] += nurses;
             t.staff.demand_area[role::CONSULTANT] += consultants;
         });
@@ -490,6 +507,71 @@ impl CareSystem<'_> {
             t.residents.hah_unmet += 1;
             t.staff.demand_area[role::HAH_NURSE] += need;
         });
+    }
+
+    /// The routing rule for beds, one for crises and the last days alike,
+    /// with no kind of bed favoured by the order of the code:
+    /// - a person who prefers a kind of bed tries that kind first, then the
+    ///   other: hospice IPUs in catchment then overflow order, and the
+    ///   borough's enhanced beds;
+    /// - a person with no such preference takes a free bed nearby (their
+    ///   catchment site or their borough's enhanced beds), each free bed as
+    ///   likely as any other (picked with their own `bed_choice`), else a
+    ///   free bed at an overflow site, in order.
+    ///
+    /// `None` if no suitable bed is free.
+    pub(super) fn find_free_bed(&self, slot: usize) -> Option<Bed> {
+        let p = &self.people[slot];
+        let b = p.borough as usize;
+        let order = &self.cfg.boroughs[b].site_order;
+        let free_ipu = order
+            .iter()
+            .find(|&&s| self.ipu[s].has_free_unit())
+            .map(|&s| Bed::Ipu(s));
+        let free_enhanced = self.enhanced[b].has_free_unit().then_some(Bed::Enhanced);
+        match p.preference {
+            Place::Hospice => free_ipu.or(free_enhanced),
+            Place::EnhancedBed => free_enhanced.or(free_ipu),
+            _ => self.nearby_bed(b, p.bed_choice).or(free_ipu),
+        }
+    }
+
+    /// A free bed nearby (the borough's catchment site or its enhanced
+    /// beds), each free bed equally likely given the uniform `choice`.
+    fn nearby_bed(&self, b: usize, choice: f64) -> Option<Bed> {
+        let free = |pool: &CapacityPool| {
+            if pool.has_free_unit() {
+                (pool.capacity() - pool.busy()) as f64
+            } else {
+                0.0
+            }
+        };
+        let home = self.cfg.boroughs[b].site_order.first().copied();
+        let at_home_site = home.map_or(0.0, |s| free(&self.ipu[s]));
+        let enhanced = free(&self.enhanced[b]);
+        match home {
+            _ if at_home_site + enhanced == 0.0 => None,
+            Some(s) if choice * (at_home_site + enhanced) < at_home_site => Some(Bed::Ipu(s)),
+            _ if enhanced > 0.0 => Some(Bed::Enhanced),
+            _ => None,
+        }
+    }
+
+    /// Admits the person to a free `bed` found by [`Self::find_free_bed`].
+    fn admit(&mut self, slot: usize, bed: Bed, priority: usize, sched: &mut Scheduler<CareEvent>) {
+        let now = sched.now();
+        match bed {
+            Bed::Ipu(s) => {
+                self.ipu[s].request(slot as u64, priority, now);
+                self.admit_ipu(slot, s, None, sched);
+            }
+            Bed::Enhanced => {
+                let b = self.people[slot].borough as usize;
+                self.leave_waiting_list(slot, false, now.ticks());
+                self.enhanced[b].request(slot as u64, 0, now);
+                self.admit_enhanced(slot, sched);
+            }
+        }
     }
 
     fn admit_ipu(
@@ -507,13 +589,7 @@ impl CareSystem<'_> {
         let p = &mut self.people[slot];
         let b = p.borough as usize;
         p.ipu_waiting = None;
-        set_stay_outcome(
-            p,
-            now,
-            &site.stay,
-            site.die_share,
-            &cfg.pathway.terminal_phase,
-        );
+        set_stay_end(p, now, &site.discharge_after);
         let record = |t: &mut Tally| {
             t.residents.ipu_admissions += 1;
             if let Some(w) = waited {
@@ -549,13 +625,7 @@ impl CareSystem<'_> {
         self.relocate(slot, Location::Enhanced, now);
         let p = &mut self.people[slot];
         let b = p.borough as usize;
-        set_stay_outcome(
-            p,
-            now,
-            &pw.enhanced_stay,
-            pw.enhanced_die_share,
-            &pw.terminal_phase,
-        );
+        set_stay_end(p, now, &pw.enhanced_discharge_after);
         self.count_borough(b, |t| t.residents.enhanced_admissions += 1);
         self.observe_borough(b, now);
         self.replan(slot, sched);
@@ -588,7 +658,7 @@ impl CareSystem<'_> {
         p.stay_end = if until_death {
             NEVER
         } else {
-            now.saturating_add(acute.ticks(&mut p.rng))
+            now.saturating_add(acute.ticks_at(p.stay_quantile))
         };
         self.count_borough(b, |t| t.residents.acute_admissions += 1);
         self.replan(slot, sched);
@@ -656,27 +726,33 @@ impl CareSystem<'_> {
     }
 }
 
-/// Draws a bed stay's length and outcome from the unit's own distributions:
-/// with probability `die_share` the stay ends in death, otherwise in
-/// discharge. A person discharged alive whose prognosis would have ended
-/// during the stay lives on into a fresh terminal phase after discharge, so
-/// that stays and outcomes follow the unit's figures exactly.
-fn set_stay_outcome(p: &mut Person, now: u64, stay: &Sampler, die_share: f64, terminal: &Sampler) {
-    let length = stay.ticks(&mut p.rng);
-    let dies = p.rng.random::<f64>() < die_share;
+/// Starts a bed stay at `now`. The stay ends at the person's own death
+/// (never moved by a bed) or at the planned discharge, whichever comes
+/// first; no one is discharged in their last days (a planned discharge at
+/// or after the start of the terminal phase means a stay until death). The
+/// planned discharge is the unit's `discharge_after` at the person's own
+/// quantile, drawn at arrival, so the same person plans the same stay in
+/// every option; the unit's length of stay and die-in-unit share emerge.
+fn set_stay_end(p: &mut Person, now: u64, discharge_after: &Sampler) {
     p.bed_since = now;
-    let end = now.saturating_add(length);
-    if dies {
-        p.death_at = end;
-        p.stay_end = NEVER;
+    let discharge = now.saturating_add(discharge_after.ticks_at(p.stay_quantile));
+    p.stay_end = if discharge >= p.terminal_at {
+        NEVER
     } else {
-        p.stay_end = end;
-        if p.death_at <= end {
-            p.death_at = end.saturating_add(terminal.ticks(&mut p.rng).max(1));
-            p.terminal_at = end;
-            p.in_terminal = false;
-        }
-    }
+        discharge
+    };
+}
+
+/// The stay, in ticks, that a person admitted at `now` would have under
+/// [`set_stay_end`]'s rule: to their planned discharge, or to their death.
+fn would_be_stay(p: &Person, now: u64, discharge_after: &Sampler) -> u64 {
+    let discharge = now.saturating_add(discharge_after.ticks_at(p.stay_quantile));
+    let end = if discharge >= p.terminal_at {
+        p.death_at
+    } else {
+        discharge
+    };
+    end.saturating_sub(now)
 }
 
 fn schedule_crisis(

@@ -219,6 +219,10 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
     let merged = read_chain(path, &mut files)?;
     let canonical = toml::to_string(&merged).unwrap_or_default();
     let resolved_sha256 = hex(&Sha256::digest(canonical.as_bytes()));
+    let retired = retired_keys(&files, &merged);
+    if !retired.is_empty() {
+        return Err(ScenarioErrors(retired));
+    }
     let scenario: Scenario = serde_path_to_error::deserialize(Value::Table(merged.clone()))
         .map_err(|e| {
             let path = serde_path(&merged, e.path());
@@ -231,6 +235,70 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
         merged,
         resolved_sha256,
     })
+}
+
+/// Keys that once were inputs and no longer mean anything: (table, key,
+/// what replaced it). A file that still has one is refused with that
+/// explanation, rather than having it silently ignored or misread.
+const RETIRED_KEYS: &[(&str, &str, &str)] = &[
+    (
+        "site",
+        "length_of_stay",
+        "a stay now ends at the person's own time of death or at planned discharge, so the \
+         unit's length of stay is an outcome; give the time from admission to planned \
+         discharge as `discharge_after`",
+    ),
+    (
+        "site",
+        "die_in_unit_share",
+        "who dies in the unit now follows from each person's own time of death and the \
+         unit's `discharge_after`; remove it (the share is an outcome: ipu_deaths ÷ \
+         ipu_admissions)",
+    ),
+    (
+        "enhanced_beds",
+        "length_of_stay",
+        "a stay now ends at the person's own time of death or at planned discharge, so the \
+         length of stay is an outcome; give the time from admission to planned discharge as \
+         `discharge_after`",
+    ),
+    (
+        "enhanced_beds",
+        "die_in_bed_share",
+        "who dies in an enhanced bed now follows from each person's own time of death and \
+         `discharge_after`; remove it",
+    ),
+];
+
+/// An error for every retired key in the merged document.
+fn retired_keys(files: &[SourceFile], merged: &Table) -> Vec<ScenarioError> {
+    let mut errors = Vec::new();
+    for &(table, key, replaced) in RETIRED_KEYS {
+        let has_key = |v: &Value| v.as_table().is_some_and(|t| t.contains_key(key));
+        // A plain table holds the key directly; an array of tables in an entry.
+        let places: Vec<Option<PathStep>> = match merged.get(table) {
+            Some(v @ Value::Table(_)) if has_key(v) => vec![None],
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .filter(|(_, item)| has_key(item))
+                .map(|(i, item)| {
+                    Some(name_of(item).map_or(PathStep::Index(i), |n| PathStep::Named(n.into())))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for entry in places {
+            let path: Vec<PathStep> = [PathStep::Key(table.into())]
+                .into_iter()
+                .chain(entry)
+                .chain([PathStep::Key(key.into())])
+                .collect();
+            let message = format!("`{key}` is no longer a scenario key: {replaced}");
+            errors.push(locate_error(files, &path, message));
+        }
+    }
+    errors
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -292,10 +292,12 @@ pub struct Site {
     /// Other sites to try, in order, when this one is full.
     #[serde(default)]
     pub overflow: Vec<String>,
-    /// Length of stay.
-    pub length_of_stay: Duration,
-    /// Share of stays that end in death in the unit.
-    pub die_in_unit_share: f64,
+    /// Time from admission to planned discharge home, for a person who is
+    /// still alive then and not yet in their last days. A stay ends at that
+    /// discharge or at the person's own death, whichever comes first (no
+    /// one is discharged in their last days), so the unit's length of stay
+    /// and the share dying in the unit are outcomes, not inputs.
+    pub discharge_after: Duration,
     /// Longest bed waiting list (0: no list, a full unit turns people away).
     #[serde(default)]
     pub waiting_list: u32,
@@ -354,6 +356,9 @@ pub struct Pathway {
     /// Share of terminal phases at home ending in hospital, without
     /// hospice at home or a care plan.
     pub terminal_hospital_share: f64,
+    /// Share of would-be hospital transfers in the last days that a free
+    /// bed (hospice IPU or enhanced end-of-life bed) can take instead.
+    pub bed_diversion_share: f64,
     /// Relative risk of that hospital transfer with 24/7 hospice at home.
     pub hah_hospital_rr: f64,
     /// Fraction of the 24/7 effect that a daytime-only service gives.
@@ -384,6 +389,7 @@ impl Default for Pathway {
             crisis_bed_share: 0.35,
             terminal_phase: Duration::lognormal(4.0, 0.6),
             terminal_hospital_share: 0.30,
+            bed_diversion_share: 0.63,
             hah_hospital_rr: 0.4,
             daytime_hah_effect: 0.5,
             acute_stay: Duration::lognormal(7.0, 0.8),
@@ -396,17 +402,15 @@ impl Default for Pathway {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct EnhancedBeds {
-    /// Length of stay.
-    pub length_of_stay: Duration,
-    /// Share of stays that end in death in the bed.
-    pub die_in_bed_share: f64,
+    /// Time from admission to planned discharge, as a site's
+    /// `discharge_after`: the stay ends then or at the person's own death.
+    pub discharge_after: Duration,
 }
 
 impl Default for EnhancedBeds {
     fn default() -> Self {
         EnhancedBeds {
-            length_of_stay: Duration::lognormal(10.0, 0.8),
-            die_in_bed_share: 0.6,
+            discharge_after: Duration::lognormal(10.0, 0.8),
         }
     }
 }

@@ -365,8 +365,7 @@ fn check_sites(c: &mut Checker, s: &Scenario) {
             MAX_CAPACITY,
             "a waiting-list length",
         );
-        c.share(&c.with(&p, &["die_in_unit_share"]), site.die_in_unit_share);
-        c.duration(&c.with(&p, &["length_of_stay"]), &site.length_of_stay);
+        c.duration(&c.with(&p, &["discharge_after"]), &site.discharge_after);
         for b in &site.catchment {
             if !boroughs.contains(b.as_str()) {
                 c.fail(
@@ -419,6 +418,7 @@ fn check_pathway(c: &mut Checker, s: &Scenario) {
         ("ucp_uptake", w.ucp_uptake),
         ("crisis_bed_share", w.crisis_bed_share),
         ("terminal_hospital_share", w.terminal_hospital_share),
+        ("bed_diversion_share", w.bed_diversion_share),
         ("daytime_hah_effect", w.daytime_hah_effect),
     ] {
         c.share(&c.with(&p, &[k]), v);
@@ -449,12 +449,8 @@ fn check_pathway(c: &mut Checker, s: &Scenario) {
     );
     let e = [key("enhanced_beds")];
     c.duration(
-        &c.with(&e, &["length_of_stay"]),
-        &s.enhanced_beds.length_of_stay,
-    );
-    c.share(
-        &c.with(&e, &["die_in_bed_share"]),
-        s.enhanced_beds.die_in_bed_share,
+        &c.with(&e, &["discharge_after"]),
+        &s.enhanced_beds.discharge_after,
     );
     let b = [key("bereavement")];
     c.share(

@@ -100,7 +100,6 @@ fn ipu_nurse_demand_counts_people_waiting_for_and_refused_a_bed() {
         .find(|x| x.name == site)
         .unwrap();
     let (beds, nurses_per_bed) = (sj.beds as f64, sj.nurses_per_bed);
-    let stay_years = mean_days(&sj.length_of_stay) / 365.0;
     let per_bed = nurse_fte_per_bed(&loaded.scenario, nurses_per_bed);
     let runs = run(&loaded, 8);
     let (mut gap, mut waiting, mut refused) = (Welford::new(), 0.0, 0.0);
@@ -130,9 +129,9 @@ fn ipu_nurse_demand_counts_people_waiting_for_and_refused_a_bed() {
         for year in years(&loaded) {
             let v = |m: &'static str| rep[&(site.to_string(), year, m)];
             // Exact: the staff needed for beds occupied, people waiting, and
-            // each refused request's expected stay.
+            // the stay each refused person would have had.
             let wanted_beds =
-                v("ipu_occupancy_mean") + v("ipu_waiting_mean") + v("ipu_turned_away") * stay_years;
+                v("ipu_occupancy_mean") + v("ipu_waiting_mean") + v("ipu_refused_bed_days") / 365.0;
             assert!(
                 close(v("fte_demand_ipu_nurse"), wanted_beds * per_bed),
                 "{year}: demand {} vs {}",
