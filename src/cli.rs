@@ -359,7 +359,12 @@ fn validate(paths: &[PathBuf]) -> ExitCode {
     let mut ok = true;
     for path in paths {
         match scenario::read(path) {
-            Ok(loaded) => println!("{}: ok ({})", path.display(), loaded.scenario.scenario.name),
+            Ok(loaded) => {
+                println!("{}: ok ({})", path.display(), loaded.scenario.scenario.name);
+                for w in scenario::validate::warnings(&loaded) {
+                    eprintln!("warning: {w}");
+                }
+            }
             Err(errors) => {
                 ok = false;
                 eprintln!("{errors}");

@@ -1,7 +1,9 @@
 //! Scenario changes: ramps from the value in force, demand projections, units that open.
 
-use carecap::model::CareConfig;
+use carecap::batch::run::result_keys;
+use carecap::model::{CareConfig, simulate};
 use carecap::scenario::{self, schedule};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Writes an option file extending the shipped baseline into `dir` and
@@ -85,4 +87,91 @@ fn same_phases(a: &CareConfig, b: &CareConfig) {
         assert_eq!(ta, tb, "change {k} starts at another time");
         assert!(alone(x) == alone(y), "change {k} compiles differently");
     }
+}
+
+/// The shipped baseline, read and validated.
+fn baseline() -> scenario::Loaded {
+    scenario::read(&super::common::repo("scenarios/nwl-baseline.toml")).expect("baseline is valid")
+}
+
+/// Runs `reps` replications of `s` (its phases compiled) in-process and
+/// returns, per replication, (area, year, metric) → value.
+fn run(
+    s: &carecap::scenario::Scenario,
+    reps: u64,
+) -> Vec<HashMap<(String, i32, &'static str), f64>> {
+    let loaded = scenario::Loaded {
+        scenario: s.clone(),
+        ..baseline()
+    };
+    let cfg = CareConfig::from_phases(&schedule::phases(&loaded).expect("phases"));
+    let keys = result_keys(&cfg);
+    let units: Vec<u64> = (0..reps).collect();
+    let mut out = Vec::new();
+    carecap::batch::run_units(
+        &units,
+        0,
+        |rep| simulate(&cfg, rep),
+        |_, r| {
+            out.push(
+                keys.iter()
+                    .map(|(i, k)| ((k.area.clone(), k.year, k.metric), r.values[*i]))
+                    .collect(),
+            );
+        },
+    )
+    .expect("replications run");
+    out
+}
+
+#[test]
+fn every_unit_open_today_has_staffed_beds_in_the_first_year() {
+    let mut s = baseline().scenario;
+    s.scenario.years = 1;
+    let year = s.scenario.start_year;
+    let runs = run(&s, 20);
+    // Pembridge has admitted no one since October 2018 (R11); every other unit is open.
+    let open_today: Vec<&str> = s
+        .sites
+        .iter()
+        .filter(|x| x.name != "Pembridge")
+        .map(|x| x.name.as_str())
+        .collect();
+    assert!(
+        open_today.len() >= 5,
+        "the baseline's units: {open_today:?}"
+    );
+    for (rep, r) in runs.iter().enumerate() {
+        for site in &open_today {
+            let staffed = r[&(site.to_string(), year, "ipu_staffed_beds_mean")];
+            assert!(
+                staffed > 0.0,
+                "{site} has no staffed beds in {year}, replication {rep}"
+            );
+        }
+    }
+}
+
+#[test]
+fn validation_warns_of_a_unit_closed_from_the_first_day() {
+    let loaded = baseline();
+    let quiet = scenario::validate::warnings(&loaded);
+    assert!(quiet.is_empty(), "the baseline warns: {quiet:?}");
+    let mut short = loaded.clone();
+    let site = short
+        .scenario
+        .sites
+        .iter_mut()
+        .find(|x| x.name == "Michael Sobell House")
+        .unwrap();
+    // In post at the start: establishment × (1 − vacancy) < the minimum.
+    let vacancy = loaded.scenario.workforce.as_ref().unwrap().roles["consultant"].vacancy;
+    site.consultant_fte = site.min_consultant_fte / (1.0 - vacancy) * 0.9;
+    let warned = scenario::validate::warnings(&short);
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].message.contains("Michael Sobell House"),
+        "{}",
+        warned[0]
+    );
 }
