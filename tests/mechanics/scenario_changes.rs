@@ -175,3 +175,39 @@ fn validation_warns_of_a_unit_closed_from_the_first_day() {
         warned[0]
     );
 }
+
+#[test]
+fn referrals_grow_at_the_projected_rate_of_palliative_need() {
+    // NW London palliative need: +12.7% over five years (R2, nwl-figures.md §A).
+    let sourced = 1.127_f64.powf(1.0 / 5.0) - 1.0;
+    let s = baseline().scenario;
+    let (first, last) = (
+        s.scenario.start_year,
+        s.scenario.start_year + s.scenario.years as i32 - 1,
+    );
+    // Per replication: the least-squares slope of ln(referrals) on the year,
+    // as a yearly growth rate; replications are independent.
+    let years: Vec<i32> = (first..=last).collect();
+    let mean_year = years.iter().sum::<i32>() as f64 / years.len() as f64;
+    let sxx: f64 = years.iter().map(|&y| (y as f64 - mean_year).powi(2)).sum();
+    let mut rate = carecap::stats::Welford::new();
+    for r in run(&s, 20) {
+        let logs: Vec<f64> = years
+            .iter()
+            .map(|&y| r[&("ALL".to_string(), y, "referrals")].ln())
+            .collect();
+        let mean_log = logs.iter().sum::<f64>() / logs.len() as f64;
+        let sxy: f64 = years
+            .iter()
+            .zip(&logs)
+            .map(|(&y, l)| (y as f64 - mean_year) * (l - mean_log))
+            .sum();
+        rate.push((sxy / sxx).exp() - 1.0);
+    }
+    let h = carecap::stats::ci::half_width(&rate, 0.95);
+    assert!(
+        (rate.mean() - sourced).abs() <= h,
+        "referrals grow {:.4}/yr ± {h:.4} ({first}-{last}), projected need {sourced:.4}/yr",
+        rate.mean()
+    );
+}
