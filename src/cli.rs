@@ -420,5 +420,11 @@ fn write_headline(
             writeln!(out, "    {metric:<30} {mean:>+10.1}  [{lo:.1}, {hi:.1}]")?;
         }
     }
+    if !report.warnings.is_empty() {
+        writeln!(out, "Warnings:")?;
+        for w in &report.warnings {
+            writeln!(out, "  ! {w}")?;
+        }
+    }
     writeln!(out, "Results in {}", report.out_dir.display())
 }

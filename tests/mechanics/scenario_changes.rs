@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Writes an option file extending the shipped baseline into `dir` and
-/// returns its path.
+/// returns its path; `body` starts inside its `[scenario]` table.
 fn option_file(dir: &Path, name: &str, body: &str) -> PathBuf {
     let baseline = super::common::repo("scenarios/nwl-baseline.toml");
     let text = format!(
-        "extends = {:?}\n[scenario]\nname = {name:?}\nyears = 2\n{body}",
+        "extends = {:?}\n[scenario]\nname = {name:?}\n{body}",
         baseline.display().to_string()
     );
     let path = dir.join(format!("{name}.toml"));
@@ -41,11 +41,12 @@ ramp_months = 120
 #[test]
 fn a_ramp_starts_from_the_value_in_force_whether_written_or_defaulted() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let defaulted = option_file(dir.path(), "reach-defaulted", REACH_RAMP);
+    let two_years = format!("years = 2\n{REACH_RAMP}");
+    let defaulted = option_file(dir.path(), "reach-defaulted", &two_years);
     let written = option_file(
         dir.path(),
         "reach-written",
-        &format!("[[borough]]\nname = \"Brent\"\nreach = 0.48\n{REACH_RAMP}"),
+        &format!("years = 2\n[[borough]]\nname = \"Brent\"\nreach = 0.48\n{REACH_RAMP}"),
     );
     let (phases, a) = compiled(&defaulted);
     let (_, b) = compiled(&written);
@@ -209,5 +210,57 @@ fn referrals_grow_at_the_projected_rate_of_palliative_need() {
         (rate.mean() - sourced).abs() <= h,
         "referrals grow {:.4}/yr ± {h:.4} ({first}-{last}), projected need {sourced:.4}/yr",
         rate.mean()
+    );
+}
+
+/// Runs the scenario at `path` (10 replications) into `out` and returns
+/// the warnings recorded in its manifest.
+fn run_warnings(path: &Path, out: &Path) -> Vec<String> {
+    let (path, out) = (path.display().to_string(), out.display().to_string());
+    super::common::carecap_ok(&["run", &path, "--reps", "10", "--no-charts", "--out", &out]);
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(&out).join("manifest.json")).unwrap(),
+    )
+    .unwrap();
+    manifest["warnings"]
+        .as_array()
+        .expect("manifest.json lists warnings")
+        .iter()
+        .map(|w| w.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_waiting_list_that_grows_through_the_horizon_is_flagged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("baseline");
+    let flagged = run_warnings(&super::common::repo("scenarios/nwl-baseline.toml"), &out);
+    let bereavement: Vec<&String> = flagged
+        .iter()
+        .filter(|w| w.contains("bereavement support waiting list"))
+        .collect();
+    assert_eq!(bereavement.len(), 1, "baseline warnings: {flagged:?}");
+    // The same warning comes from summary.csv alone (carecap report, merge).
+    let results = carecap::report::results::Results::read(&out).expect("results");
+    let again = carecap::report::warnings::growing_queues(&results.yearly_means());
+    assert!(
+        again.contains(bereavement[0]),
+        "from summary.csv: {again:?}"
+    );
+    // Ample support: a place for every carer who could be on the list.
+    let b = baseline().scenario.bereavement;
+    let ample = option_file(
+        dir.path(),
+        "ample-bereavement",
+        &format!(
+            "[bereavement]\ncapacity = {}\n",
+            b.capacity + b.waiting_list
+        ),
+    );
+    let calm = run_warnings(&ample, &dir.path().join("ample"));
+    assert!(
+        calm.iter()
+            .all(|w| !w.contains("bereavement support waiting list")),
+        "false alarm: {calm:?}"
     );
 }
