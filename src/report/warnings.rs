@@ -170,7 +170,8 @@ mod tests {
         let points: Vec<(i32, f64)> = (2025..2030).map(|y| (y, 3.0 * y as f64 - 7.0)).collect();
         let (b, lo, hi) = trend(&points).unwrap();
         assert!((b - 3.0).abs() < 1e-9 && (hi - lo).abs() < 1e-6);
-        assert_eq!(level(1932.5), "1,933");
+        assert_eq!(level(1932.6), "1,933");
+        assert_eq!(level(-123456.0), "-123,456");
         assert_eq!(level(65.71), "65.7");
     }
 }
