@@ -359,7 +359,12 @@ fn validate(paths: &[PathBuf]) -> ExitCode {
     let mut ok = true;
     for path in paths {
         match scenario::read(path) {
-            Ok(loaded) => println!("{}: ok ({})", path.display(), loaded.scenario.scenario.name),
+            Ok(loaded) => {
+                println!("{}: ok ({})", path.display(), loaded.scenario.scenario.name);
+                for w in scenario::validate::warnings(&loaded) {
+                    eprintln!("warning: {w}");
+                }
+            }
             Err(errors) => {
                 ok = false;
                 eprintln!("{errors}");
@@ -413,6 +418,12 @@ fn write_headline(
                 last = Some(option);
             }
             writeln!(out, "    {metric:<30} {mean:>+10.1}  [{lo:.1}, {hi:.1}]")?;
+        }
+    }
+    if !report.warnings.is_empty() {
+        writeln!(out, "Warnings:")?;
+        for w in &report.warnings {
+            writeln!(out, "  ! {w}")?;
         }
     }
     writeln!(out, "Results in {}", report.out_dir.display())

@@ -21,7 +21,7 @@ const TARGETS: &[Target] = &[
         metric: "deaths",
         low: 11_500.0,
         high: 13_500.0,
-        source: "NWL ICB: 12,111 deaths in 2022 (R1), +~1%/yr",
+        source: "NWL ICB: 12,111 deaths in 2022 (R1), +2.4%/yr (R2 need growth)",
     },
     Target {
         metric: "ipu_admissions",

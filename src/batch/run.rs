@@ -75,6 +75,8 @@ pub struct RunReport {
     /// Option − baseline differences (`ALL`, last year) of the headline
     /// metrics: (option, metric, mean, ci).
     pub differences: Vec<(String, &'static str, f64, (f64, f64))>,
+    /// The manifest's warnings, for the terminal summary.
+    pub warnings: Vec<String>,
 }
 
 /// A folder name from a scenario name: letters, digits, `.`, `_`, `-`.

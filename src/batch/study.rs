@@ -19,6 +19,7 @@ use crate::report::appraisal;
 use crate::report::atomic::{AtomicFile, write_atomic};
 use crate::report::manifest::{Manifest, ManifestFile, ManifestScenario, sha256_hex};
 use crate::report::tables::{self, Across, Key};
+use crate::report::warnings;
 use crate::scenario::{self, Loaded, ScenarioErrors};
 use crate::stats::Welford;
 use crate::stats::ci::mean_interval;
@@ -270,6 +271,7 @@ where
             })
             .collect();
     }
+    let warnings = study_warnings(&members, &tallies);
     let wall = clock.elapsed().as_secs_f64();
     let manifest = Manifest {
         carecap_version: env!("CARGO_PKG_VERSION").into(),
@@ -288,6 +290,7 @@ where
         wall_seconds: wall,
         events,
         events_per_second: events as f64 / wall.max(1e-9),
+        warnings: warnings.clone(),
     };
     let manifest_path = out_dir.join("manifest.json");
     let json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
@@ -304,7 +307,34 @@ where
         manifest,
         headline,
         differences,
+        warnings,
     })
+}
+
+/// The scenarios' own warnings (see [`scenario::validate::warnings`]),
+/// then the waiting lists that grow through the horizon, found from the
+/// yearly means as `summary.csv` holds them.
+fn study_warnings(members: &[Member], tallies: &[Tallies]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in members {
+        for w in scenario::validate::warnings(&m.loaded) {
+            let sentence = format!("{}: {}.", m.name, w.message);
+            if !out.contains(&sentence) {
+                out.push(sentence);
+            }
+        }
+    }
+    let mut means = warnings::YearlyMeans::new();
+    for (member, t) in members.iter().zip(tallies) {
+        for ((_, k), a) in member.keys.iter().zip(&t.across) {
+            means
+                .entry((member.name.clone(), k.area.clone(), k.metric.to_string()))
+                .or_default()
+                .push((k.year, a.mean()));
+        }
+    }
+    out.extend(warnings::growing_queues(&means));
+    out
 }
 
 /// (key → (mean, ci)) of one member, for the appraisal.

@@ -296,10 +296,7 @@ impl CareConfig {
     pub fn new(s: &Scenario) -> CareConfig {
         let warmup_days = s.scenario.warmup_days as u64;
         let total_days = warmup_days + s.scenario.years as u64 * DAYS_PER_YEAR;
-        let (uplift, hours) = s
-            .workforce
-            .as_ref()
-            .map_or((0.25, 37.5), |w| (w.uplift, w.hours_per_fte_week));
+        let (uplift, hours) = s.staffing_conventions();
         let boroughs = s
             .boroughs
             .iter()
@@ -345,7 +342,7 @@ impl CareConfig {
                 nurse_fte_per_bed: x.nurses_per_bed * 168.0 / hours * (1.0 + uplift),
                 nurse_establishment: x
                     .nurses_fte
-                    .unwrap_or(x.beds as f64 * x.nurses_per_bed * 168.0 / hours * (1.0 + uplift)),
+                    .unwrap_or_else(|| x.nurses_for_every_bed(uplift, hours)),
                 consultant_establishment: x.consultant_fte,
                 min_consultant_fte: x.min_consultant_fte,
                 consultant_fte_per_bed: x.consultant_fte_per_bed,
@@ -566,7 +563,7 @@ fn roster(shifts: &[crate::scenario::types::Shift]) -> Roster {
 
 fn line(s: &Scenario, l: &AdviceLine, uplift: f64, hours: f64) -> LineConfig {
     let roster = roster(&l.roster);
-    let fte_needed = roster.hours_per_week() as f64 / hours * (1.0 + uplift);
+    let fte_needed = l.roster_fte(uplift, hours);
     let profile = hour_of_week_profile(&s.calls);
     let public_calls = (l.open_to_all && l.public_calls_per_day > 0.0).then(|| {
         let per_hour = l.public_calls_per_day / 24.0 / HOUR as f64;

@@ -468,7 +468,8 @@ const STYLE: &str = "body{font-family:DejaVu Sans,Verdana,sans-serif;max-width:1
 h1{font-size:1.7em}h2{margin-top:2em;border-bottom:2px solid #0072b2;padding-bottom:.2em}\
 figure{margin:1.5em 0}figure svg{width:100%;height:auto;border:1px solid #ddd}figcaption{font-size:.95em;color:#444;margin-top:.4em}\
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}\
-th:first-child,td:first-child{text-align:left}.ci{color:#777;font-size:.85em}.note{color:#555;font-size:.9em}code{background:#f3f3f3}";
+th:first-child,td:first-child{text-align:left}.ci{color:#777;font-size:.85em}.note{color:#555;font-size:.9em}code{background:#f3f3f3}\
+.warnings{border:3px solid #d55e00;background:#fff4e5;padding:.2em 1em;margin:1.5em 0}.warnings h2{border-bottom:none;margin-top:.5em;color:#a33b00}";
 
 fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut t = String::from("<table><tr>");
@@ -527,6 +528,7 @@ fn page(r: &Results, figures: &[Figure], svgs: &[String]) -> String {
         "<p>Projection {first}–{last} by discrete-event simulation. Every figure is a mean over {} replications with its 95% confidence interval in grey brackets; differences between options are paired on the same simulated residents.</p>",
         r.manifest["replications"]
     );
+    h.push_str(&warnings_block(r));
     // Demand and beds.
     h.push_str("<h2>Will demand outgrow beds, and when?</h2>");
     let metrics = [
@@ -695,6 +697,42 @@ fn page(r: &Results, figures: &[Figure], svgs: &[String]) -> String {
     }
     h.push_str(&provenance(r));
     h.push_str("</body></html>\n");
+    h
+}
+
+/// Every warning of the results: those the run recorded in
+/// `manifest.json`, and the growing waiting lists found again from
+/// `summary.csv` (so a folder written before warnings existed gets them too).
+pub fn warnings(r: &Results) -> Vec<String> {
+    let mut out: Vec<String> = r.manifest["warnings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|w| w.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    for w in super::warnings::growing_queues(&r.yearly_means()) {
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// The warnings, in a block that stands out near the top of the page.
+fn warnings_block(r: &Results) -> String {
+    let all = warnings(r);
+    if all.is_empty() {
+        return String::new();
+    }
+    let mut h = String::from(
+        "<section class=warnings id=warnings><h2>Warnings: read these before the numbers</h2><ul>",
+    );
+    for w in &all {
+        let _ = write!(h, "<li>{}</li>", escape(w));
+    }
+    h.push_str("</ul></section>");
     h
 }
 

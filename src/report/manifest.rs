@@ -51,6 +51,9 @@ pub struct Manifest {
     pub events: u64,
     /// Events per second of wall time.
     pub events_per_second: f64,
+    /// Plain sentences a planner must read before the numbers: waiting
+    /// lists that grow through the horizon, units closed from the first day.
+    pub warnings: Vec<String>,
 }
 
 /// SHA-256 of `bytes`, hex.

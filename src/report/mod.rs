@@ -8,3 +8,4 @@ pub mod document;
 pub mod manifest;
 pub mod results;
 pub mod tables;
+pub mod warnings;

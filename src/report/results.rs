@@ -178,6 +178,18 @@ impl Results {
             .copied()
     }
 
+    /// The yearly means of every (scenario, area, metric), in year order.
+    pub fn yearly_means(&self) -> super::warnings::YearlyMeans {
+        let mut means = super::warnings::YearlyMeans::new();
+        for ((scenario, year, area, metric), stat) in &self.summary {
+            means
+                .entry((scenario.clone(), area.clone(), metric.clone()))
+                .or_default()
+                .push((*year, stat.mean));
+        }
+        means
+    }
+
     /// The first and last year.
     pub fn years(&self) -> (i32, i32) {
         let years = self.summary.keys().map(|k| k.1);

@@ -7,7 +7,9 @@
 //! again. The result is a list of [`Phase`]s, each a complete scenario in
 //! force from a day on. A number moves linearly from its old value to the
 //! new one in `ramp_months` equal monthly steps, the first at `from`
-//! (integers are rounded); any other value switches at `from`. With
+//! (integers are rounded), starting from the value in force whether the
+//! file writes it or leaves it to a default; any other value switches at
+//! `from`. With
 //! `cohorts`, the named boroughs start in waves of `size`, `every_months`
 //! apart, each with its own ramp.
 //!
@@ -277,7 +279,9 @@ fn ramp_fraction(w: &Wave, day: i64) -> f64 {
         return 0.0;
     }
     let ramp = w.intervention.ramp_months.max(1) as f64;
-    let step = ((day - w.start) as f64 / (YEAR_DAYS as f64 / 12.0)).floor() + 1.0;
+    // Ramp months begun by `day`, counted on the same (rounded) change days
+    // that make the phases, so phase k holds step k.
+    let step = change_days(w).iter().filter(|&&d| d <= day).count() as f64;
     (step / ramp).min(1.0)
 }
 
@@ -298,9 +302,44 @@ fn programmes(waves: &[Wave], day: i64) -> Vec<Programme> {
         .collect()
 }
 
+/// The value a key has in `scenario` when the file leaves it out: a
+/// borough's need share and reach are the region's; an absent staff
+/// establishment is the one that staffs every bed, slot or rostered hour
+/// (what the model compiles it to); an absent staff cost is 0.
+fn defaulted(scenario: &Scenario, w: &Wave) -> Option<Value> {
+    let i = w.intervention;
+    let entry = w.entry.as_deref();
+    let (uplift, hours) = scenario.staffing_conventions();
+    let borough = || {
+        scenario
+            .boroughs
+            .iter()
+            .find(|b| Some(b.name.as_str()) == entry)
+    };
+    let value = match (i.target.as_str(), i.parameter.as_str()) {
+        ("borough", "need_share") => scenario.demand.need_share,
+        ("borough", "reach") => scenario.demand.reach,
+        ("borough", "hah.staff_fte") => borough()?.hah.staff_for_every_slot(uplift, hours),
+        ("site", "nurses_fte") => scenario
+            .sites
+            .iter()
+            .find(|x| Some(x.name.as_str()) == entry)?
+            .nurses_for_every_bed(uplift, hours),
+        ("advice_line", "nurses_fte") => scenario
+            .advice_lines
+            .iter()
+            .find(|l| Some(l.name.as_str()) == entry)?
+            .roster_fte(uplift, hours),
+        ("costs", p) if p.starts_with("fte_year.") => 0.0,
+        _ => return None,
+    };
+    Some(Value::Float(value))
+}
+
 /// Writes the wave's value as of `day` into `doc`, ramping numbers from
-/// their value in `base`.
-fn apply(doc: &mut Table, base: &Table, w: &Wave, day: i64) {
+/// the value in force in `base` (written in the file or defaulted, see
+/// [`defaulted`]).
+fn apply(doc: &mut Table, base: &Table, scenario: &Scenario, w: &Wave, day: i64) {
     if day < w.start {
         return;
     }
@@ -313,7 +352,9 @@ fn apply(doc: &mut Table, base: &Table, w: &Wave, day: i64) {
         .to_string();
     let old = {
         let mut copy = base.clone();
-        table_mut(&mut copy, w).and_then(|t| t.get(&leaf).cloned())
+        table_mut(&mut copy, w)
+            .and_then(|t| t.get(&leaf).cloned())
+            .or_else(|| defaulted(scenario, w))
     };
     let fraction = ramp_fraction(w, day);
     let number = |v: &Value| v.as_float().or_else(|| v.as_integer().map(|x| x as f64));
@@ -385,7 +426,7 @@ pub fn phases(loaded: &Loaded) -> Result<Vec<Phase>, ScenarioErrors> {
     for day in days {
         let mut doc = base.clone();
         for w in &waves {
-            apply(&mut doc, &base, w, day);
+            apply(&mut doc, &base, base_scenario, w, day);
         }
         let scenario = read_phase(loaded, &doc, day, &waves)?;
         let programmes = programmes(&waves, day);

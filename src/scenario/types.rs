@@ -6,6 +6,7 @@
 //! baseline documents; the baseline writes every one of them out with its
 //! source.
 
+use crate::engine::roster::HOURS_PER_WEEK;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -52,6 +53,19 @@ pub struct Scenario {
     /// Scheduled changes to parameters (phased roll-outs).
     #[serde(rename = "intervention", default)]
     pub interventions: Vec<Intervention>,
+}
+
+impl Scenario {
+    /// The staffing conventions in force: (uplift on rostered cover,
+    /// contracted hours per FTE per week), defaults when there is no
+    /// `[workforce]` table.
+    pub fn staffing_conventions(&self) -> (f64, f64) {
+        self.workforce
+            .as_ref()
+            .map_or((uplift(), hours_per_fte()), |w| {
+                (w.uplift, w.hours_per_fte_week)
+            })
+    }
 }
 
 /// `[scenario]`: identity, horizon and sampling.
@@ -242,6 +256,14 @@ pub struct HospiceAtHome {
     pub hours_per_patient_day: f64,
 }
 
+impl HospiceAtHome {
+    /// Staff (FTE) who keep every slot open: slots × care hours a week ÷
+    /// hours per FTE × (1 + uplift). What "not limited by staff" amounts to.
+    pub fn staff_for_every_slot(&self, uplift: f64, hours_per_fte_week: f64) -> f64 {
+        self.slots as f64 * self.hours_per_patient_day * 7.0 / hours_per_fte_week * (1.0 + uplift)
+    }
+}
+
 fn nine() -> f64 {
     9.0
 }
@@ -317,6 +339,15 @@ pub struct Site {
     /// `min_consultant_fte` as a floor.
     #[serde(default = "consultant_per_bed")]
     pub consultant_fte_per_bed: f64,
+}
+
+impl Site {
+    /// Nurse establishment (FTE) that staffs every bed round the clock:
+    /// the default when `nurses_fte` is absent.
+    pub fn nurses_for_every_bed(&self, uplift: f64, hours_per_fte_week: f64) -> f64 {
+        self.beds as f64 * self.nurses_per_bed * HOURS_PER_WEEK as f64 / hours_per_fte_week
+            * (1.0 + uplift)
+    }
 }
 
 fn half() -> f64 {
@@ -596,6 +627,28 @@ pub struct AdviceLine {
     /// (telephony, systems; a programme cost, 0 leaves it out).
     #[serde(default)]
     pub cost_per_year: f64,
+}
+
+impl Shift {
+    /// Handler-hours this shift puts on the roster in a week.
+    pub fn handler_hours_per_week(&self) -> u64 {
+        let days = (0..7).filter(|&d| self.days.includes(d)).count() as u64;
+        let hours = if self.from < self.to {
+            self.to - self.from
+        } else {
+            24 - self.from.min(24) + self.to
+        };
+        days * hours as u64 * self.handlers as u64
+    }
+}
+
+impl AdviceLine {
+    /// Nurse FTE that covers the roster: handler-hours a week ÷ hours per
+    /// FTE × (1 + uplift); the default when `nurses_fte` is absent.
+    pub fn roster_fte(&self, uplift: f64, hours_per_fte_week: f64) -> f64 {
+        let hours: u64 = self.roster.iter().map(Shift::handler_hours_per_week).sum();
+        hours as f64 / hours_per_fte_week * (1.0 + uplift)
+    }
 }
 
 fn sixty() -> u32 {

@@ -812,3 +812,34 @@ fn check_yearly_costs(c: &mut Checker, s: &Scenario) {
     let p = c.with(&[key("bereavement")], &["cost_per_year"]);
     c.range(&p, s.bereavement.cost_per_year, 0.0, 1e12, yearly);
 }
+
+/// Things that are valid but almost certainly not what the author meant,
+/// each at its file:line:column. `carecap validate` prints them, and a run
+/// records them in `manifest.json` (`warnings`).
+///
+/// A unit with beds whose consultant cover in post at the start
+/// (establishment × (1 − the consultant role's vacancy)) is below its
+/// `min_consultant_fte` is closed from the first day.
+pub fn warnings(loaded: &Loaded) -> Vec<ScenarioError> {
+    let s = &loaded.scenario;
+    let vacancy = s
+        .workforce
+        .as_ref()
+        .and_then(|w| w.roles.get("consultant"))
+        .map_or(0.0, |r| r.vacancy);
+    s.sites
+        .iter()
+        .filter(|site| site.beds > 0)
+        .filter(|site| site.consultant_fte * (1.0 - vacancy) + 1e-9 < site.min_consultant_fte)
+        .map(|site| {
+            let in_post = site.consultant_fte * (1.0 - vacancy);
+            loaded.error_at(
+                &[key("site"), named(&site.name), key("consultant_fte")],
+                format!(
+                    "{} starts with {in_post:.2} consultant FTE in post ({} establishment × (1 − vacancy {vacancy})), below its min_consultant_fte {}: its {} beds are closed from the first day",
+                    site.name, site.consultant_fte, site.min_consultant_fte, site.beds
+                ),
+            )
+        })
+        .collect()
+}
