@@ -1,7 +1,8 @@
 //! The workforce model's accounting and feedback.
 
-use carecap::batch::run::result_keys;
-use carecap::model::{CareConfig, simulate};
+mod common;
+
+use carecap::model::CareConfig;
 use carecap::scenario::{self, Scenario};
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
@@ -20,23 +21,7 @@ fn run(
     reps: u64,
 ) -> Vec<std::collections::HashMap<(String, i32, &'static str), f64>> {
     let cfg = CareConfig::new(s);
-    let keys = result_keys(&cfg);
-    let units: Vec<u64> = (0..reps).collect();
-    let mut out = Vec::new();
-    carecap::batch::run_units(
-        &units,
-        0,
-        |rep| simulate(&cfg, rep),
-        |_, r| {
-            out.push(
-                keys.iter()
-                    .map(|(i, k)| ((k.area.clone(), k.year, k.metric), r.values[*i]))
-                    .collect(),
-            );
-        },
-    )
-    .unwrap();
-    out
+    common::run_config(&cfg, reps)
 }
 
 #[test]

@@ -65,3 +65,28 @@ pub fn per_replication(
     }
     out
 }
+
+/// One replication's values: (area, year, metric) → value.
+pub type Values = std::collections::HashMap<(String, i32, &'static str), f64>;
+
+/// Runs replications `0..reps` of a compiled configuration in-process, in
+/// replication order.
+pub fn run_config(cfg: &carecap::model::CareConfig, reps: u64) -> Vec<Values> {
+    let keys = carecap::batch::run::result_keys(cfg);
+    let units: Vec<u64> = (0..reps).collect();
+    let mut out = Vec::new();
+    carecap::batch::run_units(
+        &units,
+        0,
+        |rep| carecap::model::simulate(cfg, rep),
+        |_, r| {
+            out.push(
+                keys.iter()
+                    .map(|(i, k)| ((k.area.clone(), k.year, k.metric), r.values[*i]))
+                    .collect(),
+            );
+        },
+    )
+    .expect("replications run");
+    out
+}

@@ -1,7 +1,6 @@
 //! Beds: routing in the last days, enhanced-bed diversion, deaths fixed by the person.
 
-use carecap::batch::run::result_keys;
-use carecap::model::{CareConfig, simulate};
+use carecap::model::CareConfig;
 use carecap::scenario::{self, Scenario};
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
@@ -21,23 +20,7 @@ fn baseline(years: u32) -> Scenario {
 /// Runs replications `0..reps` in-process, in replication order.
 fn run(s: &Scenario, reps: u64) -> Vec<Values> {
     let cfg = CareConfig::new(s);
-    let keys = result_keys(&cfg);
-    let units: Vec<u64> = (0..reps).collect();
-    let mut out = Vec::new();
-    carecap::batch::run_units(
-        &units,
-        0,
-        |rep| simulate(&cfg, rep),
-        |_, r| {
-            out.push(
-                keys.iter()
-                    .map(|(i, k)| ((k.area.clone(), k.year, k.metric), r.values[*i]))
-                    .collect(),
-            );
-        },
-    )
-    .unwrap();
-    out
+    super::common::run_config(&cfg, reps)
 }
 
 /// Sum over the years of `metric` in `area`.

@@ -1,7 +1,6 @@
 //! Scenario changes: ramps from the value in force, demand projections, units that open.
 
-use carecap::batch::run::result_keys;
-use carecap::model::{CareConfig, simulate};
+use carecap::model::CareConfig;
 use carecap::scenario::{self, schedule};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -106,23 +105,7 @@ fn run(
         ..baseline()
     };
     let cfg = CareConfig::from_phases(&schedule::phases(&loaded).expect("phases"));
-    let keys = result_keys(&cfg);
-    let units: Vec<u64> = (0..reps).collect();
-    let mut out = Vec::new();
-    carecap::batch::run_units(
-        &units,
-        0,
-        |rep| simulate(&cfg, rep),
-        |_, r| {
-            out.push(
-                keys.iter()
-                    .map(|(i, k)| ((k.area.clone(), k.year, k.metric), r.values[*i]))
-                    .collect(),
-            );
-        },
-    )
-    .expect("replications run");
-    out
+    super::common::run_config(&cfg, reps)
 }
 
 #[test]

@@ -1,7 +1,6 @@
 //! Staffing and costs: demand for staff from the demand that arrived, per-role gaps, capacity costs.
 
-use carecap::batch::run::result_keys;
-use carecap::model::{CareConfig, simulate};
+use carecap::model::CareConfig;
 use carecap::scenario::types::{Duration, Intervention, Scenario};
 use carecap::scenario::{self, Loaded, schedule};
 use carecap::stats::Welford;
@@ -30,23 +29,7 @@ fn load(path: &str, years: u32) -> Loaded {
 fn run(loaded: &Loaded, reps: u64) -> Vec<Values> {
     let phases = schedule::phases(loaded).expect("phases are valid");
     let cfg = CareConfig::from_phases(&phases);
-    let keys = result_keys(&cfg);
-    let units: Vec<u64> = (0..reps).collect();
-    let mut out = Vec::new();
-    carecap::batch::run_units(
-        &units,
-        0,
-        |rep| simulate(&cfg, rep),
-        |_, r| {
-            out.push(
-                keys.iter()
-                    .map(|(i, k)| ((k.area.clone(), k.year, k.metric), r.values[*i]))
-                    .collect(),
-            );
-        },
-    )
-    .unwrap();
-    out
+    super::common::run_config(&cfg, reps)
 }
 
 /// Mean of a lognormal or other duration, in days (computed here, not by
