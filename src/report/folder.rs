@@ -50,12 +50,15 @@ fn is_carecap_file(path: &str) -> bool {
 #[derive(Debug)]
 pub struct FolderLock {
     _file: std::fs::File,
+    /// Whether carecap had used the folder before (the lock file was there).
+    used_before: bool,
 }
 
 impl FolderLock {
     /// Takes the lock of `dir` (which must exist), or explains who holds it.
     pub fn acquire(dir: &Path) -> io::Result<FolderLock> {
         let path = dir.join(LOCK_FILE);
+        let used_before = path.exists();
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -85,7 +88,10 @@ impl FolderLock {
         file.set_len(0)?;
         file.rewind()?;
         write!(file, "{}", std::process::id())?;
-        Ok(FolderLock { _file: file })
+        Ok(FolderLock {
+            _file: file,
+            used_before,
+        })
     }
 }
 
@@ -147,17 +153,29 @@ fn remove_temporaries(dir: &Path) -> io::Result<()> {
 }
 
 /// Clears `dir` for a new run (the lock held): the previous manifest
-/// first, then the files carecap wrote there and temporary files.
-pub fn clear_for_run(dir: &Path, _lock: &FolderLock) -> io::Result<()> {
-    let previous = read_manifest(dir).map(|m| listed(&m)).unwrap_or_default();
-    remove(&dir.join(MANIFEST))?;
+/// first, then the files carecap wrote there and temporary files. Result
+/// tables not listed in a manifest are removed only from a folder carecap
+/// has used before (its lock file or manifest was there), so a folder of
+/// other work given as `--out` loses nothing but what the run overwrites.
+pub fn clear_for_run(dir: &Path, lock: &FolderLock) -> io::Result<()> {
+    let manifest = read_manifest(dir);
+    let ours = lock.used_before
+        || manifest
+            .as_ref()
+            .is_some_and(|m| m["carecap_version"].is_string());
+    let previous = manifest.map(|m| listed(&m)).unwrap_or_default();
+    if ours {
+        remove(&dir.join(MANIFEST))?;
+    }
     for f in previous {
         if plain(&f.path) && is_carecap_file(&f.path) {
             remove(&dir.join(&f.path))?;
         }
     }
-    for name in RESULT_FILES {
-        remove(&dir.join(name))?;
+    if ours {
+        for name in RESULT_FILES {
+            remove(&dir.join(name))?;
+        }
     }
     remove_temporaries(dir)?;
     remove_temporaries(&dir.join("charts"))
@@ -291,5 +309,36 @@ pub fn verify(dir: &Path) -> Result<String, String> {
             "refusing a folder with files of different runs: {}",
             problems.join("; ")
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_carecap_never_used_keeps_its_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("compare.csv"), "someone else's\n").unwrap();
+        std::fs::write(dir.path().join(".carecap-x.tmp"), "").unwrap();
+        let lock = FolderLock::acquire(dir.path()).unwrap();
+        clear_for_run(dir.path(), &lock).unwrap();
+        assert!(dir.path().join("compare.csv").exists());
+        assert!(!dir.path().join(".carecap-x.tmp").exists());
+        drop(lock);
+        // Now carecap has used it: its result names are its own.
+        let lock = FolderLock::acquire(dir.path()).unwrap();
+        clear_for_run(dir.path(), &lock).unwrap();
+        assert!(!dir.path().join("compare.csv").exists());
+    }
+
+    #[test]
+    fn a_held_folder_is_refused_to_a_second_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = FolderLock::acquire(dir.path()).unwrap();
+        let second = FolderLock::acquire(dir.path()).unwrap_err();
+        assert!(second.to_string().contains("in use"), "{second}");
+        drop(first);
+        FolderLock::acquire(dir.path()).unwrap();
     }
 }
