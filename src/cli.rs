@@ -4,6 +4,7 @@
 
 use crate::batch::run::{RunOptions, run};
 use crate::batch::shard::StudyArgs;
+use crate::report::terminal;
 use crate::scenario;
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
@@ -49,7 +50,7 @@ impl StudyFlags {
         RunOptions {
             replications: self.reps,
             seed: self.seed,
-            threads: self.threads,
+            threads: threads(self.threads),
             out: self.out.clone(),
             progress: std::io::stderr().is_terminal(),
         }
@@ -201,7 +202,7 @@ pub fn main() -> ExitCode {
             no_charts,
         } => {
             let opts = RunOptions {
-                threads,
+                threads: self::threads(threads),
                 progress: std::io::stderr().is_terminal(),
                 ..RunOptions::default()
             };
@@ -234,11 +235,11 @@ pub fn main() -> ExitCode {
             };
             match crate::batch::slurm::write(&job) {
                 Ok(report) => {
-                    println!("{report}");
+                    println!("{}", terminal::safe(&report));
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!("error: {}", terminal::safe(&e.to_string()));
                     ExitCode::from(e.exit_code())
                 }
             }
@@ -248,12 +249,12 @@ pub fn main() -> ExitCode {
                 println!(
                     "Wrote {} files; open {}",
                     files.len(),
-                    dir.join("report.html").display()
+                    terminal::path(&dir.join("report.html"))
                 );
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", terminal::safe(&e.to_string()));
                 ExitCode::from(if dir.join("summary.csv").exists() {
                     2
                 } else {
@@ -276,17 +277,33 @@ fn finish(
     match result {
         Ok(report) => {
             print_headline(&report);
-            if charts && let Err(e) = crate::report::document::render(&report.out_dir) {
-                eprintln!("error: drawing the charts and report failed: {e}");
+            if charts
+                && let Err(e) =
+                    crate::report::document::render_held(&report.out_dir, report.lock.as_deref())
+            {
+                eprintln!(
+                    "error: drawing the charts and report failed: {}",
+                    terminal::safe(&e)
+                );
                 return ExitCode::from(2);
             }
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", terminal::safe(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// The worker threads to use for `requested` (0: one per core): at most
+/// the machine's cores, with a note on stderr when fewer than asked.
+fn threads(requested: usize) -> usize {
+    let (threads, note) = crate::batch::usable_threads(requested);
+    if let Some(note) = note {
+        eprintln!("note: {note}");
+    }
+    threads
 }
 
 /// What a shard needs to rebuild the study.
@@ -317,12 +334,12 @@ fn sharded(
                 "shard {}/{} done: {}",
                 shard.index,
                 shard.count,
-                marker.display()
+                terminal::path(&marker)
             );
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", terminal::safe(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }
@@ -340,16 +357,16 @@ fn status(dir: &std::path::Path) -> ExitCode {
             if !st.missing.is_empty() {
                 println!("missing: {:?}; rerun with:", st.missing);
                 for c in &st.rerun {
-                    println!("  {c}");
+                    println!("  {}", terminal::safe(c));
                 }
             }
             for p in &st.problems {
-                println!("problem: {p}");
+                println!("problem: {}", terminal::safe(p));
             }
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", terminal::safe(&e.to_string()));
             ExitCode::from(1)
         }
     }
@@ -360,14 +377,18 @@ fn validate(paths: &[PathBuf]) -> ExitCode {
     for path in paths {
         match scenario::read(path) {
             Ok(loaded) => {
-                println!("{}: ok ({})", path.display(), loaded.scenario.scenario.name);
+                println!(
+                    "{}: ok ({})",
+                    terminal::path(path),
+                    terminal::safe(&loaded.scenario.scenario.name)
+                );
                 for w in scenario::validate::warnings(&loaded) {
-                    eprintln!("warning: {w}");
+                    eprintln!("warning: {}", terminal::safe(&w.to_string()));
                 }
             }
             Err(errors) => {
                 ok = false;
-                eprintln!("{errors}");
+                eprintln!("{}", terminal::safe(&errors.to_string()));
             }
         }
     }
@@ -391,7 +412,7 @@ fn write_headline(
     writeln!(
         out,
         "{}: {} replications, {} events in {:.2} s ({:.2} M events/s)",
-        m.scenarios.first().map_or("", |s| s.name.as_str()),
+        terminal::safe(m.scenarios.first().map_or("", |s| s.name.as_str())),
         m.replications,
         m.events,
         m.wall_seconds,
@@ -414,7 +435,7 @@ fn write_headline(
         let mut last = None;
         for (option, metric, mean, (lo, hi)) in &report.differences {
             if last != Some(option) {
-                writeln!(out, "  {option}")?;
+                writeln!(out, "  {}", terminal::safe(option))?;
                 last = Some(option);
             }
             writeln!(out, "    {metric:<30} {mean:>+10.1}  [{lo:.1}, {hi:.1}]")?;
@@ -423,8 +444,8 @@ fn write_headline(
     if !report.warnings.is_empty() {
         writeln!(out, "Warnings:")?;
         for w in &report.warnings {
-            writeln!(out, "  ! {w}")?;
+            writeln!(out, "  ! {}", terminal::safe(w))?;
         }
     }
-    writeln!(out, "Results in {}", report.out_dir.display())
+    writeln!(out, "Results in {}", terminal::path(&report.out_dir))
 }

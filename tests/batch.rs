@@ -80,3 +80,107 @@ fn linked_sweep_values_move_together() {
     assert!(staffed.windows(2).all(|w| w[1] > w[0] + 1.0), "{staffed:?}");
     assert!(out.join("sizing.csv").exists());
 }
+
+#[test]
+fn generated_scripts_and_text_cannot_carry_injected_lines_escapes_or_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    // A newline in a SLURM option would add a line to run.sbatch: refused.
+    let out = dir.path().join("slurm");
+    for (flag, value) in [
+        ("--partition", "short\n#SBATCH --wrap=rm"),
+        ("--account", "a\rb"),
+        ("--time", "01:00:00\necho x"),
+        ("--mem", "2G\u{1b}[2J"),
+    ] {
+        let r = common::carecap(&[
+            "slurm",
+            "scenarios/validation/erlang-b.toml",
+            "--shards",
+            "2",
+            flag,
+            value,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(1), "{flag}: {stderr}");
+        assert!(stderr.contains(flag), "{flag}: {stderr}");
+        assert!(!out.join("run.sbatch").exists(), "{flag}: script written");
+    }
+    // Every path in the scripts is one shell word, even with a space.
+    let spaced = dir.path().join("with space");
+    carecap_ok(&[
+        "slurm",
+        "scenarios/validation/erlang-b.toml",
+        "--shards",
+        "2",
+        "--out",
+        spaced.to_str().unwrap(),
+    ]);
+    for script in ["run.sbatch", "merge.sbatch", "submit.sh"] {
+        let text = std::fs::read_to_string(spaced.join(script)).unwrap();
+        for line in text.lines() {
+            for (i, _) in line.match_indices("with space") {
+                let before = &line[..i];
+                assert!(
+                    before.matches('\'').count() % 2 == 1,
+                    "{script}: unquoted path in {line:?}"
+                );
+            }
+        }
+    }
+    // Terminal escape codes in a name are shown escaped, not sent raw.
+    let escaped = dir.path().join("red\u{1b}[31mfolder");
+    let text = carecap_ok(&[
+        "run",
+        "scenarios/validation/erlang-b.toml",
+        "--reps",
+        "2",
+        "--no-charts",
+        "--out",
+        escaped.to_str().unwrap(),
+    ]);
+    assert!(
+        !text.contains('\u{1b}'),
+        "raw escape code printed: {text:?}"
+    );
+    // A name starting like a formula is guarded as text; numbers stay numbers.
+    let formula = dir.path().join("formula.toml");
+    let text = std::fs::read_to_string(common::repo("scenarios/validation/erlang-b.toml"))
+        .unwrap()
+        .replace("name = \"erlang-b\"", "name = \"=SUM(1+2)\"")
+        .replace("beds = 30", "beds = 25");
+    std::fs::write(&formula, text).unwrap();
+    let out = dir.path().join("compare");
+    carecap_ok(&[
+        "compare",
+        "scenarios/validation/erlang-b.toml",
+        formula.to_str().unwrap(),
+        "--reps",
+        "3",
+        "--no-charts",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let mut reader = csv::Reader::from_path(out.join("compare.csv")).unwrap();
+    let mut negative = 0;
+    for row in reader.records() {
+        let row = row.unwrap();
+        assert_eq!(&row[0], "'=SUM(1+2)", "{row:?}");
+        for field in [&row[5], &row[6], &row[7], &row[8]] {
+            if !field.is_empty() {
+                let x: f64 = field
+                    .parse()
+                    .unwrap_or_else(|_| panic!("{field:?} is not a number"));
+                negative += (x < 0.0) as usize;
+            }
+        }
+    }
+    assert!(negative > 0, "no negative difference to check");
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(
+        !summary.lines().any(|l| l.starts_with("=SUM")),
+        "unguarded name"
+    );
+    assert!(summary.lines().any(|l| l.starts_with("'=SUM(1+2)")));
+}

@@ -112,3 +112,31 @@ fn adding_beds_leaves_referrals_and_deaths_identical() {
         "the option changed nothing"
     );
 }
+
+#[test]
+fn threads_beyond_the_cores_are_capped_with_a_note() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let asked = (cores * 64).to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("capped");
+    let r = common::carecap(&[
+        "run",
+        "scenarios/validation/erlang-b.toml",
+        "--reps",
+        "2",
+        "--threads",
+        &asked,
+        "--no-charts",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&asked) && stderr.contains(&format!("{cores} ")),
+        "no note of the cap: {stderr}"
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["threads"].as_u64().unwrap(), cores as u64);
+}

@@ -123,3 +123,158 @@ fn report_on_a_folder_without_results_fails_cleanly() {
     assert_eq!(r.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&r.stderr).contains("summary.csv"));
 }
+
+/// The files `manifest.json` lists for its run: path → sha256.
+fn listed(out: &Path) -> (String, std::collections::BTreeMap<String, String>) {
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let run_id = m["run_id"]
+        .as_str()
+        .expect("manifest has a run_id")
+        .to_string();
+    let files = m["files"]
+        .as_array()
+        .expect("manifest lists its files")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["sha256"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (run_id, files)
+}
+
+/// Every file under `dir` (relative, `/`-separated), hidden ones included.
+fn all_files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if p.is_dir() {
+            out.extend(all_files(&p).into_iter().map(|f| format!("{name}/{f}")));
+        } else {
+            out.push(name);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_run_owns_its_results_folder_one_run_id_lock_and_no_leftovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let option = dir.path().join("copy.toml");
+    std::fs::write(
+        &option,
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"copy\"\n",
+            repo("scenarios/validation/erlang-b.toml")
+                .display()
+                .to_string()
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("folder");
+    let o = out.to_str().unwrap();
+    let base = "scenarios/validation/erlang-b.toml";
+    // A comparison with charts, then the user's own files and a stray temporary file.
+    carecap_ok(&[
+        "compare",
+        base,
+        option.to_str().unwrap(),
+        "--reps",
+        "3",
+        "--out",
+        o,
+    ]);
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    std::fs::write(out.join("charts/mine.png"), "mine").unwrap();
+    std::fs::write(out.join(".carecap-stray.tmp"), "junk").unwrap();
+    // A plain run without charts into the same folder.
+    carecap_ok(&["run", base, "--reps", "3", "--no-charts", "--out", o]);
+    let files = all_files(&out);
+    for gone in [
+        "compare.csv",
+        "appraisal.csv",
+        "appraisal.md",
+        "report.html",
+        ".carecap-stray.tmp",
+    ] {
+        assert!(
+            !files.contains(&gone.to_string()),
+            "{gone} left from another run: {files:?}"
+        );
+    }
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.starts_with("charts/") && f != "charts/mine.png"),
+        "charts of the comparison left beside the run: {files:?}"
+    );
+    assert!(
+        files.contains(&"notes.txt".to_string()) && files.contains(&"charts/mine.png".to_string())
+    );
+    // Every file carecap wrote is listed with its run id and SHA-256.
+    let (run_id, list) = listed(&out);
+    assert!(!run_id.is_empty());
+    for f in &files {
+        if [
+            "notes.txt",
+            "charts/mine.png",
+            "manifest.json",
+            ".carecap.lock",
+        ]
+        .contains(&f.as_str())
+        {
+            continue;
+        }
+        let sha = list
+            .get(f)
+            .unwrap_or_else(|| panic!("{f} is not in the manifest"));
+        assert_eq!(
+            sha,
+            &carecap::report::manifest::sha256_hex(&std::fs::read(out.join(f)).unwrap()),
+            "{f}"
+        );
+    }
+    // A table of another run beside this run's: the report refuses.
+    let other = dir.path().join("other");
+    carecap_ok(&[
+        "run",
+        base,
+        "--reps",
+        "3",
+        "--seed",
+        "8",
+        "--no-charts",
+        "--out",
+        other.to_str().unwrap(),
+    ]);
+    std::fs::copy(other.join("summary.csv"), out.join("summary.csv")).unwrap();
+    let r = carecap(&["report", o]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_ne!(r.status.code(), Some(0));
+    assert!(
+        stderr.contains("another run") && stderr.contains("summary.csv"),
+        "{stderr}"
+    );
+    // A second writer is refused while the folder is locked; a stale lock is taken over.
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(out.join(".carecap.lock"))
+        .unwrap();
+    lock.try_lock().unwrap();
+    let r = carecap(&["run", base, "--reps", "3", "--no-charts", "--out", o]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("in use"), "{stderr}");
+    drop(lock);
+    carecap_ok(&["run", base, "--reps", "3", "--out", o]);
+    let (second, _) = listed(&out);
+    assert_ne!(second, run_id, "each run has its own id");
+    carecap_ok(&["report", o]);
+}

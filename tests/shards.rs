@@ -160,3 +160,136 @@ fn slurm_scripts_pass_the_task_id_and_cpus_and_chain_the_merge() {
     );
     assert!(out.join("logs").is_dir());
 }
+
+/// A small study split in two shards: erlang-b, four replications.
+fn small_sharded(out: &Path) {
+    for k in 0..2 {
+        let spec = format!("{k}/2");
+        carecap_ok(&[
+            "run",
+            "scenarios/validation/erlang-b.toml",
+            "--reps",
+            "4",
+            "--shard",
+            &spec,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+    }
+}
+
+/// `status` and `merge` on `out` refuse with exit 1 and a message naming
+/// `needle`; never a panic.
+fn refused_cleanly(out: &Path, needle: &str, commands: &[&str]) {
+    for &command in commands {
+        let mut args = vec![command, out.to_str().unwrap()];
+        if command == "merge" {
+            args.push("--no-charts");
+        }
+        let r = carecap(&args);
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert!(!stderr.contains("panicked"), "{command} panicked: {stderr}");
+        assert_eq!(r.status.code(), Some(1), "{command}: {stderr}");
+        assert!(
+            stderr.contains(needle),
+            "{command}: missing {needle:?} in: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn edited_shard_markers_are_refused_with_a_message_never_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let both: &[&str] = &["status", "merge"];
+    let edits: [(&str, serde_json::Value, &str, &[&str]); 5] = [
+        (
+            "replications",
+            serde_json::json!(1u64 << 62),
+            "replications",
+            both,
+        ),
+        (
+            "args",
+            serde_json::json!({"command": "run", "inputs": [], "sweep": null, "replications": 4, "seed": null}),
+            "scenario",
+            both,
+        ),
+        ("shards", serde_json::json!(0), "shards", both),
+        (
+            "units",
+            serde_json::json!([0, 1u64 << 40]),
+            "replication",
+            both,
+        ),
+        (
+            "part_bytes",
+            serde_json::json!(u64::MAX),
+            "size",
+            &["merge"],
+        ),
+    ];
+    for (i, (field, value, needle, commands)) in edits.into_iter().enumerate() {
+        let out = dir.path().join(format!("edit{i}"));
+        small_sharded(&out);
+        let marker = out.join("shards/part-00000-of-00002.json");
+        let mut m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&marker).unwrap()).unwrap();
+        m[field] = value;
+        std::fs::write(&marker, serde_json::to_string(&m).unwrap()).unwrap();
+        refused_cleanly(&out, needle, commands);
+    }
+    // A part that is not a regular file is never read (it could be endless).
+    #[cfg(unix)]
+    {
+        let out = dir.path().join("device");
+        small_sharded(&out);
+        let bin = out.join("shards/part-00001-of-00002.bin");
+        std::fs::remove_file(&bin).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", &bin).unwrap();
+        let r = carecap(&["merge", out.to_str().unwrap(), "--no-charts"]);
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("regular file"), "{stderr}");
+    }
+}
+
+#[test]
+fn merged_manifest_reports_the_shards_time_and_the_sha256sum_of_each_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("timed");
+    small_sharded(&out);
+    let (mut seconds, mut events) = (0.0f64, 0u64);
+    for k in 0..2 {
+        let stem = out.join(format!("shards/part-{k:05}-of-00002"));
+        let m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(stem.with_extension("json")).unwrap())
+                .unwrap();
+        seconds += m["wall_seconds"]
+            .as_f64()
+            .expect("a part records its wall seconds");
+        events += m["events"].as_u64().expect("a part records its events");
+        // What `sha256sum part.bin` prints.
+        let printed = std::process::Command::new("sha256sum")
+            .arg(stem.with_extension("bin"))
+            .output()
+            .expect("sha256sum runs");
+        let printed = String::from_utf8_lossy(&printed.stdout);
+        let expected = printed.split_whitespace().next().unwrap();
+        assert_eq!(m["part_sha256"].as_str().unwrap(), expected);
+        assert_eq!(
+            expected,
+            carecap::report::manifest::sha256_hex(
+                &std::fs::read(stem.with_extension("bin")).unwrap()
+            )
+        );
+    }
+    carecap_ok(&["merge", out.to_str().unwrap(), "--no-charts"]);
+    let merged: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(merged["events"].as_u64().unwrap(), events);
+    assert_eq!(merged["wall_seconds"].as_f64().unwrap(), seconds);
+    assert_eq!(
+        merged["events_per_second"].as_f64().unwrap(),
+        events as f64 / seconds.max(1e-9)
+    );
+}

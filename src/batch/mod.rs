@@ -33,8 +33,31 @@ pub enum BatchError {
     },
 }
 
+/// The machine's cores (1 when unknown).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The worker threads for `requested` (0: one per core), never more than
+/// the machine's cores, and a note for the planner when fewer than asked.
+pub fn usable_threads(requested: usize) -> (usize, Option<String>) {
+    let cores = cores();
+    if requested == 0 {
+        (cores, None)
+    } else if requested > cores {
+        (
+            cores,
+            Some(format!(
+                "--threads {requested} is more than this machine's {cores} cores; using {cores} threads"
+            )),
+        )
+    } else {
+        (requested, None)
+    }
+}
+
 /// Runs `simulate(unit)` for every unit in `units` on `threads` threads (0:
-/// one per core) and passes each result to `consume(unit, result)` in the
+/// one per core; never more than the cores, see [`usable_threads`]) and passes each result to `consume(unit, result)` in the
 /// order of `units`.
 ///
 /// ```
@@ -53,6 +76,7 @@ where
     S: Fn(u64) -> R + Sync,
     C: FnMut(u64, R),
 {
+    let threads = usable_threads(threads).0;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

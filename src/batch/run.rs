@@ -47,6 +47,9 @@ pub enum RunError {
         /// The cause.
         source: std::io::Error,
     },
+    /// An option that cannot be used as given (exit code 1).
+    #[error("{0}")]
+    Refused(String),
     /// The worker pool failed (exit code 2).
     #[error(transparent)]
     Batch(#[from] BatchError),
@@ -56,7 +59,7 @@ impl RunError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            RunError::Invalid(_) | RunError::Output { .. } => 1,
+            RunError::Invalid(_) | RunError::Output { .. } | RunError::Refused(_) => 1,
             _ => 2,
         }
     }
@@ -77,6 +80,9 @@ pub struct RunReport {
     pub differences: Vec<(String, &'static str, f64, (f64, f64))>,
     /// The manifest's warnings, for the terminal summary.
     pub warnings: Vec<String>,
+    /// The run's hold on its results folder, kept while the sizing tables,
+    /// charts and report are added.
+    pub lock: Option<std::sync::Arc<crate::report::folder::FolderLock>>,
 }
 
 /// A folder name from a scenario name: letters, digits, `.`, `_`, `-`.

@@ -9,8 +9,14 @@
 //! so the merged tables are byte-identical to an unsharded run's. Each
 //! shard writes `shards/part-K-of-N.bin` (every replication's raw metric
 //! values) atomically, then `shards/part-K-of-N.json`, its completion
-//! marker: shard, N, replications, the study's configuration hash, and the
-//! part's size and SHA-256.
+//! marker: shard, N, replications, the study's configuration hash, the
+//! part's size and SHA-256 (what `sha256sum` prints for it), and the
+//! shard's own wall seconds and events.
+//!
+//! Markers and parts are files a person can edit, so every number read
+//! from them is checked before it is used (a bad one is refused with a
+//! message, never a panic), and only regular files are read, never more
+//! than their declared size.
 
 use super::run::{RunError, RunOptions, RunReport, prepare_output};
 use super::run_units;
@@ -22,6 +28,14 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Most bytes read from a completion marker (a million replications' list
+/// takes about 10 MB).
+const MAX_MARKER_BYTES: u64 = 64 << 20;
+
+/// Most shards of a study.
+const MAX_SHARDS: u64 = 100_000;
 
 /// `K/N`: this is shard K (0-based) of N.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +60,7 @@ impl std::str::FromStr for Shard {
                 .parse()
                 .map_err(|_| format!("expected K/N, found {s:?}"))?,
         );
-        if count == 0 || index >= count || count > 100_000 {
+        if count == 0 || index >= count || count > MAX_SHARDS {
             return Err(format!("expected 0 <= K < N <= 100000, found {s:?}"));
         }
         Ok(Shard { index, count })
@@ -172,10 +186,84 @@ pub struct PartManifest {
     pub config_sha256: String,
     /// Size of the part file.
     pub part_bytes: u64,
-    /// SHA-256 of the part file.
+    /// SHA-256 of the part file's bytes, hex, as `sha256sum` prints it.
     pub part_sha256: String,
+    /// Wall-clock seconds the shard spent simulating.
+    #[serde(default)]
+    pub wall_seconds: f64,
+    /// Events the shard processed.
+    #[serde(default)]
+    pub events: u64,
     /// How to rebuild the study.
     pub args: StudyArgs,
+}
+
+impl PartManifest {
+    /// Replications shard `shard` of `shards` holds of `replications`.
+    fn expected_units(&self) -> u64 {
+        if self.shard >= self.replications {
+            0
+        } else {
+            (self.replications - self.shard).div_ceil(self.shards)
+        }
+    }
+
+    /// Checks every number and list a person could have edited; the
+    /// problem in words otherwise.
+    fn check(&self) -> Result<(), String> {
+        if self.shards == 0 || self.shards > MAX_SHARDS {
+            return Err(format!(
+                "expected shards from 1 to {MAX_SHARDS}, found {}",
+                self.shards
+            ));
+        }
+        if self.shard >= self.shards {
+            return Err(format!(
+                "expected shard below shards ({}), found {}",
+                self.shards, self.shard
+            ));
+        }
+        if self.replications == 0 || self.replications > u64::from(u32::MAX) {
+            return Err(format!(
+                "expected replications from 1 to {}, found {}",
+                u32::MAX,
+                self.replications
+            ));
+        }
+        let expected = (self.shard..self.replications).step_by(self.shards as usize);
+        if self.units.len() as u64 != self.expected_units()
+            || !self.units.iter().copied().eq(expected)
+        {
+            return Err(format!(
+                "expected the replications numbered {} modulo {} below {}, found another list",
+                self.shard, self.shards, self.replications
+            ));
+        }
+        let inputs = self.args.inputs.len();
+        let least = match self.args.command.as_str() {
+            "run" | "batch" => 1,
+            "compare" => 2,
+            other => return Err(format!("expected run, compare or batch, found {other:?}")),
+        };
+        if inputs < least {
+            return Err(format!(
+                "expected at least {least} scenario file(s) for {}, found {inputs}",
+                self.args.command
+            ));
+        }
+        if !self.wall_seconds.is_finite() || self.wall_seconds < 0.0 {
+            return Err(format!(
+                "expected wall seconds of 0 or more, found {}",
+                self.wall_seconds
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Lowercase hex of a digest.
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn config_hash(members: &[Member]) -> String {
@@ -225,12 +313,15 @@ pub fn run_shard(
     let mut file = AtomicFile::create(&bin).map_err(write_err)?;
     let mut hasher = Sha256::new();
     let mut bytes = 0u64;
+    let mut events = 0u64;
     let mut io_error = None;
+    let clock = Instant::now();
     run_units(
         &units,
         plan.opts.threads,
         |rep| simulate_all(&plan.members, rep),
         |rep, results| {
+            events += results.iter().map(|r| r.events).sum::<u64>();
             let block = encode(rep, &results);
             hasher.update(&block);
             bytes += block.len() as u64;
@@ -241,6 +332,7 @@ pub fn run_shard(
             }
         },
     )?;
+    let wall_seconds = clock.elapsed().as_secs_f64();
     if let Some(e) = io_error {
         return Err(write_err(e));
     }
@@ -253,7 +345,9 @@ pub fn run_shard(
         units,
         config_sha256: config_hash(&plan.members),
         part_bytes: bytes,
-        part_sha256: sha256_hex(&hasher.finalize()),
+        part_sha256: hex(&hasher.finalize()),
+        wall_seconds,
+        events,
         args: args.clone(),
     };
     let text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
@@ -267,18 +361,67 @@ pub fn run_shard(
 /// Whether the part behind marker `json` is complete, intact and of the
 /// configuration `config`.
 fn finished(json: &Path, config: &str) -> bool {
-    let Ok(text) = std::fs::read_to_string(json) else {
+    let Ok(m) = read_marker(json) else {
         return false;
     };
-    let Ok(m) = serde_json::from_str::<PartManifest>(&text) else {
-        return false;
-    };
-    let Ok(bytes) = std::fs::read(json.with_extension("bin")) else {
-        return false;
-    };
-    m.config_sha256 == config
-        && bytes.len() as u64 == m.part_bytes
-        && sha256_hex(&Sha256::digest(&bytes)) == m.part_sha256
+    m.config_sha256 == config && part_intact(&json.with_extension("bin"), &m).is_ok()
+}
+
+/// Opens `path` if it is a regular file (not a device, pipe or folder,
+/// which could be endless), following symbolic links.
+fn open_regular(path: &Path) -> Result<std::fs::File, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !meta.is_file() {
+        return Err(format!("{}: not a regular file", path.display()));
+    }
+    std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Reads and checks the completion marker `path` (at most
+/// [`MAX_MARKER_BYTES`]).
+fn read_marker(path: &Path) -> Result<PartManifest, String> {
+    let mut text = String::new();
+    open_regular(path)?
+        .take(MAX_MARKER_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if text.len() as u64 > MAX_MARKER_BYTES {
+        return Err(format!(
+            "{}: larger than a shard marker can be ({MAX_MARKER_BYTES} bytes)",
+            path.display()
+        ));
+    }
+    let m: PartManifest = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not a shard manifest: {e}", path.display()))?;
+    m.check()
+        .map_err(|e| format!("{}: not a valid shard manifest: {e}", path.display()))?;
+    Ok(m)
+}
+
+/// Checks that the part `bin` has the size and SHA-256 its marker
+/// declares, reading at most that size (plus one byte).
+fn part_intact(bin: &Path, m: &PartManifest) -> Result<(), String> {
+    let mut reader = open_regular(bin)?.take(m.part_bytes.saturating_add(1));
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut bytes = 0u64;
+    loop {
+        let n = reader
+            .read(&mut buf)
+            .map_err(|e| format!("{}: {e}", bin.display()))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        bytes += n as u64;
+    }
+    if bytes != m.part_bytes || hex(&hasher.finalize()) != m.part_sha256 {
+        return Err(format!(
+            "{} is corrupted (size or SHA-256 differs from its manifest)",
+            bin.display()
+        ));
+    }
+    Ok(())
 }
 
 fn encode(rep: u64, results: &[ReplicationResult]) -> Vec<u8> {
@@ -302,17 +445,34 @@ fn read_u64(r: &mut impl Read) -> std::io::Result<u64> {
     Ok(u64::from_le_bytes(b))
 }
 
-fn decode(r: &mut impl Read, members: usize) -> std::io::Result<(u64, Vec<ReplicationResult>)> {
+/// Bytes of one replication's block for members whose (values, by-hour)
+/// lengths are `lengths`.
+fn block_bytes(lengths: &[(usize, usize)]) -> u64 {
+    8 + lengths
+        .iter()
+        .map(|&(v, h)| 24 + 8 * (v as u64 + h as u64))
+        .sum::<u64>()
+}
+
+/// Reads one replication's block; `lengths` are each member's (values,
+/// by-hour) lengths, and a block of other lengths is refused.
+fn decode(
+    r: &mut impl Read,
+    lengths: &[(usize, usize)],
+) -> std::io::Result<(u64, Vec<ReplicationResult>)> {
     let rep = read_u64(r)?;
-    let mut results = Vec::with_capacity(members);
-    for _ in 0..members {
+    let mut results = Vec::with_capacity(lengths.len());
+    for &(values_len, by_hour_len) in lengths {
         let events = read_u64(r)?;
         let mut vectors = Vec::new();
-        for _ in 0..2 {
-            let n = read_u64(r)? as usize;
-            if n > 100_000_000 {
-                return Err(std::io::Error::other("implausible block length"));
+        for expected in [values_len, by_hour_len] {
+            let n = read_u64(r)?;
+            if n != expected as u64 {
+                return Err(std::io::Error::other(format!(
+                    "a block of {n} values where the study has {expected}"
+                )));
             }
+            let n = expected;
             let mut v = Vec::with_capacity(n);
             for _ in 0..n {
                 v.push(f64::from_bits(read_u64(r)?));
@@ -353,10 +513,7 @@ fn manifests(dir: &Path) -> Result<Vec<(PathBuf, PartManifest)>, String> {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.extension().is_some_and(|x| x == "json") {
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let m: PartManifest = serde_json::from_str(&text)
-                .map_err(|e| format!("{}: not a shard manifest: {e}", path.display()))?;
+            let m = read_marker(&path)?;
             out.push((path, m));
         }
     }
@@ -371,13 +528,13 @@ fn manifests(dir: &Path) -> Result<Vec<(PathBuf, PartManifest)>, String> {
 }
 
 /// Which shards of the study in `dir` are done, which are missing, and
-/// what stops a merge.
+/// what stops a merge. A marker that cannot be read or holds impossible
+/// numbers is an error.
 pub fn status(dir: &Path) -> Result<Status, String> {
     let parts = manifests(dir)?;
     let first = &parts[0].1;
     let mut problems = Vec::new();
-    let mut seen = vec![0u32; first.replications as usize];
-    let mut done = Vec::new();
+    let mut done: Vec<u64> = Vec::new();
     for (path, m) in &parts {
         if m.shards != first.shards {
             problems.push(format!(
@@ -399,26 +556,22 @@ pub fn status(dir: &Path) -> Result<Status, String> {
             ));
             continue;
         }
-        done.push(m.shard);
-        for &u in &m.units {
-            if let Some(s) = seen.get_mut(u as usize) {
-                *s += 1;
-            }
+        if done.contains(&m.shard) {
+            problems.push(format!(
+                "{}: shard {} of {} again, so replications {:?} appear in more than one part",
+                path.display(),
+                m.shard,
+                m.shards,
+                m.units
+            ));
+            continue;
         }
+        done.push(m.shard);
     }
     done.sort();
-    let duplicated: Vec<usize> = seen
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| **c > 1)
-        .map(|(i, _)| i)
+    let missing: Vec<u64> = (0..first.shards)
+        .filter(|k| done.binary_search(k).is_err())
         .collect();
-    if !duplicated.is_empty() {
-        problems.push(format!(
-            "replications {duplicated:?} appear in more than one part"
-        ));
-    }
-    let missing: Vec<u64> = (0..first.shards).filter(|k| !done.contains(k)).collect();
     let rerun = missing
         .iter()
         .map(|&k| {
@@ -477,35 +630,58 @@ pub fn merge(dir: &Path, opts: &RunOptions) -> Result<RunReport, RunError> {
             ..opts.clone()
         },
     )?;
-    if config_hash(&plan.members) != parts[0].1.config_sha256 {
+    let reps = plan.members[0].loaded.scenario.scenario.replications as u64;
+    if config_hash(&plan.members) != parts[0].1.config_sha256 || reps != parts[0].1.replications {
         return Err(refuse(
             "refusing to merge: the scenario files have changed since the shards ran".into(),
         ));
     }
-    let mut readers = Vec::new();
+    let lengths: Vec<(usize, usize)> = plan
+        .members
+        .iter()
+        .map(|m| {
+            (
+                super::study::values_len(&m.cfg),
+                super::study::by_hour_len(&m.cfg),
+            )
+        })
+        .collect();
+    let n = st.shards;
+    let mut readers: Vec<Option<BufReader<std::io::Take<std::fs::File>>>> =
+        (0..n).map(|_| None).collect();
+    // The replications were simulated by the shards: their seconds, summed.
+    let mut seconds = Some(0.0f64);
     for (path, m) in &parts {
         let bin = path.with_extension("bin");
-        let bytes = std::fs::read(&bin).map_err(|e| refuse(format!("{}: {e}", bin.display())))?;
-        if bytes.len() as u64 != m.part_bytes
-            || sha256_hex(&Sha256::digest(&bytes)) != m.part_sha256
-        {
+        let rerun = || {
+            args.shard_command(
+                Shard {
+                    index: m.shard,
+                    count: m.shards,
+                },
+                dir,
+            )
+        };
+        let expected = block_bytes(&lengths).checked_mul(m.units.len() as u64);
+        if expected != Some(m.part_bytes) {
             return Err(refuse(format!(
-                "refusing to merge: {} is corrupted (size or SHA-256 differs from its manifest); rerun: {}",
-                bin.display(),
-                args.shard_command(
-                    Shard {
-                        index: m.shard,
-                        count: m.shards
-                    },
-                    dir
-                )
+                "refusing to merge: {} declares a size of {} bytes where its {} replications take {}; rerun: {}",
+                path.display(),
+                m.part_bytes,
+                m.units.len(),
+                expected.map_or("more than can be counted".into(), |b| b.to_string()),
+                rerun()
             )));
         }
-        readers.push((m.shard, BufReader::new(std::io::Cursor::new(bytes))));
+        part_intact(&bin, m)
+            .map_err(|e| refuse(format!("refusing to merge: {e}; rerun: {}", rerun())))?;
+        let file = open_regular(&bin).map_err(refuse)?;
+        readers[m.shard as usize] = Some(BufReader::new(file.take(m.part_bytes)));
+        // A part of an older carecap has no time: report the merge's own.
+        seconds = seconds
+            .filter(|_| m.wall_seconds > 0.0 || m.units.is_empty())
+            .map(|s| s + m.wall_seconds);
     }
-    readers.sort_by_key(|(k, _)| *k);
-    let n = st.shards;
-    let members = plan.members.len();
     let names: Vec<String> = plan.members.iter().map(|m| m.name.clone()).collect();
     let command = args.command.clone();
     let report = execute_from(
@@ -513,20 +689,21 @@ pub fn merge(dir: &Path, opts: &RunOptions) -> Result<RunReport, RunError> {
         plan.out_dir.clone(),
         &plan.opts,
         &command,
-        |members_ref, consume| {
-            let reps = members_ref[0].loaded.scenario.scenario.replications as u64;
+        |_, consume| {
             for rep in 0..reps {
-                let (_, reader) = &mut readers[(rep % n) as usize];
-                let (got, results) = decode(reader, members)
+                let reader = readers[(rep % n) as usize]
+                    .as_mut()
+                    .ok_or_else(|| refuse(format!("no part holds replication {rep}")))?;
+                let (got, results) = decode(reader, &lengths)
                     .map_err(|e| refuse(format!("reading replication {rep}: {e}")))?;
                 if got != rep {
                     return Err(refuse(format!("expected replication {rep}, found {got}")));
                 }
                 consume(rep, results);
             }
-            Ok(())
+            Ok(seconds)
         },
     )?;
-    super::sweep::finish_sizing(&report.out_dir, &plan.sizing, &names)?;
+    super::sweep::finish_sizing(&report, &plan.sizing, &names)?;
     Ok(report)
 }

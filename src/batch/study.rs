@@ -17,6 +17,7 @@ use crate::model::care::{ReplicationResult, simulate};
 use crate::model::config::CareConfig;
 use crate::report::appraisal;
 use crate::report::atomic::{AtomicFile, write_atomic};
+use crate::report::folder::{self, FolderLock};
 use crate::report::manifest::{Manifest, ManifestFile, ManifestScenario, sha256_hex};
 use crate::report::tables::{self, Across, Key};
 use crate::report::warnings;
@@ -117,7 +118,7 @@ pub fn execute(
         let reps = members[0].loaded.scenario.scenario.replications as u64;
         let units: Vec<u64> = (0..reps).collect();
         run_units(&units, threads, |rep| simulate_all(members, rep), consume)?;
-        Ok(())
+        Ok(None)
     })
 }
 
@@ -128,7 +129,8 @@ pub fn simulate_all(members: &[Member], rep: u64) -> Vec<ReplicationResult> {
 
 /// Where a study's replication results come from: simulated now, or read
 /// back from shard parts. `produce` must hand every replication to the
-/// consumer once, in replication order.
+/// consumer once, in replication order, and returns the wall seconds the
+/// replications took to simulate when that was not now (the shards' sum).
 pub type Consumer<'c> = dyn FnMut(u64, Vec<ReplicationResult>) + 'c;
 
 /// Like [`execute`], with the replication results supplied by `produce`.
@@ -140,10 +142,18 @@ pub fn execute_from<F>(
     produce: F,
 ) -> Result<RunReport, RunError>
 where
-    F: FnOnce(&[Member], &mut Consumer<'_>) -> Result<(), RunError>,
+    F: FnOnce(&[Member], &mut Consumer<'_>) -> Result<Option<f64>, RunError>,
 {
     check_names(&members)?;
     prepare_output(&out_dir)?;
+    let output_err = |source| RunError::Output {
+        path: out_dir.clone(),
+        source,
+    };
+    let lock = FolderLock::acquire(&out_dir).map_err(output_err)?;
+    folder::clear_for_run(&out_dir, &lock).map_err(output_err)?;
+    let run_id = folder::new_run_id(&out_dir);
+    let mut files: Vec<ManifestFile> = Vec::new();
     let started = SystemTime::now();
     let clock = Instant::now();
     let baseline = &members[0];
@@ -186,7 +196,7 @@ where
     let bar = progress_bar(reps, opts.progress);
     let mut events = 0u64;
     let mut io_error = None;
-    produce(
+    let simulated_seconds = produce(
         &members,
         &mut |rep: u64, results: Vec<ReplicationResult>| {
             for (m, result) in results.iter().enumerate() {
@@ -228,20 +238,32 @@ where
             source: e,
         });
     }
-    rep_file.commit().map_err(write_err(&rep_path))?;
-    let files: Vec<(&str, Vec<u8>)> = vec![
+    let mut record = |name: &str, sha256: String| {
+        files.push(ManifestFile {
+            path: name.into(),
+            sha256,
+        })
+    };
+    record(
+        "replications.csv",
+        rep_file.commit().map_err(write_err(&rep_path))?,
+    );
+    let tables: Vec<(&str, Vec<u8>)> = vec![
         ("summary.csv", summary_table(&members, &tallies)),
         ("by_hour.csv", by_hour_tables(&members, &tallies)),
     ];
-    for (name, bytes) in files {
+    for (name, bytes) in tables {
         let path = out_dir.join(name);
-        write_atomic(&path, &bytes).map_err(write_err(&path))?;
+        record(name, write_atomic(&path, &bytes).map_err(write_err(&path))?);
     }
     let mut differences = Vec::new();
     if members.len() > 1 {
         let rows = compare_rows(&members, &tallies);
         let path = out_dir.join("compare.csv");
-        write_atomic(&path, &compare_table(&rows)).map_err(write_err(&path))?;
+        record(
+            "compare.csv",
+            write_atomic(&path, &compare_table(&rows)).map_err(write_err(&path))?,
+        );
         let means: Vec<appraisal::Means> = members
             .iter()
             .zip(&tallies)
@@ -253,7 +275,10 @@ where
             ("appraisal.md", appraisal.markdown()),
         ] {
             let path = out_dir.join(name);
-            write_atomic(&path, bytes.as_bytes()).map_err(write_err(&path))?;
+            record(
+                name,
+                write_atomic(&path, bytes.as_bytes()).map_err(write_err(&path))?,
+            );
         }
         let last = baseline.cfg.start_year + baseline.cfg.years as i32 - 1;
         differences = rows
@@ -272,9 +297,12 @@ where
             .collect();
     }
     let warnings = study_warnings(&members, &tallies);
-    let wall = clock.elapsed().as_secs_f64();
+    let elapsed = clock.elapsed().as_secs_f64();
+    let wall = simulated_seconds.unwrap_or(elapsed);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = Manifest {
         carecap_version: env!("CARGO_PKG_VERSION").into(),
+        run_id,
         command: command.into(),
         scenarios: members
             .iter()
@@ -290,7 +318,9 @@ where
         wall_seconds: wall,
         events,
         events_per_second: events as f64 / wall.max(1e-9),
+        merge_seconds: simulated_seconds.map(|_| elapsed),
         warnings: warnings.clone(),
+        files,
     };
     let manifest_path = out_dir.join("manifest.json");
     let json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
@@ -308,6 +338,7 @@ where
         headline,
         differences,
         warnings,
+        lock: Some(std::sync::Arc::new(lock)),
     })
 }
 
@@ -438,7 +469,13 @@ fn compare_table(rows: &[CompareRow]) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn by_hour_len(cfg: &CareConfig) -> usize {
+/// Length of a replication's metric values for `cfg`.
+pub(crate) fn values_len(cfg: &CareConfig) -> usize {
+    cfg.years as usize * cfg.areas().len() * crate::model::metrics::METRIC_COUNT
+}
+
+/// Length of a replication's by-hour values for `cfg`.
+pub(crate) fn by_hour_len(cfg: &CareConfig) -> usize {
     cfg.years as usize * (cfg.lines.len() + 1) * 24 * BY_HOUR_METRICS.len()
 }
 
@@ -526,11 +563,7 @@ fn manifest_scenario(loaded: &Loaded) -> ManifestScenario {
 }
 
 fn rayon_threads(requested: usize) -> usize {
-    if requested == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        requested
-    }
+    super::usable_threads(requested).0
 }
 
 fn progress_bar(len: u64, show: bool) -> indicatif::ProgressBar {

@@ -25,6 +25,7 @@
 use super::run::{RunError, RunOptions, RunReport, folder_name};
 use super::study::{Member, execute};
 use crate::report::atomic::write_atomic;
+use crate::report::manifest::ManifestFile;
 use crate::report::tables;
 use crate::scenario::schedule::{entry_names, parameter_table};
 use crate::scenario::{self, Loaded, Scenario, ScenarioError, ScenarioErrors};
@@ -294,20 +295,32 @@ pub fn batch(
     let (members, shared, out_dir, sizing) = plan(inputs, sweep_path, opts)?;
     let names: Vec<String> = members.iter().map(|m| m.name.clone()).collect();
     let report = execute(members, out_dir, &shared, "batch")?;
-    finish_sizing(&report.out_dir, &sizing, &names)?;
+    finish_sizing(&report, &sizing, &names)?;
     Ok(report)
 }
 
-/// Writes the sizing tables if the sweep asked for them.
+/// Writes the sizing tables if the sweep asked for them, and adds them to
+/// the run's manifest.
 pub fn finish_sizing(
-    out_dir: &Path,
+    report: &RunReport,
     sizing: &SizingPlan,
     names: &[String],
 ) -> Result<(), RunError> {
     if let Some((sweep, points)) = sizing
         && let Some(target) = &sweep.sizing
     {
-        write_sizing(out_dir, sweep, target, names, points)?;
+        let files = write_sizing(&report.out_dir, sweep, target, names, points)?;
+        let manifest = report.out_dir.join(crate::report::folder::MANIFEST);
+        let write_err = |source| RunError::Write {
+            path: manifest.clone(),
+            source,
+        };
+        let lock = report
+            .lock
+            .as_deref()
+            .ok_or_else(|| write_err(std::io::Error::other("the results folder is not held")))?;
+        crate::report::folder::add_files(&report.out_dir, &files, false, lock)
+            .map_err(write_err)?;
     }
     Ok(())
 }
@@ -379,7 +392,7 @@ fn write_sizing(
     sizing: &Sizing,
     names: &[String],
     points: &[Vec<Value>],
-) -> Result<(), RunError> {
+) -> Result<Vec<ManifestFile>, RunError> {
     let path = out.join("replications.csv");
     let read_err = |e: csv::Error| RunError::Write {
         path: path.clone(),
@@ -394,11 +407,11 @@ fn write_sizing(
         .collect();
     for row in reader.records() {
         let row = row.map_err(read_err)?;
-        if row[3] != *sizing.area || row[4] != *sizing.metric {
+        if tables::unguard(&row[3]) != sizing.area || row[4] != *sizing.metric {
             continue;
         }
         let (Some(&m), Ok(year), Ok(v)) = (
-            index.get(&row[0]),
+            index.get(tables::unguard(&row[0])),
             row[2].parse::<i32>(),
             row[5].parse::<f64>(),
         ) else {
@@ -446,12 +459,17 @@ fn write_sizing(
             tables::number(*hi)
         );
     }
+    let mut files = Vec::new();
     for (name, text) in [("sizing_curve.csv", curve), ("sizing.csv", table)] {
         let p = out.join(name);
-        write_atomic(&p, text.as_bytes()).map_err(|source| RunError::Write {
+        let sha256 = write_atomic(&p, text.as_bytes()).map_err(|source| RunError::Write {
             path: p.clone(),
             source,
         })?;
+        files.push(ManifestFile {
+            path: name.into(),
+            sha256,
+        });
     }
-    Ok(())
+    Ok(files)
 }

@@ -1,7 +1,10 @@
 //! Atomic output files: written to a temporary file in the target folder,
 //! flushed and synced, then renamed over the final name. A killed run
-//! leaves at most a stray temporary file, never a half-written result.
+//! leaves at most a stray temporary file (removed by the next run in the
+//! folder), never a half-written result. The SHA-256 of what was written
+//! is computed on the way, for the manifest.
 
+use sha2::{Digest, Sha256};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
@@ -12,6 +15,7 @@ use tempfile::NamedTempFile;
 pub struct AtomicFile {
     target: PathBuf,
     writer: BufWriter<NamedTempFile>,
+    hasher: Sha256,
 }
 
 impl AtomicFile {
@@ -28,22 +32,31 @@ impl AtomicFile {
         Ok(AtomicFile {
             target: target.to_path_buf(),
             writer: BufWriter::with_capacity(1 << 16, tmp),
+            hasher: Sha256::new(),
         })
     }
 
-    /// Flushes, syncs and renames the file into place.
-    pub fn commit(self) -> io::Result<()> {
+    /// Flushes, syncs and renames the file into place; returns the
+    /// SHA-256 of its bytes, hex (what `sha256sum` prints).
+    pub fn commit(self) -> io::Result<String> {
         let tmp = self.writer.into_inner().map_err(|e| e.into_error())?;
         readable(tmp.path())?;
         tmp.as_file().sync_all()?;
         tmp.persist(&self.target).map_err(|e| e.error)?;
-        Ok(())
+        Ok(self
+            .hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect())
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writer.write(buf)
+        let n = self.writer.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
         self.writer.flush()
@@ -63,8 +76,8 @@ pub fn readable(path: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to `target` atomically.
-pub fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Writes `bytes` to `target` atomically; returns their SHA-256, hex.
+pub fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<String> {
     let mut f = AtomicFile::create(target)?;
     f.write_all(bytes)?;
     f.commit()
@@ -83,7 +96,8 @@ mod tests {
         assert!(!target.exists());
         drop(f); // abandoned: as if killed
         assert!(!target.exists());
-        write_atomic(&target, b"x\n").unwrap();
+        let sha = write_atomic(&target, b"x\n").unwrap();
+        assert_eq!(sha, crate::report::manifest::sha256_hex(b"x\n"));
         assert_eq!(std::fs::read(&target).unwrap(), b"x\n");
     }
 }

@@ -6,6 +6,8 @@
 
 use super::atomic::write_atomic;
 use super::charts::{self, Chart, Forest, LineChart, Point, Series, Stacked};
+use super::folder::{self, FolderLock};
+use super::manifest::ManifestFile;
 use super::results::{Results, Stat};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -438,29 +440,61 @@ fn footer(r: &Results) -> String {
 }
 
 /// Draws `charts/*.png`, `charts/*.svg` and `report.html` for the results
-/// in `dir`; returns the files written.
+/// in `dir`; returns the files written. Takes the folder's lock (so not
+/// while a [`RunReport`](crate::batch::run::RunReport) of this process
+/// holds it: use [`render_held`] then), and refuses a folder whose files
+/// belong to different runs.
 pub fn render(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    render_held(dir, None)
+}
+
+/// Like [`render`], by a run that already holds the folder (`lock`).
+pub fn render_held(dir: &Path, lock: Option<&FolderLock>) -> Result<Vec<PathBuf>, String> {
     let r = Results::read(dir)?;
+    let taken;
+    let lock = match lock {
+        Some(lock) => lock,
+        None => {
+            taken = FolderLock::acquire(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            &taken
+        }
+    };
+    folder::verify(dir)?;
+    folder::clear_drawn(dir, lock).map_err(|e| format!("{}: {e}", dir.display()))?;
     let chart_dir = dir.join("charts");
     std::fs::create_dir_all(&chart_dir).map_err(|e| format!("{}: {e}", chart_dir.display()))?;
     let foot = footer(&r);
     let mut written = Vec::new();
+    let mut entries = Vec::new();
     let mut svgs = Vec::new();
     let figures = figures(&r);
     for f in &figures {
-        let png = chart_dir.join(format!("{}.png", f.stem));
-        charts::png(&f.chart, &foot, &png)?;
+        let png = format!("charts/{}.png", f.stem);
+        charts::png(&f.chart, &foot, &dir.join(&png))?;
+        entries.push(folder::entry(dir, &png).map_err(|e| format!("{png}: {e}"))?);
         let svg = charts::svg(&f.chart, &foot)?;
-        let svg_path = chart_dir.join(format!("{}.svg", f.stem));
-        write_atomic(&svg_path, svg.as_bytes())
+        let svg_name = format!("charts/{}.svg", f.stem);
+        let svg_path = dir.join(&svg_name);
+        let sha256 = write_atomic(&svg_path, svg.as_bytes())
             .map_err(|e| format!("{}: {e}", svg_path.display()))?;
-        written.extend([png, svg_path]);
+        entries.push(ManifestFile {
+            path: svg_name,
+            sha256,
+        });
+        written.extend([dir.join(png), svg_path]);
         svgs.push(svg);
     }
     let html = page(&r, &figures, &svgs);
     let report = dir.join("report.html");
-    write_atomic(&report, html.as_bytes()).map_err(|e| format!("{}: {e}", report.display()))?;
+    let sha256 =
+        write_atomic(&report, html.as_bytes()).map_err(|e| format!("{}: {e}", report.display()))?;
+    entries.push(ManifestFile {
+        path: "report.html".into(),
+        sha256,
+    });
     written.push(report);
+    folder::add_files(dir, &entries, true, lock)
+        .map_err(|e| format!("{}: {e}", dir.join(folder::MANIFEST).display()))?;
     Ok(written)
 }
 

@@ -2,10 +2,11 @@
 
 use serde::Serialize;
 
-/// A scenario file that contributed to the run.
-#[derive(Debug, Clone, Serialize)]
+/// A file: a scenario file that contributed to the run (path as given), or
+/// a file the run wrote (path relative to the results folder).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ManifestFile {
-    /// Path as given.
+    /// Path.
     pub path: String,
     /// SHA-256 of the file's bytes.
     pub sha256: String,
@@ -27,6 +28,8 @@ pub struct ManifestScenario {
 pub struct Manifest {
     /// carecap version.
     pub carecap_version: String,
+    /// This run's id: every file listed in `files` belongs to it.
+    pub run_id: String,
     /// Command that produced the results.
     pub command: String,
     /// Scenarios.
@@ -45,15 +48,22 @@ pub struct Manifest {
     pub started: String,
     /// End, RFC 3339 UTC.
     pub finished: String,
-    /// Wall-clock seconds.
+    /// Wall-clock seconds of the simulation (for a merge: the shards'
+    /// seconds summed).
     pub wall_seconds: f64,
     /// Events processed.
     pub events: u64,
-    /// Events per second of wall time.
+    /// Events per second of wall time (for a merge: of the shards).
     pub events_per_second: f64,
+    /// Seconds the merge itself took (merged results only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merge_seconds: Option<f64>,
     /// Plain sentences a planner must read before the numbers: waiting
     /// lists that grow through the horizon, units closed from the first day.
     pub warnings: Vec<String>,
+    /// Every file of the run in the results folder, with its SHA-256
+    /// (the report and charts are added when drawn).
+    pub files: Vec<ManifestFile>,
 }
 
 /// SHA-256 of `bytes`, hex.

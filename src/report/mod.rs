@@ -5,7 +5,12 @@ pub mod appraisal;
 pub mod atomic;
 pub mod charts;
 pub mod document;
+pub mod folder;
 pub mod manifest;
 pub mod results;
 pub mod tables;
+pub mod terminal;
 pub mod warnings;
+
+/// Most bytes read from a small file of a results folder (a manifest).
+pub const MAX_READ_BYTES: u64 = 64 << 20;

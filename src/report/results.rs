@@ -3,6 +3,7 @@
 //! drawn from the files a reviewer has, and can be redrawn without
 //! re-running (`carecap report DIR`).
 
+use super::tables::unguard;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -72,7 +73,7 @@ impl Results {
         let err = |f: &str, e: &dyn std::fmt::Display| format!("{}: {e}", dir.join(f).display());
         let mut r = Results::default();
         for row in rows(&dir.join("summary.csv")).map_err(|e| err("summary.csv", &e))? {
-            let scenario = row[0].to_string();
+            let scenario = unguard(&row[0]).to_string();
             if !r.scenarios.contains(&scenario) {
                 r.scenarios.push(scenario.clone());
             }
@@ -87,8 +88,8 @@ impl Results {
                 (
                     scenario,
                     row[1].parse().unwrap_or(0),
-                    row[2].to_string(),
-                    row[3].to_string(),
+                    unguard(&row[2]).to_string(),
+                    unguard(&row[3]).to_string(),
                 ),
                 stat,
             );
@@ -98,10 +99,10 @@ impl Results {
                 let stat = interval(&row, 5);
                 r.compare.insert(
                     (
-                        row[0].to_string(),
+                        unguard(&row[0]).to_string(),
                         row[2].parse().unwrap_or(0),
-                        row[3].to_string(),
-                        row[4].to_string(),
+                        unguard(&row[3]).to_string(),
+                        unguard(&row[4]).to_string(),
                     ),
                     stat,
                 );
@@ -110,10 +111,10 @@ impl Results {
         if dir.join("by_hour.csv").exists() {
             for row in rows(&dir.join("by_hour.csv")).map_err(|e| err("by_hour.csv", &e))? {
                 let key = (
-                    row[0].to_string(),
+                    unguard(&row[0]).to_string(),
                     row[1].parse().unwrap_or(0),
-                    row[3].to_string(),
-                    row[5].to_string(),
+                    unguard(&row[3]).to_string(),
+                    unguard(&row[5]).to_string(),
                 );
                 let hour: usize = row[4].parse().unwrap_or(0).min(23);
                 let stat = interval(&row, 6);
@@ -134,7 +135,7 @@ impl Results {
                 r.sizing_labels = Some((row[4].to_string(), row[2].to_string()));
                 let stat = interval(&row, 5);
                 r.sizing
-                    .entry((row[0].to_string(), row[1].parse().unwrap_or(0)))
+                    .entry((unguard(&row[0]).to_string(), row[1].parse().unwrap_or(0)))
                     .or_default()
                     .push((num(&row[3]), stat, num(&row[8])));
             }

@@ -5,7 +5,8 @@
 //! Numbers are printed with Rust's shortest round-trip formatting, so the
 //! same values always give the same bytes. A value that is undefined (a
 //! mean over no stays, a percentage of no deaths) is written as an empty
-//! field and left out of the summary's n.
+//! field and left out of the summary's n. Names that a spreadsheet would
+//! read as a formula are written with a leading `'` ([`csv_field`]).
 
 use crate::stats::{QuantileSketch, Welford, ci};
 use std::io::{self, Write};
@@ -33,12 +34,32 @@ pub struct Key {
     pub metric: &'static str,
 }
 
-/// Quotes a CSV field if needed.
+/// The first characters that make a spreadsheet read a cell as a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text field (a scenario, area or line name) as written in the tables:
+/// guarded against spreadsheet formulas by a leading `'` when it starts
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return, then quoted if
+/// needed. Numbers are never passed through here, so -0.5 stays a number.
 pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+    let guarded = if s.starts_with(FORMULA_STARTS) {
+        format!("'{s}")
     } else {
         s.to_string()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+/// A text field read back from the tables, without the formula guard
+/// [`csv_field`] added.
+pub fn unguard(field: &str) -> &str {
+    match field.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => field,
     }
 }
 
