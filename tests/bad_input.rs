@@ -329,7 +329,11 @@ fn livelock_callback_of_a_callback() {
         ],
         60,
     );
-    assert_eq!(code, Some(0), "killed after 60 s or failed; stderr: {stderr}");
+    assert_eq!(
+        code,
+        Some(0),
+        "killed after 60 s or failed; stderr: {stderr}"
+    );
     let rows = common::read_replications(&out);
     // Callbacks never hang up (they have no patience), and every first call
     // that hangs up is called back once: callbacks = calls abandoned, exactly.
@@ -367,7 +371,12 @@ fn unbounded_reads_only_regular_files() {
         &["validate", zero.to_str().unwrap()],
         &["validate", fifo],
         &["validate", piped.to_str().unwrap()],
-        &["batch", "scenarios/validation/erlang-c.toml", "--sweep", "/dev/zero"],
+        &[
+            "batch",
+            "scenarios/validation/erlang-c.toml",
+            "--sweep",
+            "/dev/zero",
+        ],
     ];
     for args in cases {
         let (code, _, stderr) = carecap_within(args, 20);
@@ -386,22 +395,37 @@ fn output_size_names_and_calls_are_limited() {
     let c = Case::new();
     let erlang = std::fs::read_to_string(repo("scenarios/validation/erlang-c.toml")).unwrap();
     let long = "W".repeat(1000);
-    let f = c.file("long.toml", &erlang.replace("\"Validation\"", &format!("{long:?}")));
+    let f = c.file(
+        "long.toml",
+        &erlang.replace("\"Validation\"", &format!("{long:?}")),
+    );
     c.run_fails(&f, &["long.toml:", "borough", "at most 100 characters"]);
-    let base = format!("extends = {:?}\n", repo("scenarios/validation/erlang-c.toml").display().to_string());
+    let base = format!(
+        "extends = {:?}\n",
+        repo("scenarios/validation/erlang-c.toml")
+            .display()
+            .to_string()
+    );
     let g = c.file(
         "busy.toml",
         &format!("{base}[scenario]\nname = \"busy\"\nyears = 50\nreplications = 100000\n"),
     );
     c.run_fails(
         &g,
-        &["busy.toml:", "scenario.replications", "expected a run of at most"],
+        &[
+            "busy.toml:",
+            "scenario.replications",
+            "expected a run of at most",
+        ],
     );
     let h = c.file(
         "million.toml",
         &format!("{base}[[advice_line]]\nname = \"Line\"\npublic_calls_per_day = 1e6\n"),
     );
-    c.run_fails(&h, &["million.toml:", "public_calls_per_day", "calls per day"]);
+    c.run_fails(
+        &h,
+        &["million.toml:", "public_calls_per_day", "calls per day"],
+    );
 }
 
 /// Hole 6: intervention dates are real calendar dates within reach; a date
@@ -422,7 +446,10 @@ fn dates_are_real_calendar_dates() {
         ("short.toml", "26-01-01"),
     ] {
         let f = c.file(name, &change(from));
-        c.run_fails(&f, &[name, "intervention[\"more beds\"].from", "expected a date"]);
+        c.run_fails(
+            &f,
+            &[name, "intervention[\"more beds\"].from", "expected a date"],
+        );
     }
     let leap = c.file("leap.toml", &change("2028-02-29"));
     carecap_ok(&["validate", leap.to_str().unwrap()]);
@@ -454,13 +481,26 @@ fn usage_errors_exit_1_and_blame_the_command_line() {
     ]);
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert_eq!(r.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("--reps") && !stderr.contains("erlang-c.toml:"), "{stderr}");
+    assert!(
+        stderr.contains("--reps") && !stderr.contains("erlang-c.toml:"),
+        "{stderr}"
+    );
     assert!(!out.exists());
     for args in [
-        &["run", "scenarios/validation/erlang-c.toml", "--shard", "3/3"][..],
+        &[
+            "run",
+            "scenarios/validation/erlang-c.toml",
+            "--shard",
+            "3/3",
+        ][..],
         &["run"][..],
         &["frobnicate"][..],
-        &["run", "scenarios/validation/erlang-c.toml", "--threads", "many"][..],
+        &[
+            "run",
+            "scenarios/validation/erlang-c.toml",
+            "--threads",
+            "many",
+        ][..],
     ] {
         let r = carecap(args);
         assert_eq!(
@@ -480,7 +520,10 @@ fn usage_errors_exit_1_and_blame_the_command_line() {
     let r = carecap(&["validate", bad.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert_eq!(r.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("sweep.toml:5:") && stderr.contains("with"), "{stderr}");
+    assert!(
+        stderr.contains("sweep.toml:5:") && stderr.contains("with"),
+        "{stderr}"
+    );
 }
 
 /// Hole 11: messages in plain words at a real position; a misspelt name in
@@ -512,7 +555,12 @@ fn messages_name_the_place_in_plain_words() {
     );
     let stderr2 = c.run_fails(
         &g,
-        &["jargon.toml:4:", "expected a whole number", "jargon.toml:5:", "lognormal, exponential, fixed"],
+        &[
+            "jargon.toml:4:",
+            "expected a whole number",
+            "jargon.toml:5:",
+            "lognormal, exponential, fixed",
+        ],
     );
     for text in [&stderr, &stderr2] {
         for jargon in ["u32", "internally tagged", "enum", "Some(", ":0:0:"] {
@@ -524,11 +572,17 @@ fn messages_name_the_place_in_plain_words() {
     std::fs::write(&bad_utf8, b"[scenario]\nname = \"caf\xe9\"\n").unwrap();
     let stderr = c.run_fails(&bad_utf8, &["utf8.toml:2:", "UTF-8"]);
     assert!(!stderr.contains(":0:0:"), "{stderr}");
-    let deep = c.file("deep.toml", &format!("x = {}{}\n", "[".repeat(10_000), "]".repeat(10_000)));
+    let deep = c.file(
+        "deep.toml",
+        &format!("x = {}{}\n", "[".repeat(10_000), "]".repeat(10_000)),
+    );
     let stderr = c.run_fails(&deep, &["deep.toml:1:"]);
     assert!(!stderr.contains(":0:0:"), "{stderr}");
     // Duplicate keys are named.
-    let d = c.file("dup.toml", "extends = {BASE}\n[demand]\nreach = 0.5\nreach = 0.6\n");
+    let d = c.file(
+        "dup.toml",
+        "extends = {BASE}\n[demand]\nreach = 0.5\nreach = 0.6\n",
+    );
     c.run_fails(&d, &["dup.toml:4:1:", "`reach`"]);
     // Every problem, from deserialising as from validating.
     let m = c.file(
