@@ -30,10 +30,11 @@ pub const MAX_DEATHS_PER_YEAR: f64 = 2_000_000.0;
 /// Most person-replications one run may simulate (deaths × simulated years
 /// × replications), to refuse runs that would take days or exhaust memory.
 pub const MAX_PERSON_REPLICATIONS: f64 = 2e10;
-/// Most events one run may simulate (estimated before it starts: deaths,
-/// the care and calls each leads to, public calls, callbacks and roster
-/// changes, × simulated years × replications): about three hours on two
-/// cores at 8.5 million events a second.
+/// Most events one run may simulate, as estimated before it starts by
+/// [`events_per_year`] × simulated years × replications. The estimate is
+/// generous (about twice the events the NW London baseline simulates), so
+/// the limit is some 5·10¹⁰ real events: under two hours on two cores at
+/// 8.5 million events a second.
 pub const MAX_EVENTS: f64 = 1e11;
 /// Most characters in the name of a borough, site, advice line or
 /// intervention (every row of the results repeats an area's name).
@@ -537,8 +538,8 @@ fn check_size(c: &mut Checker, s: &Scenario) {
     }
 }
 
-/// Events a call makes: it arrives, is answered or abandoned, and ends.
-const EVENTS_PER_CALL: f64 = 3.0;
+/// Events a call makes: it arrives, and it ends (answered, or abandoned).
+const EVENTS_PER_CALL: f64 = 2.0;
 /// Events every death makes (arrival, death) and those of a person on the
 /// caseload besides (referral, last days, a stay's start and end).
 const EVENTS_PER_DEATH: f64 = 2.0;
@@ -550,14 +551,16 @@ const EVENTS_PER_CASELOAD_PERSON: f64 = 4.0;
 pub fn events_per_year(s: &Scenario) -> f64 {
     let m = &s.scenario;
     let w = &s.pathway;
-    let prognosis_days = w
-        .prognosis_cancer
-        .mean_days()
-        .max(w.prognosis_non_cancer.mean_days());
+    let cancer = s.demand.cancer_share;
+    let prognosis_days = cancer * w.prognosis_cancer.mean_days()
+        + (1.0 - cancer) * w.prognosis_non_cancer.mean_days();
+    // The last fortnight at its own rates, the time before at the usual ones.
+    let fortnight = 14.0_f64.min(prognosis_days);
+    let before = prognosis_days - fortnight;
     let calls_per_person =
-        s.calls.per_patient_day * s.calls.last_fortnight_multiplier.max(1.0) * prognosis_days;
+        s.calls.per_patient_day * (before + s.calls.last_fortnight_multiplier * fortnight);
     let crises_per_person =
-        w.crises_per_week.max(w.crises_per_week_last_fortnight) * prognosis_days / 7.0;
+        (w.crises_per_week * before + w.crises_per_week_last_fortnight * fortnight) / 7.0;
     let callback = s
         .advice_lines
         .iter()
@@ -588,14 +591,35 @@ pub fn events_per_year(s: &Scenario) -> f64 {
             } else {
                 0.0
             };
-            public * EVENTS_PER_CALL * (1.0 + l.callback_share) + HOURS_PER_YEAR
+            public * EVENTS_PER_CALL * (1.0 + l.callback_share) + roster_changes_per_year(l)
         })
         .sum();
     people + lines
 }
 
-/// Hours in a year: the most roster changes a line can have.
-const HOURS_PER_YEAR: f64 = 8_760.0;
+/// Hours of the week at which a line's number of handlers on duty
+/// changes, × weeks in a year.
+fn roster_changes_per_year(line: &super::types::AdviceLine) -> f64 {
+    let mut plan = [0u64; 168];
+    for shift in &line.roster {
+        for day in (0..7).filter(|&d| shift.days.includes(d)) {
+            let (from, to) = (shift.from.min(24) as usize, shift.to.min(24) as usize);
+            // A night (from > to) covers from–24 and 0–to of the same day.
+            let hours = if from < to {
+                (from..to).chain(0..0)
+            } else {
+                (from..24).chain(0..to)
+            };
+            for h in hours {
+                plan[day * 24 + h] += shift.handlers as u64;
+            }
+        }
+    }
+    let changes = (0..168)
+        .filter(|&h| plan[h] != plan[(h + 167) % 168])
+        .count();
+    changes.max(1) as f64 * 365.0 / 7.0
+}
 
 fn peak_deaths(d: &Deaths, start: i32, years: u32) -> f64 {
     (0..years as i32)
