@@ -1,6 +1,7 @@
 //! The command line: clap definitions and dispatch. Each subcommand turns
 //! its arguments into library calls and an exit code: 0 success, 1 invalid
-//! input, 2 runtime failure.
+//! input (a scenario error or a usage error on the command line, such as
+//! an unknown flag or `--shard 3/3`), 2 runtime failure.
 
 use crate::batch::run::{RunOptions, run};
 use crate::batch::shard::StudyArgs;
@@ -23,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 struct StudyFlags {
     /// Replications (default: the first scenario's).
-    #[arg(long)]
+    #[arg(long, value_parser = replications)]
     reps: Option<u32>,
     /// Master seed (default: the first scenario's), used by every scenario.
     #[arg(long)]
@@ -145,7 +146,7 @@ enum Command {
         #[arg(long)]
         max_running: Option<u64>,
         /// Replications (default: the scenario's).
-        #[arg(long)]
+        #[arg(long, value_parser = replications)]
         reps: Option<u32>,
         /// Results folder (default: output/<name>/); the scripts go there too.
         #[arg(long)]
@@ -156,9 +157,9 @@ enum Command {
         /// Results folder (as written by run, compare or batch).
         dir: PathBuf,
     },
-    /// Parse and check scenario files without running them.
+    /// Parse and check scenario files (and sweep files) without running them.
     Validate {
-        /// Scenario files.
+        /// Scenario or sweep files.
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
@@ -166,9 +167,33 @@ enum Command {
     Schema,
 }
 
-/// Parses the process arguments and runs the command.
+/// `--reps`: a whole number from 1 to the most replications a scenario may
+/// ask for, checked here so that the error names the command line.
+fn replications(text: &str) -> Result<u32, String> {
+    let max = scenario::validate::MAX_REPLICATIONS;
+    match text.parse::<u32>() {
+        Ok(r) if (1..=max).contains(&r) => Ok(r),
+        _ => Err(format!(
+            "expected 1 to {max} replications on the command line, found {text:?}"
+        )),
+    }
+}
+
+/// Parses the process arguments and runs the command. A usage error exits
+/// 1 (invalid input), as the README promises; `--help` and `--version`
+/// exit 0.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     match cli.command {
         Command::Run { scenario, flags } => {
             let args = study_args("run", vec![scenario.clone()], None, &flags);
@@ -372,9 +397,35 @@ fn status(dir: &std::path::Path) -> ExitCode {
     }
 }
 
+/// Whether `path` holds a sweep file (`[[parameter]]` tables, no
+/// `[scenario]` and no `extends`) rather than a scenario.
+fn is_sweep(path: &std::path::Path) -> bool {
+    let limit = scenario::load::MAX_FILE_BYTES;
+    crate::fsread::read_text(path, limit)
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .is_some_and(|t| {
+            t.contains_key("parameter") && !t.contains_key("scenario") && !t.contains_key("extends")
+        })
+}
+
 fn validate(paths: &[PathBuf]) -> ExitCode {
     let mut ok = true;
     for path in paths {
+        if is_sweep(path) {
+            match crate::batch::sweep::read_sweep(path) {
+                Ok(sweep) => println!(
+                    "{}: ok (sweep over {} parameter(s))",
+                    path.display(),
+                    sweep.parameters.len()
+                ),
+                Err(e) => {
+                    ok = false;
+                    eprintln!("{e}");
+                }
+            }
+            continue;
+        }
         match scenario::read(path) {
             Ok(loaded) => {
                 println!(

@@ -14,6 +14,7 @@
 pub mod batch;
 pub mod cli;
 pub mod engine;
+pub mod fsread;
 pub mod model;
 pub mod queueing;
 pub mod report;

@@ -74,7 +74,7 @@ fn wrong_type_names_key_expected_and_found() {
         &[
             "type.toml:5:1:",
             "site[\"St John's Hospice\"].beds",
-            "expected u32",
+            "expected a whole number",
             "found string \"twelve\"",
         ],
     );
@@ -262,4 +262,332 @@ fn schema_describes_the_scenario_tables() {
     ] {
         assert!(props.get(key).is_some(), "schema lacks {key}");
     }
+}
+
+/// Runs carecap with `args`, killing it after `seconds`: returns (exit
+/// code, stdout, stderr), with `None` as the code when it had to be killed.
+/// The process may use at most 2 GB of address space, so that a bug that
+/// reads without end fails the test instead of exhausting the machine.
+fn carecap_within(args: &[&str], seconds: u64) -> (Option<i32>, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("stdout");
+    let err_path = dir.path().join("stderr");
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 2000000 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_carecap"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .expect("carecap starts");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).to_string();
+    (code, read(&out_path), read(&err_path))
+}
+
+/// Hole 1: a public caller who hangs up at once and is called back at once
+/// would, as a new public call, hang up and be called back again at the
+/// same simulated instant for ever. A callback is not itself called back,
+/// so the run ends.
+#[test]
+fn livelock_callback_of_a_callback() {
+    let c = Case::new();
+    let base = repo("scenarios/validation/erlang-c.toml");
+    let f = c.file(
+        "livelock.toml",
+        &format!(
+            "extends = {:?}\n[scenario]\nname = \"livelock\"\nreplications = 1\nwarmup_days = 0\n\
+             [[advice_line]]\nname = \"Line\"\nroster = [{{ days = \"all\", from = 0, to = 1, handlers = 1 }}]\n\
+             patience = {{ dist = \"fixed\", minutes = 0 }}\ncallback_share = 1\ncallback_delay_minutes = 0\n",
+            base.display().to_string()
+        ),
+    );
+    let out = c.dir.path().join("results");
+    let (code, _, stderr) = carecap_within(
+        &[
+            "run",
+            f.to_str().unwrap(),
+            "--no-charts",
+            "--threads",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        60,
+    );
+    assert_eq!(
+        code,
+        Some(0),
+        "killed after 60 s or failed; stderr: {stderr}"
+    );
+    let rows = common::read_replications(&out);
+    // Callbacks never hang up (they have no patience), and every first call
+    // that hangs up is called back once: callbacks = calls abandoned, exactly.
+    let per_year: Vec<(f64, f64)> = rows
+        .iter()
+        .filter(|((_, _, area, m), _)| area == "Line" && m == "calls")
+        .map(|((rep, year, _, _), calls)| {
+            let key = |m: &str| (*rep, *year, "Line".to_string(), m.to_string());
+            let abandoned = rows[&key("calls_abandoned_pct")] * calls / 100.0;
+            (abandoned.round(), rows[&key("callbacks")])
+        })
+        .collect();
+    assert!(!per_year.is_empty() && per_year.iter().all(|(a, _)| *a > 0.0));
+    for (abandoned, callbacks) in per_year {
+        assert_eq!(abandoned, callbacks);
+    }
+}
+
+/// Hole 2: a device or a FIFO named as a scenario, `extends` or sweep file
+/// is refused at once (not read until memory runs out, nor waited on).
+#[test]
+fn unbounded_reads_only_regular_files() {
+    let c = Case::new();
+    let fifo = c.dir.path().join("pipe.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let zero = c.file("zero.toml", "extends = \"/dev/zero\"\n");
+    let piped = c.file("piped.toml", "extends = \"pipe.toml\"\n");
+    let fifo = fifo.to_str().unwrap();
+    let cases: [&[&str]; 5] = [
+        &["validate", "/dev/zero"],
+        &["validate", zero.to_str().unwrap()],
+        &["validate", fifo],
+        &["validate", piped.to_str().unwrap()],
+        &[
+            "batch",
+            "scenarios/validation/erlang-c.toml",
+            "--sweep",
+            "/dev/zero",
+        ],
+    ];
+    for args in cases {
+        let (code, _, stderr) = carecap_within(args, 20);
+        assert_eq!(code, Some(1), "{args:?}: exit code; stderr: {stderr}");
+        assert!(
+            stderr.contains("expected a regular file"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+/// Hole 3: names have a length limit (each is repeated on every row of the
+/// results), and calls count towards the limit on a run's size.
+#[test]
+fn output_size_names_and_calls_are_limited() {
+    let c = Case::new();
+    let erlang = std::fs::read_to_string(repo("scenarios/validation/erlang-c.toml")).unwrap();
+    let long = "W".repeat(1000);
+    let f = c.file(
+        "long.toml",
+        &erlang.replace("\"Validation\"", &format!("{long:?}")),
+    );
+    c.run_fails(&f, &["long.toml:", "borough", "at most 100 characters"]);
+    let base = format!(
+        "extends = {:?}\n",
+        repo("scenarios/validation/erlang-c.toml")
+            .display()
+            .to_string()
+    );
+    let g = c.file(
+        "busy.toml",
+        &format!("{base}[scenario]\nname = \"busy\"\nyears = 50\nreplications = 100000\n"),
+    );
+    c.run_fails(
+        &g,
+        &[
+            "busy.toml:",
+            "scenario.replications",
+            "expected a run of at most",
+        ],
+    );
+    let h = c.file(
+        "million.toml",
+        &format!("{base}[[advice_line]]\nname = \"Line\"\npublic_calls_per_day = 1e6\n"),
+    );
+    c.run_fails(
+        &h,
+        &["million.toml:", "public_calls_per_day", "calls per day"],
+    );
+}
+
+/// Hole 6: intervention dates are real calendar dates within reach; a date
+/// after the last simulated day is a warning.
+#[test]
+fn dates_are_real_calendar_dates() {
+    let c = Case::new();
+    let change = |from: &str| {
+        format!(
+            "extends = {{BASE}}\n[[intervention]]\nname = \"more beds\"\ntarget = \"site\"\n\
+             names = [\"St John's Hospice\"]\nparameter = \"beds\"\nvalue = 20\nfrom = {from:?}\n"
+        )
+    };
+    for (name, from) in [
+        ("feb30.toml", "2026-02-30"),
+        ("feb29.toml", "2027-02-29"),
+        ("far.toml", "100000000000-01-01"),
+        ("short.toml", "26-01-01"),
+    ] {
+        let f = c.file(name, &change(from));
+        c.run_fails(
+            &f,
+            &[name, "intervention[\"more beds\"].from", "expected a date"],
+        );
+    }
+    let leap = c.file("leap.toml", &change("2028-02-29"));
+    carecap_ok(&["validate", leap.to_str().unwrap()]);
+    let late = c.file("late.toml", &change("2090-01-01"));
+    let r = carecap(&["validate", late.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: ")
+            && stderr.contains("late.toml:")
+            && stderr.contains("after the last simulated day"),
+        "{stderr}"
+    );
+}
+
+/// Hole 9: usage errors exit 1 and name the command line, and `validate`
+/// checks sweep files as sweeps.
+#[test]
+fn usage_errors_exit_1_and_blame_the_command_line() {
+    let c = Case::new();
+    let out = c.dir.path().join("results");
+    let r = carecap(&[
+        "run",
+        "scenarios/validation/erlang-c.toml",
+        "--reps",
+        "0",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("--reps") && !stderr.contains("erlang-c.toml:"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+    for args in [
+        &[
+            "run",
+            "scenarios/validation/erlang-c.toml",
+            "--shard",
+            "3/3",
+        ][..],
+        &["run"][..],
+        &["frobnicate"][..],
+        &[
+            "run",
+            "scenarios/validation/erlang-c.toml",
+            "--threads",
+            "many",
+        ][..],
+    ] {
+        let r = carecap(args);
+        assert_eq!(
+            r.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&r.stderr)
+        );
+    }
+    assert_eq!(carecap(&["--help"]).status.code(), Some(0));
+    carecap_ok(&["validate", "scenarios/sweeps/st-johns-beds.toml"]);
+    let bad = c.file(
+        "sweep.toml",
+        "[[parameter]]\ntarget = \"site\"\nparameter = \"beds\"\nvalues = [1, 2]\n\
+         with = [{ parameter = \"nurses_fte\", values = [1] }]\n",
+    );
+    let r = carecap(&["validate", bad.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("sweep.toml:5:") && stderr.contains("with"),
+        "{stderr}"
+    );
+}
+
+/// Hole 11: messages in plain words at a real position; a misspelt name in
+/// an option is not silently a new entry; every error is reported.
+#[test]
+fn messages_name_the_place_in_plain_words() {
+    let c = Case::new();
+    // A misspelt site name: the near name is suggested, and the new site's
+    // missing keys are named in plain words.
+    let f = c.file(
+        "misspelt.toml",
+        "extends = {BASE}\n[[site]]\nname = \"St Johns Hospice\"\nbeds = 20\n",
+    );
+    let stderr = c.run_fails(
+        &f,
+        &[
+            "misspelt.toml:3:",
+            "did you mean \"St John's Hospice\"?",
+            "a new site needs",
+            "catchment",
+            "discharge_after",
+        ],
+    );
+    // No Rust jargon.
+    let g = c.file(
+        "jargon.toml",
+        "extends = {BASE}\n[[site]]\nname = \"St John's Hospice\"\nbeds = \"twelve\"\n\
+         discharge_after = { dist = \"gamma\", days = 3 }\n",
+    );
+    let stderr2 = c.run_fails(
+        &g,
+        &[
+            "jargon.toml:4:",
+            "expected a whole number",
+            "jargon.toml:5:",
+            "lognormal, exponential, fixed",
+        ],
+    );
+    for text in [&stderr, &stderr2] {
+        for jargon in ["u32", "internally tagged", "enum", "Some(", ":0:0:"] {
+            assert!(!text.contains(jargon), "jargon {jargon:?} in: {text}");
+        }
+    }
+    // Positions, not 0:0: invalid UTF-8, deep nesting.
+    let bad_utf8 = c.dir.path().join("utf8.toml");
+    std::fs::write(&bad_utf8, b"[scenario]\nname = \"caf\xe9\"\n").unwrap();
+    let stderr = c.run_fails(&bad_utf8, &["utf8.toml:2:", "UTF-8"]);
+    assert!(!stderr.contains(":0:0:"), "{stderr}");
+    let deep = c.file(
+        "deep.toml",
+        &format!("x = {}{}\n", "[".repeat(10_000), "]".repeat(10_000)),
+    );
+    let stderr = c.run_fails(&deep, &["deep.toml:1:"]);
+    assert!(!stderr.contains(":0:0:"), "{stderr}");
+    // Duplicate keys are named.
+    let d = c.file(
+        "dup.toml",
+        "extends = {BASE}\n[demand]\nreach = 0.5\nreach = 0.6\n",
+    );
+    c.run_fails(&d, &["dup.toml:4:1:", "`reach`"]);
+    // Every problem, from deserialising as from validating.
+    let m = c.file(
+        "many.toml",
+        "extends = {BASE}\n[demand]\nneed_share = \"high\"\n[pathway]\ncrisis_bed_share = \"x\"\n",
+    );
+    c.run_fails(&m, &["many.toml:3:1:", "many.toml:5:1:"]);
 }

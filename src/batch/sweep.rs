@@ -120,53 +120,71 @@ fn sweep_error(path: &Path, message: String) -> RunError {
     }]))
 }
 
-/// Reads a sweep file.
+/// Reads a sweep file: a regular file of at most
+/// [`MAX_FILE_BYTES`](crate::scenario::load::MAX_FILE_BYTES), every problem
+/// at its line and column.
 pub fn read_sweep(path: &Path) -> Result<SweepFile, RunError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| sweep_error(path, format!("expected a readable sweep file, found: {e}")))?;
-    let sweep: SweepFile = toml::from_str(&text).map_err(|e| {
-        let (line, column) = e
-            .span()
-            .map_or((0, 0), |s| scenario::error::line_column(&text, s.start));
-        RunError::Invalid(ScenarioErrors(vec![ScenarioError {
-            file: path.to_path_buf(),
-            line,
-            column,
-            key: "sweep".into(),
-            message: e.message().trim().to_string(),
-        }]))
-    })?;
+    use crate::scenario::error::PathStep;
+    use crate::scenario::load::{MAX_FILE_BYTES, locate_error};
+    let text = crate::fsread::read_text(path, MAX_FILE_BYTES)
+        .map_err(|e| sweep_error(path, e.at(path)))?;
+    let (sweep, source) =
+        scenario::load::parse_as::<SweepFile>(path, &text, "sweep").map_err(RunError::Invalid)?;
+    let at = |steps: &[PathStep], message: String| {
+        locate_error(std::slice::from_ref(&source), steps, message)
+    };
+    let parameter = |i: usize, key: &str| {
+        vec![
+            PathStep::Key("parameter".into()),
+            PathStep::Index(i),
+            PathStep::Key(key.into()),
+        ]
+    };
+    let mut errors = Vec::new();
     let points: usize = sweep
         .parameters
         .iter()
         .map(|p| p.values.len().max(1))
         .product();
     if sweep.parameters.is_empty() || points > MAX_VARIANTS {
-        return Err(sweep_error(
-            path,
+        errors.push(at(
+            &[PathStep::Key("parameter".into())],
             format!("expected 1 to {MAX_VARIANTS} grid points, found {points}"),
         ));
     }
-    if let Some(p) = sweep
-        .parameters
-        .iter()
-        .find(|p| p.with.iter().any(|l| l.values.len() != p.values.len()))
-    {
-        return Err(sweep_error(
-            path,
-            format!(
-                "expected as many `with` values as values of {}",
-                p.parameter
-            ),
-        ));
+    for (i, p) in sweep.parameters.iter().enumerate() {
+        if p.with.iter().any(|l| l.values.len() != p.values.len()) {
+            errors.push(at(
+                &parameter(i, "with"),
+                format!(
+                    "expected as many `with` values as values of {} ({})",
+                    p.parameter,
+                    p.values.len()
+                ),
+            ));
+        }
+        if !crate::scenario::schedule::TARGETS.contains(&p.target.as_str()) {
+            errors.push(at(
+                &parameter(i, "target"),
+                format!(
+                    "expected one of {}, found {:?}",
+                    crate::scenario::schedule::TARGETS.join(", "),
+                    p.target
+                ),
+            ));
+        }
     }
     if sweep.sizing.is_some() && sweep.parameters.len() != 1 {
-        return Err(sweep_error(
-            path,
+        errors.push(at(
+            &[PathStep::Key("sizing".into())],
             "expected exactly one [[parameter]] with [sizing]".into(),
         ));
     }
-    Ok(sweep)
+    if errors.is_empty() {
+        Ok(sweep)
+    } else {
+        Err(RunError::Invalid(ScenarioErrors(errors)))
+    }
 }
 
 fn label(v: &Value) -> String {
@@ -224,10 +242,13 @@ fn variants(
                 for entry in &entries {
                     let table = parameter_table(&mut doc, &p.target, entry.as_deref(), parameter)
                         .ok_or_else(|| {
+                        let which = entry
+                            .as_ref()
+                            .map_or(String::new(), |name| format!(" of {name:?}"));
                         sweep_error(
                             path,
                             format!(
-                                "expected an existing target for {}.{parameter} ({entry:?})",
+                                "expected an existing entry for {}.{parameter}{which}",
                                 p.target
                             ),
                         )
@@ -245,7 +266,11 @@ fn variants(
             .map_err(|e| {
                 sweep_error(
                     path,
-                    format!("a swept value does not fit: {}: {}", e.path(), e.inner()),
+                    format!(
+                        "a swept value does not fit: {}: {}",
+                        e.path(),
+                        scenario::load::explain_serde(&e.inner().to_string())
+                    ),
                 )
             })?;
         let canonical = toml::to_string(&doc).unwrap_or_default();

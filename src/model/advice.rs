@@ -7,7 +7,9 @@
 //! or abandoned), from the public when a line is open to all, and as
 //! callbacks. Handlers follow the line's roster scaled by the staff in post;
 //! a handler going off duty finishes the call in hand. Waits are measured
-//! from arrival to answer; callers whose patience runs out hang up.
+//! from arrival to answer; callers whose patience runs out hang up. A
+//! callback waits without hanging up and is never itself called back, so
+//! no chain of calls can repeat at one instant.
 
 use super::care::{CareEvent, CareSystem, Location, PersonRef};
 use crate::engine::pool::Request;
@@ -30,7 +32,9 @@ pub enum CallKind {
     Crisis,
     /// A member of the public (line open to all).
     Public,
-    /// A callback to someone who abandoned.
+    /// A callback to someone who abandoned (a patient, carer or member of
+    /// the public): it waits for a handler without hanging up and is not
+    /// itself called back.
     Callback,
 }
 
@@ -279,7 +283,9 @@ impl CareSystem<'_> {
     ) {
         let outcomes = self.cfg.calls.outcomes;
         let Some(slot) = self.current(record.person) else {
-            if record.kind == CallKind::Public {
+            // A member of the public, or a callback to someone no longer
+            // on the caseload (a public caller, or a patient who has died).
+            if matches!(record.kind, CallKind::Public | CallKind::Callback) {
                 let u = self.line_rngs[l][OUTCOMES].random::<f64>();
                 if u >= outcomes[2] {
                     self.count_call(l, None, |c| c.ambulances += 1);
@@ -337,7 +343,12 @@ impl CareSystem<'_> {
             None => &mut self.line_rngs[l][OUTCOMES],
         };
         let ambulance = rng.random::<f64>() < self.cfg.calls.abandoned_ambulance_share;
-        let callback = rng.random::<f64>() < line.callback_share;
+        // A callback is not itself called back: otherwise a caller with no
+        // patience called back at once would hang up and be called back
+        // again at the same instant for ever. (The draw is made anyway, so
+        // the stream does not depend on which calls were callbacks.)
+        let callback_draw = rng.random::<f64>();
+        let callback = callback_draw < line.callback_share && record.kind != CallKind::Callback;
         if callback {
             self.count_call(l, record.borough, |c| c.callbacks += 1);
             let person = record.person;
@@ -401,17 +412,12 @@ impl CareSystem<'_> {
         person: PersonRef,
         sched: &mut Scheduler<CareEvent>,
     ) {
-        let kind = if person == PersonRef::NOBODY {
-            CallKind::Public
-        } else {
-            CallKind::Callback
-        };
         let person = if self.current(person).is_some() {
             person
         } else {
             PersonRef::NOBODY
         };
-        self.place_call(l, kind, person, sched);
+        self.place_call(l, CallKind::Callback, person, sched);
     }
 
     /// Schedules the next public call to line `l`, if it is open to all.

@@ -19,16 +19,14 @@ pub struct ScenarioError {
 }
 
 impl fmt::Display for ScenarioError {
+    /// `file:line:column: key: message`, or `file: key: message` when the
+    /// problem is the file as a whole (no line).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}: {}",
-            self.file.display(),
-            self.line,
-            self.column,
-            self.key,
-            self.message
-        )
+        write!(f, "{}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.column.max(1))?;
+        }
+        write!(f, ": {}: {}", self.key, self.message)
     }
 }
 

@@ -56,46 +56,89 @@ fn plain_error(file: &Path, key: &str, message: String) -> ScenarioError {
     }
 }
 
-fn read_file(path: &Path, referrer: Option<&Path>) -> Result<String, ScenarioError> {
-    let via = referrer
-        .map(|r| format!(" (named by `extends` in {})", r.display()))
-        .unwrap_or_default();
-    let unreadable = |e: std::io::Error| {
-        let message = format!(
-            "expected a readable scenario file at {}{via}, found: {e}",
-            path.display()
-        );
-        plain_error(path, "file", message)
-    };
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(plain_error(
-            path,
-            "file",
-            format!(
-                "expected a scenario file of at most {MAX_FILE_BYTES} bytes, found {} bytes",
-                meta.len()
-            ),
-        ));
+/// Reads a scenario file named on the command line or by `extends`
+/// (`referrer`): a regular file of at most [`MAX_FILE_BYTES`] in UTF-8.
+/// Text that is not UTF-8 is an error at its line and column in the file
+/// itself; anything else is an error of the `extends` key that named it.
+fn read_file(
+    path: &Path,
+    referrer: Option<&Path>,
+    files: &[SourceFile],
+) -> Result<String, ScenarioError> {
+    use crate::fsread::{ReadError, read_text};
+    match read_text(path, MAX_FILE_BYTES) {
+        Ok(text) => Ok(text),
+        Err(ReadError::NotUtf8 { line, column }) => Err(ScenarioError {
+            file: path.to_path_buf(),
+            line,
+            column,
+            key: "file".into(),
+            message: ReadError::NotUtf8 { line, column }.to_string(),
+        }),
+        Err(e) => {
+            let message = e.at(path);
+            Err(match referrer {
+                Some(r) => extends_error(files, r, message),
+                None => plain_error(path, "file", message),
+            })
+        }
     }
-    std::fs::read_to_string(path).map_err(unreadable)
 }
 
+/// Parses TOML text, naming the key of a duplicate and giving every error a
+/// position (the end of the file when the parser gives none).
 fn parse(path: &Path, text: &str) -> Result<Table, ScenarioError> {
     text.parse::<Table>().map_err(|e| {
-        let (line, column) = e.span().map_or((0, 0), |s| line_column(text, s.start));
+        let span = e.span().unwrap_or(text.len()..text.len());
+        let (line, column) = line_column(text, span.start);
+        let mut message = e.message().trim().to_string();
+        if message.contains("max recursion depth") {
+            message = "expected arrays and tables nested less deeply (the reader's limit is \
+                       reached here)"
+                .into();
+        }
+        if message.starts_with("duplicate key") && !message.contains('`') {
+            let key = text.get(span).unwrap_or("").trim();
+            message = format!("expected each key once, found `{key}` again ({message})");
+        }
         ScenarioError {
             file: path.to_path_buf(),
             line,
             column,
             key: "syntax".into(),
-            message: e.message().trim().to_string(),
+            message,
         }
     })
 }
 
+/// Parses `text` (from `path`) as TOML and deserialises it as `T`, every
+/// error at its line and column under the key `what`; returns the value
+/// and the source for locating later errors.
+pub fn parse_as<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    what: &str,
+) -> Result<(T, SourceFile), ScenarioErrors> {
+    let table = parse(path, text).map_err(|mut e| {
+        e.key = what.into();
+        e
+    })?;
+    let source = SourceFile {
+        path: path.to_path_buf(),
+        text: text.to_string(),
+    };
+    let root = Value::Table(table);
+    let value = serde_path_to_error::deserialize(root.clone())
+        .map_err(|e| locate_serde(std::slice::from_ref(&source), &root, &[], &e))?;
+    Ok((value, source))
+}
+
 /// Reads `path` and everything it extends, merged (child over parent).
-fn read_chain(path: &Path, files: &mut Vec<SourceFile>) -> Result<Table, ScenarioError> {
+fn read_chain(
+    path: &Path,
+    files: &mut Vec<SourceFile>,
+    added: &mut Vec<NewEntry>,
+) -> Result<Table, ScenarioError> {
     let mut chain: Vec<(PathBuf, Table)> = Vec::new();
     let mut next = Some((path.to_path_buf(), None::<PathBuf>));
     while let Some((current, referrer)) = next.take() {
@@ -121,16 +164,16 @@ fn read_chain(path: &Path, files: &mut Vec<SourceFile>) -> Result<Table, Scenari
             ));
         }
         if chain.len() >= MAX_EXTENDS_DEPTH {
-            return Err(plain_error(
-                &current,
-                "extends",
-                format!("expected at most {MAX_EXTENDS_DEPTH} levels of `extends`"),
-            ));
+            let message = format!(
+                "expected at most {MAX_EXTENDS_DEPTH} levels of `extends`, found more (this one names {})",
+                current.display()
+            );
+            return Err(match &referrer {
+                Some(r) => extends_error(files, r, message),
+                None => plain_error(&current, "extends", message),
+            });
         }
-        let text = read_file(&current, referrer.as_deref()).map_err(|e| match &referrer {
-            Some(r) => extends_error(files, r, e.message),
-            None => e,
-        })?;
+        let text = read_file(&current, referrer.as_deref(), files)?;
         let table = parse(&current, &text)?;
         files.push(SourceFile {
             path: current.clone(),
@@ -151,6 +194,7 @@ fn read_chain(path: &Path, files: &mut Vec<SourceFile>) -> Result<Table, Scenari
     }
     let mut merged = Table::new();
     for (_, table) in chain.into_iter().rev() {
+        added.extend(new_entries(&merged, &table));
         merge(&mut merged, table);
     }
     merged.remove("extends");
@@ -213,22 +257,142 @@ fn merge_named(base: &mut Vec<Value>, over: Vec<Value>) {
     }
 }
 
+/// An entry of an array of named tables that a file adds to the entries of
+/// the files it extends (a new site, borough, line or intervention).
+#[derive(Debug, Clone)]
+pub struct NewEntry {
+    /// The array (`site`, `borough`, …).
+    table: String,
+    /// The new entry's name.
+    name: String,
+    /// The names the extended files already had.
+    known: Vec<String>,
+}
+
+/// Entries of `over` that are new to a non-empty array of `base`.
+fn new_entries(base: &Table, over: &Table) -> Vec<NewEntry> {
+    let mut out = Vec::new();
+    for (key, value) in over {
+        let (Some(Value::Array(old)), Value::Array(new)) = (base.get(key), value) else {
+            continue;
+        };
+        let known: Vec<String> = old.iter().filter_map(name_of).map(str::to_owned).collect();
+        if known.is_empty() {
+            continue;
+        }
+        for name in new.iter().filter_map(name_of) {
+            if !known.iter().any(|k| k == name) {
+                out.push(NewEntry {
+                    table: key.clone(),
+                    name: name.to_string(),
+                    known: known.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Keys an entry of the array `table` must have (from the schema).
+fn required_keys(table: &str) -> Vec<String> {
+    use super::types::{AdviceLine, Borough, Intervention, Site};
+    let schema = match table {
+        "site" => schemars::schema_for!(Site),
+        "borough" => schemars::schema_for!(Borough),
+        "advice_line" => schemars::schema_for!(AdviceLine),
+        "intervention" => schemars::schema_for!(Intervention),
+        _ => return Vec::new(),
+    };
+    let value = serde_json::to_value(&schema).unwrap_or_default();
+    value["required"]
+        .as_array()
+        .map(|keys| {
+            keys.iter()
+                .filter_map(|k| k.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A new entry that lacks keys every entry needs is almost always a
+/// misspelt name: say so, with the nearest existing name, in plain words.
+fn incomplete_new_entries(
+    files: &[SourceFile],
+    merged: &Table,
+    added: &[NewEntry],
+) -> Vec<ScenarioError> {
+    let mut errors = Vec::new();
+    for entry in added {
+        let Some(Value::Array(items)) = merged.get(&entry.table) else {
+            continue;
+        };
+        let Some(item) = items
+            .iter()
+            .filter_map(Value::as_table)
+            .find(|t| t.get("name").and_then(Value::as_str) == Some(entry.name.as_str()))
+        else {
+            continue;
+        };
+        let missing: Vec<String> = required_keys(&entry.table)
+            .into_iter()
+            .filter(|k| !item.contains_key(k))
+            .map(|k| format!("`{k}`"))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let known: std::collections::HashSet<&str> =
+            entry.known.iter().map(String::as_str).collect();
+        let what = entry.table.replace('_', " ");
+        let message = format!(
+            "{:?} is not a {what} of the scenario this file extends{}; a new {what} needs {}",
+            entry.name,
+            super::validate::suggest(&entry.name, &known),
+            missing.join(", ")
+        );
+        let path = [
+            PathStep::Key(entry.table.clone()),
+            PathStep::Named(entry.name.clone()),
+        ];
+        errors.push(locate_error(files, &path, message));
+    }
+    errors
+}
+
 /// Loads `path`, resolving `extends`, and deserialises it.
 pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
     let mut files = Vec::new();
-    let merged = read_chain(path, &mut files)?;
+    let mut added = Vec::new();
+    let merged = read_chain(path, &mut files, &mut added)?;
     let canonical = toml::to_string(&merged).unwrap_or_default();
     let resolved_sha256 = hex(&Sha256::digest(canonical.as_bytes()));
-    let retired = retired_keys(&files, &merged);
-    if !retired.is_empty() {
-        return Err(ScenarioErrors(retired));
-    }
-    let scenario: Scenario = serde_path_to_error::deserialize(Value::Table(merged.clone()))
-        .map_err(|e| {
-            let path = serde_path(&merged, e.path());
-            let message = explain_serde(e.inner().message());
-            locate_error(&files, &path, message)
-        })?;
+    let mut errors = retired_keys(&files, &merged);
+    let incomplete = incomplete_new_entries(&files, &merged, &added);
+    let deserialised: Option<Scenario> =
+        match serde_path_to_error::deserialize(Value::Table(merged.clone())) {
+            Ok(scenario) => Some(scenario),
+            Err(e) => {
+                let first = locate_serde(&files, &Value::Table(merged.clone()), &[], &e);
+                // An incomplete new entry is explained once, not key by missing key.
+                let explained =
+                    |e: &ScenarioError| incomplete.iter().any(|n| e.key.starts_with(&n.key));
+                errors.extend(
+                    every_serde_error(&files, &merged, first)
+                        .into_iter()
+                        .filter(|e| !explained(e)),
+                );
+                None
+            }
+        };
+    errors.extend(incomplete);
+    let scenario = match deserialised {
+        Some(scenario) if errors.is_empty() => scenario,
+        _ => {
+            errors.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+            errors.dedup();
+            return Err(ScenarioErrors(errors));
+        }
+    };
     Ok(Loaded {
         scenario,
         files,
@@ -305,18 +469,168 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Converts serde's path (indices into the merged document) into named steps.
-fn serde_path(merged: &Table, path: &serde_path_to_error::Path) -> Vec<PathStep> {
+/// The error `e` (from deserialising `root`, found at `prefix`) at its file,
+/// line and column, in plain words.
+fn locate_serde(
+    files: &[SourceFile],
+    root: &Value,
+    prefix: &[PathStep],
+    e: &serde_path_to_error::Error<toml::de::Error>,
+) -> ScenarioError {
+    let mut steps = prefix.to_vec();
+    steps.extend(serde_path(root, e.path()));
+    locate_error(files, &steps, explain_serde(e.inner().message()))
+}
+
+/// Most errors reported from one table.
+const MAX_ERRORS_PER_TABLE: usize = 20;
+
+/// Deserialises `value` as `T`; returns its errors located under `prefix`.
+/// Serde stops at the first error, so the offending key is taken out and
+/// the table tried again, until it deserialises or an error cannot be
+/// taken out (a missing key, or one the removal itself made missing).
+fn section<T: serde::de::DeserializeOwned>(
+    files: &[SourceFile],
+    value: &Value,
+    prefix: Vec<PathStep>,
+) -> Vec<ScenarioError> {
+    let mut value = value.clone();
+    let mut errors = Vec::new();
+    let mut removed: Vec<String> = Vec::new();
+    while errors.len() < MAX_ERRORS_PER_TABLE {
+        let Err(e) = serde_path_to_error::deserialize::<_, T>(value.clone()) else {
+            break;
+        };
+        let message = e.inner().message().to_string();
+        if removed
+            .iter()
+            .any(|k| message.trim() == format!("missing field `{k}`"))
+        {
+            break;
+        }
+        errors.push(locate_serde(files, &value, &prefix, &e));
+        match remove_at(&mut value, e.path(), placeholder(&message)) {
+            Some(key) => removed.push(key),
+            None => break,
+        }
+    }
+    errors
+}
+
+/// A stand-in of the type a wrong-typed value should have had (so that the
+/// rest of its table can still be checked), from serde's message.
+fn placeholder(message: &str) -> Option<Value> {
+    let (_, expected) = message.split_once(", expected ")?;
+    match expected.trim() {
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" => {
+            Some(Value::Integer(0))
+        }
+        "f32" | "f64" => Some(Value::Float(0.0)),
+        "a boolean" => Some(Value::Boolean(false)),
+        "a string" => Some(Value::String(String::new())),
+        "a sequence" => Some(Value::Array(Vec::new())),
+        _ => None,
+    }
+}
+
+/// Takes the key at the end of serde's `path` out of `value` (putting
+/// `stand_in` in its place, if given); its name, or `None` if the path does
+/// not end in a key of a table.
+fn remove_at(
+    value: &mut Value,
+    path: &serde_path_to_error::Path,
+    stand_in: Option<Value>,
+) -> Option<String> {
+    use serde_path_to_error::Segment;
+    let segments: Vec<&Segment> = path
+        .iter()
+        .filter(|s| matches!(s, Segment::Map { .. } | Segment::Seq { .. }))
+        .collect();
+    let (last, parents) = segments.split_last()?;
+    let mut node = value;
+    for seg in parents {
+        node = match seg {
+            Segment::Map { key } => node.as_table_mut()?.get_mut(key)?,
+            Segment::Seq { index } => node.as_array_mut()?.get_mut(*index)?,
+            _ => return None,
+        };
+    }
+    let Segment::Map { key } = last else {
+        return None;
+    };
+    let table = node.as_table_mut()?;
+    table.remove(key)?;
+    if let Some(v) = stand_in {
+        table.insert(key.clone(), v);
+    }
+    Some(key.clone())
+}
+
+/// Deserialises each entry of the array `value` as `T`.
+fn entries<T: serde::de::DeserializeOwned>(
+    files: &[SourceFile],
+    key: &str,
+    value: &Value,
+) -> Vec<ScenarioError> {
+    let Some(items) = value.as_array() else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .enumerate()
+        .flat_map(|(i, item)| {
+            let step = name_of(item).map_or(PathStep::Index(i), |n| PathStep::Named(n.into()));
+            section::<T>(files, item, vec![PathStep::Key(key.into()), step])
+        })
+        .collect()
+}
+
+/// Every deserialisation error of the scenario, not only the `first` one
+/// serde stops at: each table (and each entry of each array of tables) is
+/// deserialised on its own.
+fn every_serde_error(
+    files: &[SourceFile],
+    merged: &Table,
+    first: ScenarioError,
+) -> Vec<ScenarioError> {
+    use super::types as t;
+    let mut errors = vec![first];
+    for (key, value) in merged {
+        let prefix = vec![PathStep::Key(key.clone())];
+        let found: Vec<ScenarioError> = match key.as_str() {
+            "scenario" => section::<t::ScenarioMeta>(files, value, prefix),
+            "demand" => section::<t::Demand>(files, value, prefix),
+            "pathway" => section::<t::Pathway>(files, value, prefix),
+            "enhanced_beds" => section::<t::EnhancedBeds>(files, value, prefix),
+            "bereavement" => section::<t::Bereavement>(files, value, prefix),
+            "calls" => section::<t::Calls>(files, value, prefix),
+            "workforce" => section::<t::Workforce>(files, value, prefix),
+            "costs" => section::<t::Costs>(files, value, prefix),
+            "borough" => entries::<t::Borough>(files, key, value),
+            "site" => entries::<t::Site>(files, key, value),
+            "advice_line" => entries::<t::AdviceLine>(files, key, value),
+            "intervention" => entries::<t::Intervention>(files, key, value),
+            _ => Vec::new(),
+        };
+        for e in found {
+            if !errors.contains(&e) {
+                errors.push(e);
+            }
+        }
+    }
+    errors.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    errors
+}
+
+/// Converts serde's path (indices into `root`) into named steps.
+fn serde_path(root: &Value, path: &serde_path_to_error::Path) -> Vec<PathStep> {
     use serde_path_to_error::Segment;
     let mut steps = Vec::new();
-    let mut node: Option<&Value> = None;
+    let mut node: Option<&Value> = Some(root);
     for seg in path.iter() {
         match seg {
             Segment::Map { key } => {
-                node = match node {
-                    None => merged.get(key),
-                    Some(v) => v.as_table().and_then(|t| t.get(key)),
-                };
+                node = node.and_then(|v| v.as_table()).and_then(|t| t.get(key));
                 steps.push(PathStep::Key(key.clone()));
             }
             Segment::Seq { index } => {
@@ -333,9 +647,9 @@ fn serde_path(merged: &Table, path: &serde_path_to_error::Path) -> Vec<PathStep>
     steps
 }
 
-/// Rewrites serde's message into "expected …, found …" with a suggestion
-/// for misspelt keys.
-fn explain_serde(message: &str) -> String {
+/// Rewrites serde's message into "expected …, found …" in plain words,
+/// with a suggestion for misspelt keys.
+pub fn explain_serde(message: &str) -> String {
     let message = message.trim();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
@@ -352,10 +666,21 @@ fn explain_serde(message: &str) -> String {
             candidates.join(", ")
         );
     }
-    if let Some(rest) = message.strip_prefix("invalid type: ")
-        && let Some((found, expected)) = rest.split_once(", expected ")
-    {
-        return format!("expected {expected}, found {found}");
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (found, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let choices: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        return format!("expected one of {}, found {found:?}", choices.join(", "));
+    }
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(prefix)
+            && let Some((found, expected)) = rest.split_once(", expected ")
+        {
+            return format!(
+                "expected {}, found {}",
+                plain_type(expected),
+                found.replace('`', "")
+            );
+        }
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         return format!(
@@ -364,6 +689,34 @@ fn explain_serde(message: &str) -> String {
         );
     }
     message.to_string()
+}
+
+/// Serde's (Rust's) name of an expected type in planners' words.
+fn plain_type(expected: &str) -> String {
+    let expected = expected.trim();
+    let words = match expected {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more",
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "a boolean" => "true or false",
+        "a sequence" => "a list [ … ]",
+        "a map" => "a table { … }",
+        "a string" => "text in quotes",
+        "internally tagged enum Duration" => {
+            "a distribution such as { dist = \"lognormal\", median_days = 11, sigma = 0.87 }, \
+             { dist = \"exponential\", mean_days = 14 } or { dist = \"fixed\", days = 3 }"
+        }
+        "internally tagged enum Minutes" => {
+            "a distribution such as { dist = \"lognormal\", median_minutes = 8, sigma = 0.6 }, \
+             { dist = \"exponential\", mean_minutes = 10 } or { dist = \"fixed\", minutes = 5 }"
+        }
+        other if other.starts_with("struct ") => "a table { … }",
+        other if other.starts_with("enum ") || other.starts_with("internally tagged") => {
+            "one of the listed choices"
+        }
+        other => return other.to_string(),
+    };
+    words.to_string()
 }
 
 /// Pins `path` to the first file (option before base) that contains it, or

@@ -70,21 +70,42 @@ pub struct Programme {
 const YEAR_DAYS: i64 = 365;
 const MONTH_DAYS: [i64; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/// Day number of `YYYY-MM-DD` since 1 January of `start_year` (365-day
-/// years; 29 February counts as 28 February).
-pub fn day_of(date: &str, start_year: i32) -> Option<i64> {
-    let mut parts = date.split('-');
-    let (y, m, d): (i64, usize, i64) = (
-        parts.next()?.parse().ok()?,
-        parts.next()?.parse().ok()?,
-        parts.next()?.parse().ok()?,
-    );
-    if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+/// A real calendar date written `YYYY-MM-DD` (four-digit year, two-digit
+/// month and day): (year, month 1–12, day 1–31), or `None` for anything
+/// else, including days a month does not have (30 February; 29 February
+/// outside leap years).
+pub fn calendar_date(date: &str) -> Option<(i32, usize, i64)> {
+    let bytes = date.as_bytes();
+    let digits = |r: std::ops::Range<usize>| bytes[r].iter().all(u8::is_ascii_digit);
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return None;
     }
+    if !(digits(0..4) && digits(5..7) && digits(8..10)) {
+        return None;
+    }
+    let y: i32 = date[0..4].parse().ok()?;
+    let m: usize = date[5..7].parse().ok()?;
+    let d: i64 = date[8..10].parse().ok()?;
+    if !(1..=12).contains(&m) {
+        return None;
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in_month = if m == 2 && leap {
+        29
+    } else {
+        MONTH_DAYS[m - 1]
+    };
+    (1..=days_in_month).contains(&d).then_some((y, m, d))
+}
+
+/// Day number of the calendar date `YYYY-MM-DD` (see [`calendar_date`])
+/// since 1 January of `start_year` (365-day years; 29 February counts as
+/// 28 February).
+pub fn day_of(date: &str, start_year: i32) -> Option<i64> {
+    let (y, m, d) = calendar_date(date)?;
     let d = d.min(MONTH_DAYS[m - 1]);
     let before: i64 = MONTH_DAYS[..m - 1].iter().sum();
-    Some((y - start_year as i64) * YEAR_DAYS + before + d - 1)
+    Some((y as i64 - start_year as i64) * YEAR_DAYS + before + d - 1)
 }
 
 fn months_to_days(months: u32) -> i64 {
@@ -162,7 +183,10 @@ fn waves<'a>(
         fail(
             errors,
             "from",
-            format!("expected a date YYYY-MM-DD, found {:?}", i.from),
+            format!(
+                "expected a date YYYY-MM-DD that is on the calendar (e.g. 2027-04-01), found {:?}",
+                i.from
+            ),
         );
         return Vec::new();
     };
@@ -198,6 +222,18 @@ fn waves<'a>(
             vec![None]
         }
     };
+    if let Some(c) = i.cohorts
+        && c.every_months > 600
+    {
+        fail(
+            errors,
+            "cohorts",
+            format!(
+                "expected waves at most 600 months apart, found every_months = {}",
+                c.every_months
+            ),
+        );
+    }
     if i.cohorts.is_some() && i.target != "borough" {
         fail(
             errors,
@@ -499,5 +535,12 @@ mod tests {
         assert_eq!(day_of("2024-02-29", 2025), Some(-365 + 31 + 27));
         assert_eq!(day_of("2025-13-01", 2025), None);
         assert_eq!(day_of("July 2025", 2025), None);
+        assert_eq!(day_of("2026-02-30", 2025), None);
+        assert_eq!(day_of("2027-02-29", 2025), None);
+        assert_eq!(day_of("2028-02-29", 2025), day_of("2028-02-28", 2025));
+        assert_eq!(day_of("2100-02-29", 2025), None);
+        assert_eq!(day_of("2000-02-29", 2025), Some(-25 * 365 + 31 + 27));
+        assert_eq!(day_of("100000000000-01-01", 2025), None);
+        assert_eq!(day_of("+202-01-01", 2025), None);
     }
 }

@@ -138,6 +138,23 @@ pub enum Duration {
 }
 
 impl Duration {
+    /// The mean in days (0 for a lognormal without its parameters).
+    pub fn mean_days(&self) -> f64 {
+        match *self {
+            Duration::Lognormal {
+                median_days: Some(m),
+                sigma: Some(s),
+                ..
+            } => m * (s * s / 2.0).exp(),
+            Duration::Lognormal {
+                mean_days: Some(m), ..
+            } => m,
+            Duration::Lognormal { .. } => 0.0,
+            Duration::Exponential { mean_days } => mean_days,
+            Duration::Fixed { days } => days,
+        }
+    }
+
     /// A lognormal by median and sigma.
     pub fn lognormal(median_days: f64, sigma: f64) -> Self {
         Duration::Lognormal {

@@ -30,6 +30,17 @@ pub const MAX_DEATHS_PER_YEAR: f64 = 2_000_000.0;
 /// Most person-replications one run may simulate (deaths × simulated years
 /// × replications), to refuse runs that would take days or exhaust memory.
 pub const MAX_PERSON_REPLICATIONS: f64 = 2e10;
+/// Most events one run may simulate, as estimated before it starts by
+/// [`events_per_year`] × simulated years × replications. The estimate is
+/// generous (about twice the events the NW London baseline simulates), so
+/// the limit is some 5·10¹⁰ real events: under two hours on two cores at
+/// 8.5 million events a second.
+pub const MAX_EVENTS: f64 = 1e11;
+/// Most characters in the name of a borough, site, advice line or
+/// intervention (every row of the results repeats an area's name).
+pub const MAX_NAME_CHARS: usize = 100;
+/// Most public calls a day to one line.
+pub const MAX_PUBLIC_CALLS_PER_DAY: f64 = 10_000.0;
 /// Longest duration in any distribution, days.
 pub const MAX_DURATION_DAYS: f64 = 36_500.0;
 
@@ -68,6 +79,24 @@ impl Checker<'_> {
             self.fail(
                 path,
                 format!("expected {what} of at most {hi}, found {value}"),
+            );
+        }
+    }
+
+    /// A name of 1 to [`MAX_NAME_CHARS`] characters; the error is at
+    /// `array[index].name` so that it can be found whatever the name.
+    fn name(&mut self, array: &str, index: usize, name: &str) {
+        let chars = name.chars().count();
+        let path = [key(array), PathStep::Index(index), key("name")];
+        if name.trim().is_empty() {
+            self.fail(&path, "expected a name, found an empty one".into());
+        } else if chars > MAX_NAME_CHARS {
+            let shown: String = name.chars().take(40).collect();
+            self.fail(
+                &path,
+                format!(
+                    "expected a name of at most {MAX_NAME_CHARS} characters, found {chars} characters ({shown:?}…)"
+                ),
             );
         }
     }
@@ -276,6 +305,7 @@ fn check_boroughs(c: &mut Checker, s: &Scenario) {
     }
     let mut seen = HashSet::new();
     for (i, b) in s.boroughs.iter().enumerate() {
+        c.name("borough", i, &b.name);
         let p = [key("borough"), named(&b.name)];
         if !seen.insert(b.name.as_str()) {
             c.fail(
@@ -346,6 +376,7 @@ fn check_sites(c: &mut Checker, s: &Scenario) {
     let sites: HashSet<&str> = s.sites.iter().map(|x| x.name.as_str()).collect();
     let mut seen = HashSet::new();
     for (i, site) in s.sites.iter().enumerate() {
+        c.name("site", i, &site.name);
         let p = [key("site"), named(&site.name)];
         if !seen.insert(site.name.as_str()) {
             c.fail(
@@ -391,7 +422,8 @@ fn check_sites(c: &mut Checker, s: &Scenario) {
     }
 }
 
-fn suggest(name: &str, known: &HashSet<&str>) -> String {
+/// ` (did you mean "…"?)` naming the known name nearest to `name`, if any is near.
+pub(crate) fn suggest(name: &str, known: &HashSet<&str>) -> String {
     let mut candidates: Vec<&&str> = known.iter().collect();
     candidates.sort();
     candidates
@@ -481,12 +513,14 @@ fn check_size(c: &mut Checker, s: &Scenario) {
     }
     let m = &s.scenario;
     let simulated_years = m.years as f64 + m.warmup_days as f64 / 365.0;
+    let runs = simulated_years * m.replications as f64;
     let deaths: f64 = s
         .boroughs
         .iter()
         .map(|b| peak_deaths(&b.deaths, m.start_year, m.years))
         .sum();
-    let total = deaths * simulated_years * m.replications as f64;
+    let total = deaths * runs;
+    let events = events_per_year(s) * runs;
     if total > MAX_PERSON_REPLICATIONS {
         c.fail(
             &[key("scenario"), key("replications")],
@@ -494,7 +528,97 @@ fn check_size(c: &mut Checker, s: &Scenario) {
                 "expected a run of at most {MAX_PERSON_REPLICATIONS:.0} simulated deaths (deaths × years × replications), found {total:.3e}; lower replications, years or deaths"
             ),
         );
+    } else if events > MAX_EVENTS {
+        c.fail(
+            &[key("scenario"), key("replications")],
+            format!(
+                "expected a run of at most {MAX_EVENTS:.0} simulated events (deaths, care, calls and callbacks × years × replications), found about {events:.3e}; lower replications, years, deaths or calls"
+            ),
+        );
     }
+}
+
+/// Events a call makes: it arrives, and it ends (answered, or abandoned).
+const EVENTS_PER_CALL: f64 = 2.0;
+/// Events every death makes (arrival, death) and those of a person on the
+/// caseload besides (referral, last days, a stay's start and end).
+const EVENTS_PER_DEATH: f64 = 2.0;
+const EVENTS_PER_CASELOAD_PERSON: f64 = 4.0;
+
+/// A generous estimate of the events one replication simulates in its
+/// busiest year: every kind of event, including calls, callbacks and
+/// roster changes, so that a run's size can be refused before it starts.
+pub fn events_per_year(s: &Scenario) -> f64 {
+    let m = &s.scenario;
+    let w = &s.pathway;
+    let cancer = s.demand.cancer_share;
+    let prognosis_days = cancer * w.prognosis_cancer.mean_days()
+        + (1.0 - cancer) * w.prognosis_non_cancer.mean_days();
+    // The last fortnight at its own rates, the time before at the usual ones.
+    let fortnight = 14.0_f64.min(prognosis_days);
+    let before = prognosis_days - fortnight;
+    let calls_per_person =
+        s.calls.per_patient_day * (before + s.calls.last_fortnight_multiplier * fortnight);
+    let crises_per_person =
+        (w.crises_per_week * before + w.crises_per_week_last_fortnight * fortnight) / 7.0;
+    let callback = s
+        .advice_lines
+        .iter()
+        .map(|l| l.callback_share)
+        .fold(0.0, f64::max);
+    let per_call = EVENTS_PER_CALL * (1.0 + callback);
+    let people: f64 = s
+        .boroughs
+        .iter()
+        .map(|b| {
+            let deaths = peak_deaths(&b.deaths, m.start_year, m.years);
+            let caseload = deaths
+                * b.need_share.unwrap_or(s.demand.need_share)
+                * b.reach.unwrap_or(s.demand.reach);
+            deaths * EVENTS_PER_DEATH
+                + caseload
+                    * (EVENTS_PER_CASELOAD_PERSON
+                        + crises_per_person * b.crisis_rate_multiplier * (1.0 + per_call)
+                        + calls_per_person * per_call)
+        })
+        .sum();
+    let lines: f64 = s
+        .advice_lines
+        .iter()
+        .map(|l| {
+            let public = if l.open_to_all {
+                l.public_calls_per_day * 365.0
+            } else {
+                0.0
+            };
+            public * EVENTS_PER_CALL * (1.0 + l.callback_share) + roster_changes_per_year(l)
+        })
+        .sum();
+    people + lines
+}
+
+/// Hours of the week at which a line's number of handlers on duty
+/// changes, × weeks in a year.
+fn roster_changes_per_year(line: &super::types::AdviceLine) -> f64 {
+    let mut plan = [0u64; 168];
+    for shift in &line.roster {
+        for day in (0..7).filter(|&d| shift.days.includes(d)) {
+            let (from, to) = (shift.from.min(24) as usize, shift.to.min(24) as usize);
+            // A night (from > to) covers from–24 and 0–to of the same day.
+            let hours = if from < to {
+                (from..to).chain(0..0)
+            } else {
+                (from..24).chain(0..to)
+            };
+            for h in hours {
+                plan[day * 24 + h] += shift.handlers as u64;
+            }
+        }
+    }
+    let changes = (0..168)
+        .filter(|&h| plan[h] != plan[(h + 167) % 168])
+        .count();
+    changes.max(1) as f64 * 365.0 / 7.0
 }
 
 fn peak_deaths(d: &Deaths, start: i32, years: u32) -> f64 {
@@ -534,6 +658,7 @@ fn check_lines(c: &mut Checker, s: &Scenario) {
         );
     }
     for (i, line) in s.advice_lines.iter().enumerate() {
+        c.name("advice_line", i, &line.name);
         let p = [key("advice_line"), named(&line.name)];
         if !names.insert(line.name.as_str()) {
             c.fail(
@@ -599,8 +724,8 @@ fn check_lines(c: &mut Checker, s: &Scenario) {
             &c.with(&p, &["public_calls_per_day"]),
             line.public_calls_per_day,
             0.0,
-            1e6,
-            "calls per day",
+            MAX_PUBLIC_CALLS_PER_DAY,
+            "public calls per day",
         );
         c.share(&c.with(&p, &["callback_share"]), line.callback_share);
         c.range(
@@ -801,7 +926,8 @@ fn check_costs(c: &mut Checker, s: &Scenario) {
 /// Programme costs: a yearly cost on an intervention or a service.
 fn check_yearly_costs(c: &mut Checker, s: &Scenario) {
     let yearly = "a cost per year";
-    for i in &s.interventions {
+    for (k, i) in s.interventions.iter().enumerate() {
+        c.name("intervention", k, &i.name);
         let p = c.with(&[key("intervention"), named(&i.name)], &["cost_per_year"]);
         c.range(&p, i.cost_per_year, 0.0, 1e12, yearly);
     }
@@ -819,8 +945,40 @@ fn check_yearly_costs(c: &mut Checker, s: &Scenario) {
 ///
 /// A unit with beds whose consultant cover in post at the start
 /// (establishment × (1 − the consultant role's vacancy)) is below its
-/// `min_consultant_fte` is closed from the first day.
+/// `min_consultant_fte` is closed from the first day; an intervention
+/// whose `from` date is after the last simulated day never takes effect.
 pub fn warnings(loaded: &Loaded) -> Vec<ScenarioError> {
+    let mut out = consultant_warnings(loaded);
+    out.extend(late_intervention_warnings(loaded));
+    out
+}
+
+/// Interventions dated after the last simulated day (31 December of the
+/// last reported year).
+fn late_intervention_warnings(loaded: &Loaded) -> Vec<ScenarioError> {
+    let m = &loaded.scenario.scenario;
+    let last_day = m.years as i64 * 365 - 1;
+    let last_year = m.start_year as i64 + m.years as i64 - 1;
+    loaded
+        .scenario
+        .interventions
+        .iter()
+        .filter(|i| {
+            super::schedule::day_of(&i.from, m.start_year).is_some_and(|day| day > last_day)
+        })
+        .map(|i| {
+            loaded.error_at(
+                &[key("intervention"), named(&i.name), key("from")],
+                format!(
+                    "{} starts on {}, after the last simulated day (31 December {last_year}): it never takes effect",
+                    i.name, i.from
+                ),
+            )
+        })
+        .collect()
+}
+
+fn consultant_warnings(loaded: &Loaded) -> Vec<ScenarioError> {
     let s = &loaded.scenario;
     let vacancy = s
         .workforce
