@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates the README's metric table from the metric table in
 src/model/metrics.rs (between the <!-- metrics:start/end --> markers).
-Run after adding or changing a metric; tests/readme.rs checks every metric
+Run after adding or changing a metric; tests/suite/readme.rs checks every metric
 has a row."""
 import pathlib
 import re

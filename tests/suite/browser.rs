@@ -4,7 +4,7 @@
 //! missing (as root) and passes its path in CARECAP_BROWSER. In CI the test
 //! fails if no browser is available; elsewhere it says why it skips.
 
-mod common;
+use crate::common;
 
 use common::carecap_ok;
 use std::process::Command;

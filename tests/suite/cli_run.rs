@@ -1,7 +1,7 @@
 //! `carecap run` end to end: the care model reduced to Erlang B through the
 //! CLI, identical bytes for any thread count, and common random numbers.
 
-mod common;
+use crate::common;
 
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;

@@ -1,6 +1,6 @@
 //! `carecap compare`: common random numbers, paired differences, appraisal.
 
-mod common;
+use crate::common;
 
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;

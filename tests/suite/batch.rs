@@ -1,6 +1,6 @@
 //! `carecap batch`: folders of scenarios, sweeps and sizing.
 
-mod common;
+use crate::common;
 
 use carecap::stats::erlang::erlang_b;
 use common::carecap_ok;

@@ -1,7 +1,7 @@
 //! Charts and the HTML report: text drawn without system fonts, the page
 //! self-contained, scenario text escaped, `carecap report` redraws.
 
-mod common;
+use crate::common;
 
 use common::{carecap, carecap_ok, repo};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The advice line against Erlang C and Erlang A through the CLI, pooling,
 //! and the workforce model's accounting.
 
-mod common;
+use crate::common;
 
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;

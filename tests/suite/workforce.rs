@@ -1,6 +1,6 @@
 //! The workforce model's accounting and feedback.
 
-mod common;
+use crate::common;
 
 use carecap::model::CareConfig;
 use carecap::scenario::{self, Scenario};

@@ -1,7 +1,7 @@
 //! Sharded studies: merged results are byte-identical to an unsharded run,
 //! and merge refuses incomplete, mixed or corrupted parts.
 
-mod common;
+use crate::common;
 
 use common::{carecap, carecap_ok};
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! key, what was expected and what was found; exit code 1; no panic; no
 //! output folder created or changed.
 
-mod common;
+use crate::common;
 
 use common::{carecap, carecap_ok, repo};
 use std::path::{Path, PathBuf};

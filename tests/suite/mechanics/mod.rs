@@ -2,8 +2,7 @@
 //! mechanism (issue "Answers a planner can act on"). Each test is named
 //! after the mechanism it pins and failed on the code before its fix.
 
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 
 mod advice_lines;
 mod beds;

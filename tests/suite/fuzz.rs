@@ -9,10 +9,10 @@
 //! validates is also run (`--reps 1`). Every call has a deadline; a case
 //! past it is a hang. The first half of the time budget replays a fixed
 //! seed, the second a fresh one printed for replay:
-//! `CARECAP_FUZZ_SEED=<seed> CARECAP_FUZZ_SECONDS=<s> cargo test --test fuzz`.
+//! `CARECAP_FUZZ_SEED=<seed> CARECAP_FUZZ_SECONDS=<s> cargo test --test suite fuzz`.
 //! Failing inputs are kept under `target/fuzz-failures/`.
 
-mod common;
+use crate::common;
 
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};

@@ -1,0 +1,21 @@
+//! carecap's integration tests in one binary, a module per behaviour
+//! (one test binary links once; sixteen took most of the build on two
+//! cores). Run one behaviour with e.g. `cargo test --test suite fuzz`.
+
+mod common;
+
+mod bad_input;
+mod batch;
+mod browser;
+mod calibration;
+mod cli_lines;
+mod cli_run;
+mod compare;
+mod fuzz;
+mod kernel_validation;
+mod mechanics;
+mod no_alloc;
+mod readme;
+mod report;
+mod shards;
+mod workforce;
