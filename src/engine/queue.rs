@@ -56,7 +56,9 @@ impl<E> EventQueue<E> {
     pub fn with_capacity(capacity: usize) -> Self {
         let per_bucket = (capacity / 8).max(4);
         EventQueue {
-            buckets: (0..BUCKETS).map(|_| Vec::with_capacity(per_bucket)).collect(),
+            buckets: (0..BUCKETS)
+                .map(|_| Vec::with_capacity(per_bucket))
+                .collect(),
             spare: Vec::with_capacity(capacity.max(4)),
             last: 0,
             occupied: 0,
@@ -122,7 +124,9 @@ impl<E> EventQueue<E> {
         if !self.settle() {
             return None;
         }
-        self.buckets[0].last().map(|e| SimTime((e.key >> 64) as u64))
+        self.buckets[0]
+            .last()
+            .map(|e| SimTime((e.key >> 64) as u64))
     }
 
     /// Number of pending events.

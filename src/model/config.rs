@@ -2,7 +2,7 @@
 //! into clock ticks, per-tick rates, indices and samplers, ready for the
 //! event loop.
 
-use super::dist::{Sampler, mean_days};
+use super::dist::Sampler;
 use crate::engine::arrivals::PiecewiseRate;
 use crate::engine::roster::{HOURS_PER_WEEK, Roster};
 use crate::engine::time::{DAY, HOUR, MINUTE, SECOND};
@@ -468,7 +468,7 @@ fn pathway(s: &Scenario) -> PathwayConfig {
         bereavement_capacity: s.bereavement.capacity,
         bereavement_waiting: s.bereavement.waiting_list as usize,
         bereavement_duration: Sampler::new(&s.bereavement.support_duration),
-        hah_episode_mean: mean_days(&p.terminal_phase) * DAY as f64,
+        hah_episode_mean: p.terminal_phase.mean_days() * DAY as f64,
     }
 }
 

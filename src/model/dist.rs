@@ -74,23 +74,6 @@ impl Sampler {
     }
 }
 
-/// The mean of a validated scenario distribution, in days.
-pub fn mean_days(d: &Duration) -> f64 {
-    match *d {
-        Duration::Lognormal {
-            median_days: Some(m),
-            sigma: Some(s),
-            ..
-        } => m * (s * s / 2.0).exp(),
-        Duration::Lognormal {
-            mean_days: Some(m), ..
-        } => m,
-        Duration::Lognormal { .. } => 0.0,
-        Duration::Exponential { mean_days } => mean_days,
-        Duration::Fixed { days } => days,
-    }
-}
-
 /// The next event of a Poisson process whose rate is `base` per tick
 /// until `switch_at` and `late` per tick after it, from `now`; exact by
 /// inversion with one exponential draw. `None` if it never happens.

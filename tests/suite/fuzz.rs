@@ -41,7 +41,20 @@ const EXTREMES: [&str; 14] = [
 ];
 
 const CHARACTERS: [&str; 14] = [
-    "\"", "[", "]", "=", "\n", "{", "}", ",", "\\", "#", "\u{0}", "é", "'", "\u{1b}[31m",
+    "\"",
+    "[",
+    "]",
+    "=",
+    "\n",
+    "{",
+    "}",
+    ",",
+    "\\",
+    "#",
+    "\u{0}",
+    "é",
+    "'",
+    "\u{1b}[31m",
 ];
 
 /// The shipped scenarios, with `extends` made absolute.
@@ -125,7 +138,11 @@ fn mutate(text: &str, rng: &mut ChaCha8Rng) -> String {
             let at = boundary(text, pick(rng, text.len()));
             let c = CHARACTERS[pick(rng, CHARACTERS.len())];
             let end = boundary(text, at + 1).max(at);
-            let end = if end == at { boundary(text, at + 4) } else { end };
+            let end = if end == at {
+                boundary(text, at + 4)
+            } else {
+                end
+            };
             return format!("{}{}{}", &text[..at], c, &text[end..]);
         }
         6 => return text[..boundary(text, pick(rng, text.len()))].to_string(),
