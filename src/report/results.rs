@@ -140,7 +140,7 @@ impl Results {
                     .push((num(&row[3]), stat, num(&row[8])));
             }
         }
-        let manifest = std::fs::read_to_string(dir.join("manifest.json"))
+        let manifest = crate::fsread::read_text(&dir.join("manifest.json"), super::MAX_READ_BYTES)
             .map_err(|e| err("manifest.json", &e))?;
         r.manifest = serde_json::from_str(&manifest).map_err(|e| err("manifest.json", &e))?;
         Ok(r)
