@@ -80,7 +80,7 @@ impl CapacityPool {
             levels: (0..levels)
                 .map(|_| VecDeque::with_capacity(reserve))
                 .collect(),
-            live: HashMap::with_capacity(reserve),
+            live: HashMap::with_capacity(queue_limit.min(64)),
             next_ticket: 0,
             stale: 0,
             examined: 0,

@@ -33,7 +33,7 @@ struct Entry<E> {
 /// pushing and popping do not allocate.
 pub struct EventQueue<E> {
     buckets: Vec<Vec<Entry<E>>>,
-    /// An emptied bucket's vector, kept to swap in (no allocation).
+    /// Room for the events of the bucket being shared out.
     spare: Vec<Entry<E>>,
     last: u128,
     /// Bit `i − 1` set when bucket `i` (1..=128) holds an event.
@@ -54,10 +54,15 @@ impl<E> std::fmt::Debug for EventQueue<E> {
 impl<E> EventQueue<E> {
     /// An empty queue with room for about `capacity` pending events.
     pub fn with_capacity(capacity: usize) -> Self {
-        let per_bucket = (capacity / 8).max(4);
+        // Every bucket starts with room, so that one first used late in a run
+        // (the clock crossing a power of two) does not allocate: the buckets
+        // of keys differing in time (65 and up) hold most events, those
+        // differing only in sequence (ties) a few. Each keeps what it grows
+        // to; the spare, which takes a whole bucket at a time, starts large.
+        let per_time_bucket = (capacity / 8).max(16);
         EventQueue {
             buckets: (0..BUCKETS)
-                .map(|_| Vec::with_capacity(per_bucket))
+                .map(|b| Vec::with_capacity(if b > 64 { per_time_bucket } else { 16 }))
                 .collect(),
             spare: Vec::with_capacity(capacity.max(4)),
             last: 0,
@@ -99,9 +104,12 @@ impl<E> EventQueue<E> {
         }
         let i = self.occupied.trailing_zeros() as usize + 1;
         self.occupied &= !(1 << (i - 1));
-        std::mem::swap(&mut self.spare, &mut self.buckets[i]);
-        self.last = self.spare.iter().map(|e| e.key).min().unwrap_or(self.last);
+        // Copy the bucket out (each bucket keeps its own capacity, so sizes
+        // settle once and nothing allocates in steady state) and share its
+        // events among the lower buckets around their minimum.
         let mut moving = std::mem::take(&mut self.spare);
+        moving.append(&mut self.buckets[i]);
+        self.last = moving.iter().map(|e| e.key).min().unwrap_or(self.last);
         for entry in moving.drain(..) {
             self.put(entry);
         }

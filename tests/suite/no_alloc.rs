@@ -4,7 +4,7 @@
 //! lets the event list and waiting lists reach their working size, a long
 //! further stretch of simulation must make zero allocations.
 
-use carecap::engine::time::{DAY, MINUTE};
+use carecap::engine::time::{DAY, MINUTE, SECOND};
 use carecap::engine::{SimTime, run_until};
 use carecap::queueing::{QueueConfig, ServiceSystem, ServiceTime};
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -74,7 +74,7 @@ fn loss_and_delay_systems_allocate_nothing_per_event() {
         },
         servers: 2,
         queue_limit: usize::MAX,
-        mean_patience: Some(300.0),
+        mean_patience: Some(300.0 * SECOND as f64),
         ..loss.clone()
     };
     for config in [loss, impatient] {
