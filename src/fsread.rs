@@ -91,12 +91,19 @@ fn regular(meta: &std::fs::Metadata) -> Result<(), ReadError> {
     }
 }
 
-/// The bytes of the regular file at `path`, refusing more than `limit`.
-pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    // Checked before opening: opening a FIFO for reading would block.
+/// Opens `path` for reading if it is a regular file, checked before
+/// opening (opening a FIFO for reading would block) and again on the open
+/// handle. Read it through [`Read::take`] with a limit.
+pub fn open_regular(path: &Path) -> Result<std::fs::File, ReadError> {
     regular(&std::fs::metadata(path).map_err(ReadError::Io)?)?;
     let file = std::fs::File::open(path).map_err(ReadError::Io)?;
     regular(&file.metadata().map_err(ReadError::Io)?)?;
+    Ok(file)
+}
+
+/// The bytes of the regular file at `path`, refusing more than `limit`.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let file = open_regular(path)?;
     let mut bytes = Vec::new();
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)

@@ -370,11 +370,7 @@ fn finished(json: &Path, config: &str) -> bool {
 /// Opens `path` if it is a regular file (not a device, pipe or folder,
 /// which could be endless), following symbolic links.
 fn open_regular(path: &Path) -> Result<std::fs::File, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if !meta.is_file() {
-        return Err(format!("{}: not a regular file", path.display()));
-    }
-    std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))
+    crate::fsread::open_regular(path).map_err(|e| e.at(path))
 }
 
 /// Reads and checks the completion marker `path` (at most

@@ -287,9 +287,14 @@ fn merged_manifest_reports_the_shards_time_and_the_sha256sum_of_each_part() {
     let merged: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(merged["events"].as_u64().unwrap(), events);
-    assert_eq!(merged["wall_seconds"].as_f64().unwrap(), seconds);
-    assert_eq!(
-        merged["events_per_second"].as_f64().unwrap(),
-        events as f64 / seconds.max(1e-9)
+    // Sums and a quotient of the parts' figures, equal up to the rounding
+    // of the order they are added in.
+    let same = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1.0);
+    let wall = merged["wall_seconds"].as_f64().unwrap();
+    assert!(same(wall, seconds), "{wall} vs {seconds}");
+    let rate = merged["events_per_second"].as_f64().unwrap();
+    assert!(
+        same(rate, events as f64 / seconds.max(1e-9)),
+        "{rate} events/s vs {events} over {seconds} s"
     );
 }
