@@ -5,7 +5,7 @@
 //! to [`Roster::staff_at`]; a server going off duty finishes the job in hand,
 //! because the pool never evicts.
 
-use super::time::{HOUR, SimTime};
+use super::time::SimTime;
 
 /// Hours in a week.
 pub const HOURS_PER_WEEK: usize = 168;
@@ -43,46 +43,21 @@ impl Roster {
     pub fn hours_per_week(&self) -> u64 {
         self.staff.iter().map(|&s| s as u64).sum()
     }
-
-    /// The first hour boundary after `t` at which the staffing changes, or
-    /// [`SimTime::NEVER`] if it never does.
-    pub fn next_change_after(&self, t: SimTime) -> SimTime {
-        let current = self.staff_at(t);
-        let hour_start = t.ticks() - t.ticks() % HOUR;
-        for k in 1..=HOURS_PER_WEEK as u64 {
-            let boundary = SimTime(hour_start + k * HOUR);
-            if self.staff_at(boundary) != current {
-                return boundary;
-            }
-        }
-        SimTime::NEVER
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::time::WEEK;
+    use crate::engine::time::HOUR;
 
     #[test]
-    fn changes_found_at_hour_boundaries() {
+    fn staff_by_hour_of_week_and_weekly_hours() {
         let mut hours = [1; HOURS_PER_WEEK];
         hours[8..20].fill(3);
         let roster = Roster::from_hours(hours);
         assert_eq!(roster.staff_at(SimTime(9 * HOUR)), 3);
-        assert_eq!(roster.next_change_after(SimTime(0)), SimTime(8 * HOUR));
-        assert_eq!(
-            roster.next_change_after(SimTime(8 * HOUR + 5)),
-            SimTime(20 * HOUR)
-        );
-        assert_eq!(
-            roster.next_change_after(SimTime(20 * HOUR)),
-            SimTime(WEEK + 8 * HOUR)
-        );
-        assert_eq!(
-            Roster::constant(4).next_change_after(SimTime(77)),
-            SimTime::NEVER
-        );
+        assert_eq!(roster.staff_at(SimTime(20 * HOUR)), 1);
+        assert_eq!(roster.staff_in_hour(168 + 8), 3);
         assert_eq!(roster.hours_per_week(), 168 + 24);
     }
 }

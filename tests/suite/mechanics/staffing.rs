@@ -1,7 +1,7 @@
 //! Staffing and costs: demand for staff from the demand that arrived, per-role gaps, capacity costs.
 
 use carecap::model::CareConfig;
-use carecap::scenario::types::{Duration, Intervention, Scenario};
+use carecap::scenario::types::{Intervention, Scenario};
 use carecap::scenario::{self, Loaded, schedule};
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
@@ -30,24 +30,6 @@ fn run(loaded: &Loaded, reps: u64) -> Vec<Values> {
     let phases = schedule::phases(loaded).expect("phases are valid");
     let cfg = CareConfig::from_phases(&phases);
     super::common::run_config(&cfg, reps)
-}
-
-/// Mean of a lognormal or other duration, in days (computed here, not by
-/// the model, so the identity is checked independently).
-fn mean_days(d: &Duration) -> f64 {
-    match *d {
-        Duration::Lognormal {
-            median_days: Some(m),
-            sigma: Some(s),
-            ..
-        } => m * (s * s / 2.0).exp(),
-        Duration::Lognormal {
-            mean_days: Some(m), ..
-        } => m,
-        Duration::Exponential { mean_days } => mean_days,
-        Duration::Fixed { days } => days,
-        _ => panic!("unsupported duration"),
-    }
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -162,7 +144,7 @@ fn cspc_nurse_demand_counts_the_waiting_list() {
 fn hah_demand_counts_unmet_episodes_at_the_expected_episode_length() {
     let loaded = load("scenarios/nwl-baseline.toml", 2);
     let s = &loaded.scenario;
-    let episode_years = mean_days(&s.pathway.terminal_phase) / 365.0;
+    let episode_years = s.pathway.terminal_phase.mean_days() / 365.0;
     let w = s.workforce.as_ref().unwrap();
     let runs = run(&loaded, 4);
     let mut unmet = 0.0;
