@@ -2,7 +2,7 @@
 //! 14 days) over 5 simulated years, reported in events per second.
 
 use carecap::engine::time::DAY;
-use carecap::queueing::{QueueConfig, ServiceSystem, ServiceTime};
+use carecap::model::queueing::{QueueConfig, ServiceSystem, ServiceTime};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 

@@ -4,7 +4,7 @@
 
 use super::BatchError;
 use crate::model::config::CareConfig;
-use crate::model::metrics::{METRIC_COUNT, METRICS};
+use crate::model::services::{METRIC_COUNT, METRICS};
 use crate::report::manifest::Manifest;
 use crate::report::tables::Key;
 use crate::scenario::ScenarioErrors;
@@ -125,15 +125,15 @@ pub fn result_keys(cfg: &CareConfig) -> Vec<(usize, Key)> {
     let mut keys = Vec::new();
     for y in 0..cfg.years as usize {
         for (a, (area, kind)) in areas.iter().enumerate() {
-            for (m, (_, name, scope, _)) in METRICS.iter().enumerate() {
-                if scope.covers(*kind) {
+            for (m, def) in METRICS.iter().enumerate() {
+                if def.scope.covers(*kind) && crate::model::services::reported(cfg, m) {
                     let index = (y * areas.len() + a) * METRIC_COUNT + m;
                     keys.push((
                         index,
                         Key {
                             year: cfg.start_year + y as i32,
                             area: area.clone(),
-                            metric: name,
+                            metric: def.name,
                         },
                     ));
                 }

@@ -21,7 +21,7 @@
 use super::run::{RunError, RunOptions, RunReport, prepare_output};
 use super::run_units;
 use super::study::{Member, execute_from, simulate_all};
-use crate::model::care::ReplicationResult;
+use crate::model::system::ReplicationResult;
 use crate::report::atomic::{AtomicFile, write_atomic};
 use crate::report::manifest::sha256_hex;
 use serde::{Deserialize, Serialize};

@@ -13,8 +13,8 @@ use super::run::{RunError, RunOptions, RunReport, prepare_output, result_keys};
 use super::run_units;
 use crate::engine::rng::{GENERATOR_NAME, STREAM_DERIVATION_VERSION};
 use crate::model::advice::BY_HOUR_METRICS;
-use crate::model::care::{ReplicationResult, simulate};
 use crate::model::config::CareConfig;
+use crate::model::system::{ReplicationResult, simulate};
 use crate::report::appraisal;
 use crate::report::atomic::{AtomicFile, write_atomic};
 use crate::report::folder::{self, FolderLock};
@@ -471,7 +471,7 @@ fn compare_table(rows: &[CompareRow]) -> Vec<u8> {
 
 /// Length of a replication's metric values for `cfg`.
 pub(crate) fn values_len(cfg: &CareConfig) -> usize {
-    cfg.years as usize * cfg.areas().len() * crate::model::metrics::METRIC_COUNT
+    cfg.years as usize * cfg.areas().len() * crate::model::services::METRIC_COUNT
 }
 
 /// Length of a replication's by-hour values for `cfg`.

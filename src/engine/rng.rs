@@ -76,6 +76,17 @@ pub fn stream(seed: u64, purpose: Purpose, replication: u64) -> StreamRng {
     rng
 }
 
+/// A uniform in [0, 1) for (`seed`, `purpose`, `replication`, `counter`),
+/// computed without a stream: for one-off draws keyed on an entity (a
+/// person's referral to a service) that must not move any stream's
+/// position, so adding a service leaves every other draw where it was.
+pub fn keyed_uniform(seed: u64, purpose: Purpose, replication: u64, counter: u64) -> f64 {
+    let x = splitmix64(splitmix64(seed) ^ purpose.key());
+    let x = splitmix64(x ^ splitmix64(replication.wrapping_add(0x5851_f42d_4c95_7f2d)));
+    let x = splitmix64(x ^ counter);
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +103,26 @@ mod tests {
         let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
         let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
         cov / (va * vb).sqrt()
+    }
+
+    #[test]
+    fn keyed_uniforms_are_uniform_and_independent_of_neighbours() {
+        let purpose = Purpose::new("referral", 0);
+        let u: Vec<f64> = (0..20_000)
+            .map(|k| keyed_uniform(9, purpose, 1, k))
+            .collect();
+        let mean = u.iter().sum::<f64>() / u.len() as f64;
+        // Uniform mean 0.5, sd of the mean sqrt(1/12/n) = 0.002: 5 sd.
+        assert!((mean - 0.5).abs() < 0.0102, "mean {mean}");
+        let below = u.iter().filter(|&&x| x < 0.25).count() as f64 / u.len() as f64;
+        // Binomial sd sqrt(0.25·0.75/n) = 0.0031: 5 sd.
+        assert!((below - 0.25).abs() < 0.0153, "P(u<0.25) {below}");
+        let next: Vec<f64> = u[1..].to_vec();
+        assert!(correlation(&u[..u.len() - 1], &next).abs() < 0.036);
+        let other: Vec<f64> = (0..20_000)
+            .map(|k| keyed_uniform(9, purpose, 2, k))
+            .collect();
+        assert!(correlation(&u, &other).abs() < 0.036);
     }
 
     #[test]

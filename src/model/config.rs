@@ -1,66 +1,33 @@
-//! The care model's compiled configuration: a validated scenario turned
-//! into clock ticks, per-tick rates, indices and samplers, ready for the
-//! event loop.
+//! The compiled plan of one scenario: a validated scenario turned into
+//! clock ticks, per-tick rates, typed ids and samplers, ready for the event
+//! loop. Each service compiles its own part (`CaseloadConfig::compile`,
+//! `SiteConfig::compile`, …); this module holds demand, routing, the
+//! pathway's rates, and the phases interventions switch between.
 
+use super::acute::AcuteConfig;
+use super::advice::{CallsConfig, LineConfig};
+use super::bereavement::BereavementConfig;
+use super::caseload::CaseloadConfig;
+use super::day_hospice::DayHospiceConfig;
 use super::dist::Sampler;
+use super::enhanced::EnhancedConfig;
+use super::hah::HahConfig;
+use super::ids::{BoroughId, LineId, SiteId};
+use super::ipu::SiteConfig;
+use super::metrics::{AreaKind, DAYS_PER_YEAR, YEAR};
+use super::outpatients::ClinicConfig;
+use super::person::PlaceDraw;
+use super::psychology::PsychConfig;
+use super::workforce::{ROLE_COUNT, ROLES, SupplyConfig};
 use crate::engine::arrivals::PiecewiseRate;
-use crate::engine::roster::{HOURS_PER_WEEK, Roster};
-use crate::engine::time::{DAY, HOUR, MINUTE, SECOND};
-use crate::scenario::types::{AdviceLine, Calls, Cover, PlaceShares, Scenario};
+use crate::engine::time::DAY;
+use crate::scenario::types::Scenario;
 use crate::scenario::validate::deaths_in_year;
 use std::sync::Arc;
 
-/// Days in a simulated year (leap days are ignored).
-pub const DAYS_PER_YEAR: u64 = 365;
-/// Seconds in a simulated year.
-pub const YEAR: u64 = DAYS_PER_YEAR * DAY;
-
 const MONTH_DAYS: [u64; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/// Places of death, in the order used by metric tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
-    /// At home.
-    Home = 0,
-    /// In a care home.
-    CareHome = 1,
-    /// In a hospice in-patient unit.
-    Hospice = 2,
-    /// In an enhanced end-of-life bed.
-    EnhancedBed = 3,
-    /// In an acute hospital.
-    Hospital = 4,
-}
-
-/// Number of [`Place`] values.
-pub const PLACES: usize = 5;
-
-/// Cumulative shares for drawing a place from [`PlaceShares`]
-/// (home, care home, hospice, hospital).
-#[derive(Debug, Clone, Copy)]
-pub struct PlaceDraw([f64; 3]);
-
-impl PlaceDraw {
-    fn new(p: &PlaceShares) -> Self {
-        PlaceDraw([
-            p.home,
-            p.home + p.care_home,
-            p.home + p.care_home + p.hospice,
-        ])
-    }
-
-    /// The place for a uniform draw `u` in [0, 1).
-    pub fn pick(&self, u: f64) -> Place {
-        match self.0.iter().position(|&c| u < c) {
-            Some(0) => Place::Home,
-            Some(1) => Place::CareHome,
-            Some(_) => Place::Hospice,
-            None => Place::Hospital,
-        }
-    }
-}
-
-/// One borough, compiled.
+/// One borough's demand and routing, compiled.
 #[derive(Debug, Clone)]
 pub struct BoroughConfig {
     /// Name.
@@ -69,145 +36,17 @@ pub struct BoroughConfig {
     pub deaths: Arc<PiecewiseRate>,
     /// Need share × reach: probability a death is preceded by a referral.
     pub referral_share: f64,
-    /// Caseload places (nurses × caseload per FTE, rounded down).
-    pub caseload_capacity: u32,
-    /// Hospice-at-home slots.
-    pub hah_slots: u32,
-    /// Share of the 24/7 hospice-at-home effect the service gives (1 or
-    /// the daytime share).
-    pub hah_effect: f64,
-    /// Enhanced end-of-life beds.
-    pub enhanced_beds: u32,
     /// Multiplier on crisis rates.
     pub crisis_multiplier: f64,
     /// Sites to try for a bed, in order (first is the home site).
-    pub site_order: Vec<usize>,
+    pub site_order: Vec<SiteId>,
     /// The advice line residents call, if any.
-    pub line: Option<usize>,
-    /// Patients per CSPC nurse FTE.
-    pub caseload_per_fte: f64,
-    /// CSPC nurse establishment, FTE.
-    pub cspc_establishment: f64,
-    /// Hospice-at-home staff establishment, FTE (`None`: not staff-limited).
-    pub hah_establishment: Option<f64>,
-    /// Hospice-at-home FTE needed per patient.
-    pub hah_fte_per_patient: f64,
-    /// Hospice-at-home care hours per patient-day.
-    pub hah_hours_per_day: f64,
+    pub line: Option<LineId>,
     /// Programme costs in force for the borough, per year.
     pub programmes_per_year: f64,
 }
 
-/// Unit costs, compiled.
-#[derive(Debug, Clone, Default)]
-pub struct CostConfig {
-    /// Per occupied IPU bed-day.
-    pub ipu_bed_day: f64,
-    /// Per IPU bed-day available (beds in the unit, open or not).
-    pub ipu_bed_day_available: f64,
-    /// Per occupied enhanced bed-day.
-    pub enhanced_bed_day: f64,
-    /// Per enhanced bed-day available.
-    pub enhanced_bed_day_available: f64,
-    /// Per hospice-at-home slot-day available.
-    pub hah_slot_day_available: f64,
-    /// Per acute bed-day.
-    pub acute_bed_day: f64,
-    /// Per hospice-at-home care hour.
-    pub hah_hour: f64,
-    /// Per answered call.
-    pub call: f64,
-    /// Per CSPC visit.
-    pub cspc_visit: f64,
-    /// Per FTE-year in post, by role.
-    pub fte_year: [f64; 5],
-}
-
-/// One hospice in-patient unit, compiled.
-#[derive(Debug, Clone)]
-pub struct SiteConfig {
-    /// Name.
-    pub name: String,
-    /// Beds.
-    pub beds: u32,
-    /// Waiting-list limit.
-    pub waiting_list: usize,
-    /// Time from admission to planned discharge.
-    pub discharge_after: Sampler,
-    /// Nurse FTE needed per occupied (or staffed) bed, uplift included.
-    pub nurse_fte_per_bed: f64,
-    /// Nurse establishment, FTE.
-    pub nurse_establishment: f64,
-    /// Consultant establishment, FTE.
-    pub consultant_establishment: f64,
-    /// Consultant FTE below which the unit closes.
-    pub min_consultant_fte: f64,
-    /// Consultant FTE needed per occupied bed.
-    pub consultant_fte_per_bed: f64,
-    /// Programme costs in force for the site, per year.
-    pub programmes_per_year: f64,
-}
-
-/// One advice line, compiled.
-#[derive(Debug, Clone)]
-pub struct LineConfig {
-    /// Name.
-    pub name: String,
-    /// Handlers on duty by hour of week, fully staffed.
-    pub roster: Roster,
-    /// Handling time.
-    pub handling: Sampler,
-    /// Patience, if callers abandon.
-    pub patience: Option<Sampler>,
-    /// Answer target, ticks.
-    pub target: u64,
-    /// Public calls, per tick (a weekly pattern of hours), when open to all.
-    pub public_calls: Option<PiecewiseRate>,
-    /// Share of abandoned callers called back.
-    pub callback_share: f64,
-    /// Delay before a callback, ticks.
-    pub callback_delay: u64,
-    /// FTE needed to cover the roster (uplift included).
-    pub fte_needed: f64,
-    /// Advice-nurse establishment, FTE.
-    pub establishment: f64,
-    /// The line's yearly running cost and programme costs in force.
-    pub programmes_per_year: f64,
-}
-
-/// Call generation, compiled.
-#[derive(Debug, Clone)]
-pub struct CallsConfig {
-    /// Calls per caseload patient per tick, before profiles.
-    pub per_patient: f64,
-    /// Multiplier in the last fortnight.
-    pub late_multiplier: f64,
-    /// Multiplier by hour of week (hour-of-day × day-of-week, mean 1).
-    pub hour_of_week: [f64; 168],
-    /// Largest value of `hour_of_week`.
-    pub peak: f64,
-    /// Cumulative shares: advice, visit, hah (ambulance is the rest).
-    pub outcomes: [f64; 3],
-    /// Share of abandoned calls ending in an ambulance.
-    pub abandoned_ambulance_share: f64,
-    /// Relative risk a crisis needs a bed when answered in target.
-    pub answered_crisis_rr: f64,
-}
-
-/// Supply dynamics of one role, per month.
-#[derive(Debug, Clone, Copy)]
-pub struct SupplyConfig {
-    /// Expected leavers per FTE in post per month.
-    pub monthly_attrition: f64,
-    /// Share of open vacancies filled per month.
-    pub monthly_recruitment: f64,
-    /// Months from offer to start.
-    pub lag_months: usize,
-    /// Share vacant at the start.
-    pub vacancy: f64,
-}
-
-/// Pathway settings, compiled.
+/// The pathway's rates and draws, compiled.
 #[derive(Debug, Clone)]
 pub struct PathwayConfig {
     /// Share of referrals with cancer.
@@ -236,29 +75,14 @@ pub struct PathwayConfig {
     pub terminal_hospital_share: f64,
     /// Relative risk of that with 24/7 hospice at home.
     pub hah_hospital_rr: f64,
-    /// Acute stay.
-    pub acute_stay: Sampler,
-    /// Seconds before death at which waiting people become urgent.
+    /// Ticks before death at which waiting people become urgent.
     pub urgent_window: u64,
-    /// Time from admission to planned discharge from an enhanced bed.
-    pub enhanced_discharge_after: Sampler,
     /// Share of would-be hospital transfers in the last days that a free
     /// bed can take instead.
     pub bed_diversion_share: f64,
-    /// Share of deaths whose carers are referred for bereavement support.
-    pub bereavement_share: f64,
-    /// Bereavement places.
-    pub bereavement_capacity: u32,
-    /// Bereavement waiting-list limit.
-    pub bereavement_waiting: usize,
-    /// Length of bereavement support.
-    pub bereavement_duration: Sampler,
-    /// Mean terminal phase, ticks: the expected length of a
-    /// hospice-at-home episode that found no slot.
-    pub hah_episode_mean: f64,
 }
 
-/// Everything the care model needs for one run.
+/// Everything the care model needs for one run: the plan.
 #[derive(Debug, Clone)]
 pub struct CareConfig {
     /// Master seed.
@@ -269,23 +93,37 @@ pub struct CareConfig {
     pub years: u32,
     /// Warm-up in ticks.
     pub warmup: u64,
-    /// Boroughs.
+    /// Boroughs: demand and routing.
     pub boroughs: Vec<BoroughConfig>,
-    /// Sites.
-    pub sites: Vec<SiteConfig>,
-    /// Pathway.
+    /// The pathway's rates.
     pub pathway: PathwayConfig,
+    /// CSPC caseloads, by borough.
+    pub caseload: Vec<CaseloadConfig>,
+    /// Hospice at home, by borough.
+    pub hah: Vec<HahConfig>,
+    /// Enhanced end-of-life beds.
+    pub enhanced: EnhancedConfig,
+    /// Hospice in-patient sites.
+    pub sites: Vec<SiteConfig>,
     /// Advice lines.
     pub lines: Vec<LineConfig>,
-    /// Call generation.
+    /// Calls of caseload patients and what calls lead to.
     pub calls: CallsConfig,
+    /// Acute hospital.
+    pub acute: AcuteConfig,
+    /// Bereavement support.
+    pub bereavement: BereavementConfig,
+    /// Day hospice units.
+    pub day_hospice: Vec<DayHospiceConfig>,
+    /// Out-patient clinics.
+    pub clinics: Vec<ClinicConfig>,
+    /// Psychological support services.
+    pub psych: Vec<PsychConfig>,
     /// Supply dynamics by role (`None`: constant at establishment).
-    pub supply: [Option<SupplyConfig>; 5],
+    pub supply: [Option<SupplyConfig>; ROLE_COUNT],
     /// Later phases (interventions): from a time in ticks, the whole
     /// configuration is the given one.
     pub changes: Vec<(u64, Arc<CareConfig>)>,
-    /// Unit costs.
-    pub costs: CostConfig,
     /// Region-wide programme costs in force (bereavement service, and
     /// interventions on region-wide tables), per year.
     pub region_programmes_per_year: f64,
@@ -296,7 +134,6 @@ impl CareConfig {
     pub fn new(s: &Scenario) -> CareConfig {
         let warmup_days = s.scenario.warmup_days as u64;
         let total_days = warmup_days + s.scenario.years as u64 * DAYS_PER_YEAR;
-        let (uplift, hours) = s.staffing_conventions();
         let boroughs = s
             .boroughs
             .iter()
@@ -309,44 +146,18 @@ impl CareConfig {
                     deaths: Arc::new(PiecewiseRate::from_equal_segments(DAY, daily)),
                     referral_share: b.need_share.unwrap_or(s.demand.need_share)
                         * b.reach.unwrap_or(s.demand.reach),
-                    caseload_capacity: (b.cspc.nurses_fte * b.cspc.caseload_per_fte).floor() as u32,
-                    hah_slots: b.hah.slots,
-                    hah_effect: match b.hah.cover {
-                        Cover::AllDay => 1.0,
-                        Cover::Daytime => s.pathway.daytime_hah_effect,
-                    },
-                    enhanced_beds: b.enhanced_beds,
                     crisis_multiplier: b.crisis_rate_multiplier,
-                    site_order: site_order(s, &b.name),
+                    site_order: site_order(s, &b.name)
+                        .into_iter()
+                        .map(SiteId::new)
+                        .collect(),
                     line: s
                         .advice_lines
                         .iter()
-                        .position(|l| l.boroughs.contains(&b.name)),
-                    caseload_per_fte: b.cspc.caseload_per_fte,
-                    cspc_establishment: b.cspc.nurses_fte,
-                    hah_establishment: b.hah.staff_fte,
-                    hah_fte_per_patient: b.hah.hours_per_patient_day * 7.0 / hours * (1.0 + uplift),
-                    hah_hours_per_day: b.hah.hours_per_patient_day,
+                        .position(|l| l.boroughs.contains(&b.name))
+                        .map(LineId::new),
                     programmes_per_year: 0.0,
                 }
-            })
-            .collect();
-        let sites = s
-            .sites
-            .iter()
-            .map(|x| SiteConfig {
-                name: x.name.clone(),
-                beds: x.beds,
-                waiting_list: x.waiting_list as usize,
-                discharge_after: Sampler::new(&x.discharge_after),
-                nurse_fte_per_bed: x.nurses_per_bed * 168.0 / hours * (1.0 + uplift),
-                nurse_establishment: x
-                    .nurses_fte
-                    .unwrap_or_else(|| x.nurses_for_every_bed(uplift, hours)),
-                consultant_establishment: x.consultant_fte,
-                min_consultant_fte: x.min_consultant_fte,
-                consultant_fte_per_bed: x.consultant_fte_per_bed,
-                programmes_per_year: 0.0,
             })
             .collect();
         CareConfig {
@@ -355,17 +166,20 @@ impl CareConfig {
             years: s.scenario.years,
             warmup: warmup_days * DAY,
             boroughs,
-            sites,
             pathway: pathway(s),
-            lines: s
-                .advice_lines
-                .iter()
-                .map(|l| line(s, l, uplift, hours))
-                .collect(),
-            calls: calls(s),
+            caseload: CaseloadConfig::compile(s),
+            hah: HahConfig::compile(s),
+            enhanced: EnhancedConfig::compile(s),
+            sites: SiteConfig::compile(s),
+            lines: LineConfig::compile(s),
+            calls: CallsConfig::compile(s),
+            acute: AcuteConfig::compile(s),
+            bereavement: BereavementConfig::compile(s),
+            day_hospice: DayHospiceConfig::compile(s),
+            clinics: ClinicConfig::compile(s),
+            psych: PsychConfig::compile(s),
             supply: supply(s),
             changes: Vec::new(),
-            costs: costs(s),
             region_programmes_per_year: s.bereavement.cost_per_year,
         }
     }
@@ -417,8 +231,7 @@ impl CareConfig {
     }
 
     /// Areas in result order: boroughs, sites, lines, then `ALL`.
-    pub fn areas(&self) -> Vec<(String, super::metrics::AreaKind)> {
-        use super::metrics::AreaKind;
+    pub fn areas(&self) -> Vec<(String, AreaKind)> {
         let b = self
             .boroughs
             .iter()
@@ -429,6 +242,26 @@ impl CareConfig {
             .chain(l)
             .chain(std::iter::once(("ALL".to_string(), AreaKind::All)))
             .collect()
+    }
+
+    /// Numbers of boroughs, sites and lines.
+    pub fn area_counts(&self) -> (usize, usize, usize) {
+        (self.boroughs.len(), self.sites.len(), self.lines.len())
+    }
+
+    /// Every borough's id.
+    pub fn borough_ids(&self) -> impl Iterator<Item = BoroughId> + use<> {
+        BoroughId::all(self.boroughs.len())
+    }
+
+    /// Every site's id.
+    pub fn site_ids(&self) -> impl Iterator<Item = SiteId> + use<> {
+        SiteId::all(self.sites.len())
+    }
+
+    /// Every line's id.
+    pub fn line_ids(&self) -> impl Iterator<Item = LineId> + use<> {
+        LineId::all(self.lines.len())
     }
 
     /// The end of the run, in ticks.
@@ -460,15 +293,8 @@ fn pathway(s: &Scenario) -> PathwayConfig {
         terminal_phase: Sampler::new(&p.terminal_phase),
         terminal_hospital_share: p.terminal_hospital_share,
         hah_hospital_rr: p.hah_hospital_rr,
-        acute_stay: Sampler::new(&p.acute_stay),
         urgent_window: (p.urgent_days * DAY as f64) as u64,
-        enhanced_discharge_after: Sampler::new(&s.enhanced_beds.discharge_after),
         bed_diversion_share: p.bed_diversion_share,
-        bereavement_share: s.bereavement.referral_share,
-        bereavement_capacity: s.bereavement.capacity,
-        bereavement_waiting: s.bereavement.waiting_list as usize,
-        bereavement_duration: Sampler::new(&s.bereavement.support_duration),
-        hah_episode_mean: p.terminal_phase.mean_days() * DAY as f64,
     }
 }
 
@@ -544,78 +370,10 @@ fn normalised_month_weights(w: &[f64]) -> [f64; 12] {
     out
 }
 
-fn roster(shifts: &[crate::scenario::types::Shift]) -> Roster {
-    let mut hours = [0u32; HOURS_PER_WEEK];
-    for shift in shifts {
-        for day in (0..7).filter(|&d| shift.days.includes(d)) {
-            let covered: Vec<u32> = if shift.from < shift.to {
-                (shift.from..shift.to).collect()
-            } else {
-                (shift.from..24).chain(0..shift.to).collect()
-            };
-            for h in covered {
-                hours[day * 24 + h as usize] += shift.handlers;
-            }
-        }
-    }
-    Roster::from_hours(hours)
-}
-
-fn line(s: &Scenario, l: &AdviceLine, uplift: f64, hours: f64) -> LineConfig {
-    let roster = roster(&l.roster);
-    let fte_needed = l.roster_fte(uplift, hours);
-    let profile = hour_of_week_profile(&s.calls);
-    let public_calls = (l.open_to_all && l.public_calls_per_day > 0.0).then(|| {
-        let per_hour = l.public_calls_per_day / 24.0 / HOUR as f64;
-        PiecewiseRate::periodic(HOUR, profile.iter().map(|m| per_hour * m).collect())
-    });
-    LineConfig {
-        name: l.name.clone(),
-        roster,
-        handling: Sampler::new(&l.handling_time.in_days()),
-        patience: l.patience.as_ref().map(|p| Sampler::new(&p.in_days())),
-        target: l.answer_target_seconds as u64 * SECOND,
-        public_calls,
-        callback_share: l.callback_share,
-        callback_delay: (l.callback_delay_minutes * MINUTE as f64) as u64,
-        fte_needed,
-        establishment: l.nurses_fte.unwrap_or(fte_needed),
-        programmes_per_year: l.cost_per_year,
-    }
-}
-
-/// Hour-of-day × day-of-week multipliers, each rescaled to mean 1.
-fn hour_of_week_profile(c: &Calls) -> [f64; HOURS_PER_WEEK] {
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
-    let (hm, dm) = (mean(&c.hour_of_day), mean(&c.day_of_week));
-    let mut out = [1.0; HOURS_PER_WEEK];
-    if c.hour_of_day.len() == 24 && c.day_of_week.len() == 7 {
-        for (h, o) in out.iter_mut().enumerate() {
-            *o = c.hour_of_day[h % 24] / hm * c.day_of_week[h / 24] / dm;
-        }
-    }
-    out
-}
-
-fn calls(s: &Scenario) -> CallsConfig {
-    let c = &s.calls;
-    let hour_of_week = hour_of_week_profile(c);
-    let o = &c.outcomes;
-    CallsConfig {
-        per_patient: c.per_patient_day / DAY as f64,
-        late_multiplier: c.last_fortnight_multiplier,
-        peak: hour_of_week.iter().cloned().fold(0.0, f64::max),
-        hour_of_week,
-        outcomes: [o.advice, o.advice + o.visit, o.advice + o.visit + o.hah],
-        abandoned_ambulance_share: c.abandoned_ambulance_share,
-        answered_crisis_rr: c.answered_crisis_rr,
-    }
-}
-
-fn supply(s: &Scenario) -> [Option<SupplyConfig>; 5] {
-    let mut out = [None; 5];
+fn supply(s: &Scenario) -> [Option<SupplyConfig>; ROLE_COUNT] {
+    let mut out = [None; ROLE_COUNT];
     if let Some(w) = &s.workforce {
-        for (i, role) in crate::scenario::validate::ROLES.iter().enumerate() {
+        for (i, role) in ROLES.iter().enumerate() {
             out[i] = w.roles.get(*role).map(|r| SupplyConfig {
                 monthly_attrition: r.attrition / 12.0,
                 monthly_recruitment: r.recruitment / 12.0,
@@ -625,24 +383,4 @@ fn supply(s: &Scenario) -> [Option<SupplyConfig>; 5] {
         }
     }
     out
-}
-
-fn costs(s: &Scenario) -> CostConfig {
-    let c = &s.costs;
-    let mut fte_year = [0.0; 5];
-    for (i, role) in crate::scenario::validate::ROLES.iter().enumerate() {
-        fte_year[i] = c.fte_year.get(*role).copied().unwrap_or(0.0);
-    }
-    CostConfig {
-        ipu_bed_day: c.ipu_bed_day,
-        ipu_bed_day_available: c.ipu_bed_day_available,
-        enhanced_bed_day: c.enhanced_bed_day,
-        enhanced_bed_day_available: c.enhanced_bed_day_available,
-        hah_slot_day_available: c.hah_slot_day_available,
-        acute_bed_day: c.acute_bed_day,
-        hah_hour: c.hah_hour,
-        call: c.call,
-        cspc_visit: c.cspc_visit,
-        fte_year,
-    }
 }

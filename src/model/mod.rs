@@ -1,22 +1,63 @@
-//! The care model: palliative and end-of-life care services of a region,
-//! built on the [`engine`](crate::engine) kernel.
+//! Models on the [`engine`](crate::engine) kernel: the care model of a
+//! region's palliative and end-of-life services, and beside it the
+//! textbook queueing model ([`queueing`]) the kernel is validated against.
+//! They share nothing but the kernel.
 //!
-//! - [`config`]: a validated scenario compiled into rates, samplers and
-//!   indices;
-//! - [`care`]: the system's state, bookkeeping and event dispatch;
-//! - [`pathway`]: what happens to a referred person, from referral to death;
-//! - [`advice`]: the advice lines and their callers;
-//! - [`workforce`]: staff supply by role and the capacity it staffs;
-//! - [`metrics`]: the per-year, per-area measures and their definitions;
-//! - [`dist`]: duration samplers and two-rate Poisson timing.
+//! ## The care model, one module per service
+//!
+//! ```text
+//!             system  (replication driver: calendar, events, phases)
+//!               │
+//!             pathway (where a person goes next, from services' outcomes)
+//!               │
+//!             services (registry: every service, metric order, totals)
+//!   ┌────────┬────────┼────────┬────────┬────────┬──────────┐
+//! caseload  ipu  enhanced   hah    acute   advice   bereavement  outcomes
+//!   └──────── each: compiled config, pool, staff, levels, tallies, rows
+//!             config (the compiled plan) · person · ids · metrics · workforce · dist
+//! ```
+//!
+//! A service owns its compiled config (`SiteConfig`, `LineConfig`, …), its
+//! capacity pool, its staff pools, its levels and tallies, and writes its
+//! own metric rows; it is addressed by typed ids ([`ids`]) and never calls
+//! another service or the pathway: it reports outcomes (a call answered in
+//! target, the next person off a waiting list) and the pathway decides
+//! what follows.
+//!
+//! ## A parameter's walk, from scenario file to metric
+//!
+//! `beds = 19` under a `[[site]]` in the scenario file is read into
+//! [`scenario::types::Site`](crate::scenario::types::Site), checked by the
+//! validator, compiled by [`ipu::SiteConfig::compile`] into
+//! `SiteConfig::beds`; [`ipu::IpuSites`] opens `min(beds, nurses in post ÷
+//! nurses per bed)` of them (`apply_staffing`), the pathway's bed rule asks
+//! it for free beds, and `IpuSites::observe` integrates occupied and
+//! staffed beds over time into the site's tally, which `write_year` turns
+//! into `ipu_occupancy_mean`, `ipu_staffed_beds_mean` and
+//! `ipu_occupancy_pct` for the site and the region.
 
+pub mod acute;
 pub mod advice;
-pub mod care;
+pub mod bereavement;
+pub mod caseload;
 pub mod config;
+pub mod day_hospice;
 pub mod dist;
+pub mod enhanced;
+pub mod hah;
+pub mod ids;
+pub mod ipu;
 pub mod metrics;
+pub mod outcomes;
+pub mod outpatients;
 pub mod pathway;
+pub mod person;
+pub mod psychology;
+pub mod queueing;
+pub mod services;
+pub mod system;
 pub mod workforce;
 
-pub use care::{ReplicationResult, simulate};
 pub use config::CareConfig;
+pub use services::{METRIC_COUNT, METRICS};
+pub use system::{ReplicationResult, simulate, simulate_with_checkpoint};

@@ -1,5 +1,6 @@
-//! The pathway of a referred person: caseload, visits, crises, beds,
-//! hospice at home, the terminal phase, death and bereavement.
+//! The pathway of a referred person: it decides where a person goes next
+//! from what the services report — caseload, visits, crises, beds,
+//! hospice at home, calls, the terminal phase, death and bereavement.
 //!
 //! A referred person has a prognosis (referral to death), a preferred place
 //! of death, an Urgent Care Plan or not, and a terminal phase (the last
@@ -21,25 +22,26 @@
 //! a bed stay ends at that death or at the planned discharge, whichever
 //! comes first (`set_stay_end`).
 
-use super::care::{CareEvent, CareSystem, Location, Person, PersonRef};
-use super::config::{CareConfig, Place};
+use super::advice::{Answer, CallKind, CallRecord, CallStart};
+use super::config::CareConfig;
 use super::dist::{Sampler, next_two_rate_event};
-use super::metrics::{Tally, role};
-use crate::engine::pool::{CapacityPool, Request, Waiter};
-use crate::engine::time::{DAY, SECOND};
+use super::ids::{BoroughId, LineId, SiteId};
+use super::ipu::{ROUTINE, URGENT};
+use super::person::{Location, NEVER, Person, PersonRef, Place};
+use super::services::CareEvent;
+use super::system::CareSystem;
+use crate::engine::pool::Request;
+use crate::engine::time::DAY;
 use crate::engine::{Scheduler, SimTime};
 use rand::RngExt;
 
-const URGENT: usize = 0;
-const ROUTINE: usize = 1;
-const NEVER: u64 = u64::MAX;
 const FORTNIGHT: u64 = 14 * DAY;
 
 /// A bed the routing rule can offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Bed {
-    /// A bed at hospice IPU site `.0`.
-    Ipu(usize),
+enum Bed {
+    /// A bed at a hospice IPU site.
+    Ipu(SiteId),
     /// An enhanced end-of-life bed in the person's borough.
     Enhanced,
 }
@@ -52,9 +54,6 @@ enum BedOutcome {
 }
 
 impl CareSystem<'_> {
-    /// Invalidates the person's pending events and schedules the ones
-    /// their current situation implies (death last, so that events due at
-    /// the same second as death happen first).
     /// Invalidates the person's pending events and schedules the ones
     /// their current situation implies. Death and the terminal phase keep
     /// their pending events unless their times change, so a move between
@@ -106,12 +105,12 @@ impl CareSystem<'_> {
         }
     }
 
-    pub(super) fn on_arrival(&mut self, b: usize, sched: &mut Scheduler<CareEvent>) {
+    pub(super) fn on_arrival(&mut self, b: BoroughId, sched: &mut Scheduler<CareEvent>) {
         let now = sched.now().ticks();
         let cfg = self.cfg;
         let pw = &cfg.pathway;
-        let mut rng = self.next_person(b, sched);
-        let referred = rng.random::<f64>() < cfg.boroughs[b].referral_share;
+        let (key, mut rng) = self.next_person(b, sched);
+        let referred = rng.random::<f64>() < cfg.boroughs[b.index()].referral_share;
         let cancer = rng.random::<f64>() < pw.cancer_share;
         let prognosis = if cancer {
             pw.prognosis_cancer
@@ -126,10 +125,12 @@ impl CareSystem<'_> {
         let stay_quantile = rng.random::<f64>();
         let bed_choice = rng.random::<f64>();
         if !referred {
-            self.count_borough(b, |t| t.residents.deaths[unknown_place as usize] += 1);
+            self.services
+                .outcomes
+                .count_death(b, unknown_place, None, false);
             return;
         }
-        self.count_borough(b, |t| t.residents.referrals += 1);
+        self.services.outcomes.count_referral(b);
         let death_at = now.saturating_add(prognosis);
         let person = Person {
             rng,
@@ -139,7 +140,7 @@ impl CareSystem<'_> {
             terminal_epoch: 0,
             terminal_scheduled: NEVER,
             visits_since: NEVER,
-            borough: b as u16,
+            borough: b,
             preference,
             unknown_place,
             ucp,
@@ -149,11 +150,13 @@ impl CareSystem<'_> {
             on_caseload: false,
             in_terminal: false,
             hah: false,
-            ipu_waiting: None,
+            bed_waiting: None,
             bed_since: 0,
             stay_end: NEVER,
             stay_quantile,
             bed_choice,
+            key,
+            crises_due: 0,
         };
         let slot = match self.free_slots.pop() {
             Some(s) => {
@@ -178,22 +181,35 @@ impl CareSystem<'_> {
         } else {
             ROUTINE
         };
-        match self.cspc[b].request(slot as u64, priority, SimTime(now)) {
+        match self
+            .services
+            .caseload
+            .request(b, slot as u64, priority, now)
+        {
             Request::Granted => self.take_on(slot, 0, sched),
             _ => self.replan(slot, sched),
         }
         self.observe_borough(b, now);
     }
 
-    /// The person gets a caseload place after waiting `waited` seconds.
+    /// Integrates borough `b`'s caseload and home services up to `now`.
+    fn observe_borough(&mut self, b: BoroughId, now: u64) {
+        let i = b.index();
+        self.services
+            .caseload
+            .observe(b, now, &self.cfg.caseload[i]);
+        self.services.hah.observe(b, now, &self.cfg.hah[i]);
+        self.services.enhanced.observe(b, now, &self.cfg.enhanced);
+    }
+
+    /// The person gets a caseload place after waiting `waited` ticks.
     pub(super) fn take_on(&mut self, slot: usize, waited: u64, sched: &mut Scheduler<CareEvent>) {
-        let b = self.people[slot].borough as usize;
+        let b = self.people[slot].borough;
         self.people[slot].on_caseload = true;
-        self.count_borough(b, |t| {
-            t.residents.cspc_taken_on += 1;
-            t.residents.cspc_wait_seconds += waited as f64 / SECOND as f64;
-        });
+        self.services.caseload.count_taken_on(b, waited);
         self.replan(slot, sched);
+        let key = self.people[slot].key;
+        self.services.on_taken_on(slot, b, key, self.cfg, sched);
     }
 
     /// Counts the home visits of the stretch at home since `visits_since`
@@ -218,12 +234,10 @@ impl CareSystem<'_> {
             0.0
         };
         p.visits_since = now;
-        let borough = p.borough as usize;
-        let cost = self.cfg.costs.cspc_visit * visits;
-        self.count_borough(borough, |t| {
-            t.residents.visits += visits as u64;
-            t.residents.activity_cost += cost;
-        });
+        let b = p.borough;
+        self.services
+            .caseload
+            .count_visits(b, visits as u64, &self.cfg.caseload[b.index()]);
     }
 
     /// The person leaves home (for a bed or by dying): visits up to now are
@@ -239,27 +253,48 @@ impl CareSystem<'_> {
         if p.in_terminal {
             return;
         }
-        let b = p.borough as usize;
-        self.count_borough(b, |t| t.residents.crises += 1);
-        match self.cfg.boroughs[b].line {
-            Some(line) => self.place_call(
-                line,
-                super::advice::CallKind::Crisis,
-                self.person_ref(slot),
-                sched,
-            ),
+        let b = p.borough;
+        if self.crisis_thinned(slot, sched) {
+            return;
+        }
+        self.services.outcomes.count_crisis(b);
+        match self.cfg.boroughs[b.index()].line {
+            Some(line) => self.call_line(line, CallKind::Crisis, self.person_ref(slot), sched),
             None => self.resolve_crisis(slot, false, sched),
         }
     }
 
+    /// Whether a crisis that came due is taken away by the supportive
+    /// services the person uses (their relative crisis rate below 1): the
+    /// crisis process is thinned, accepting each crisis with probability
+    /// rr, with a draw keyed on the person and the crisis (so it moves no
+    /// stream); a thinned crisis schedules the next.
+    fn crisis_thinned(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) -> bool {
+        let rr = self.services.crisis_rr(slot, self.cfg);
+        if rr >= 1.0 {
+            return false;
+        }
+        let p = &mut self.people[slot];
+        p.crises_due += 1;
+        let purpose = crate::engine::rng::Purpose::new("crisis.thinning", p.key);
+        let u = crate::engine::rng::keyed_uniform(
+            self.cfg.seed,
+            purpose,
+            self.replication,
+            p.crises_due as u64,
+        );
+        if u < rr {
+            return false;
+        }
+        let now = sched.now().ticks();
+        let r = self.person_ref(slot);
+        schedule_crisis(self.cfg, &mut self.people[slot], r, now, sched);
+        true
+    }
+
     /// Decides a crisis: at home, or a bed, or hospital. `answered` is
     /// whether its call was answered within target.
-    pub(super) fn resolve_crisis(
-        &mut self,
-        slot: usize,
-        answered: bool,
-        sched: &mut Scheduler<CareEvent>,
-    ) {
+    fn resolve_crisis(&mut self, slot: usize, answered: bool, sched: &mut Scheduler<CareEvent>) {
         let cfg = self.cfg;
         let now = sched.now().ticks();
         let r = self.person_ref(slot);
@@ -293,11 +328,14 @@ impl CareSystem<'_> {
             return;
         }
         p.in_terminal = true;
+        let now = sched.now().ticks();
+        self.services.on_last_days(slot, self.cfg, now);
+        let p = &mut self.people[slot];
         // Both draws are made whatever happens next, so a person's draws do
         // not depend on which beds are free.
         let transfer_draw = p.rng.random::<f64>();
         let diversion_draw = p.rng.random::<f64>();
-        let b = p.borough as usize;
+        let b = p.borough;
         match p.preference {
             Place::Hospital => return self.go_to_acute(slot, true, sched),
             Place::Hospice | Place::EnhancedBed => {
@@ -309,7 +347,7 @@ impl CareSystem<'_> {
                 if !self.people[slot].hah {
                     let granted = self.start_hah(slot, sched.now().ticks());
                     if !granted {
-                        self.count_unmet_hah(b);
+                        self.services.hah.count_unmet(b, &cfg.hah[b.index()]);
                     }
                 }
             }
@@ -317,7 +355,7 @@ impl CareSystem<'_> {
         }
         let p = &mut self.people[slot];
         let hah_effect = if p.hah {
-            cfg.boroughs[b].hah_effect
+            cfg.hah[b.index()].effect
         } else {
             0.0
         };
@@ -336,12 +374,11 @@ impl CareSystem<'_> {
     }
 
     /// Tries to start hospice at home; true if a slot was free.
-    pub(super) fn start_hah(&mut self, slot: usize, now: u64) -> bool {
-        let b = self.people[slot].borough as usize;
-        let granted = self.hah[b].request(slot as u64, 0, SimTime(now)) == Request::Granted;
+    fn start_hah(&mut self, slot: usize, now: u64) -> bool {
+        let b = self.people[slot].borough;
+        let granted = self.services.hah.start(b, slot as u64, now);
         if granted {
             self.people[slot].hah = true;
-            self.count_borough(b, |t| t.residents.hah_patients += 1);
             self.observe_borough(b, now);
         }
         granted
@@ -350,7 +387,7 @@ impl CareSystem<'_> {
     pub(super) fn on_stay_end(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
         let now = sched.now().ticks();
         match self.people[slot].location {
-            Location::Ipu(s) => self.leave_ipu(slot, s as usize, sched),
+            Location::Ipu(s) => self.leave_ipu(slot, s, sched),
             Location::Enhanced => self.leave_enhanced(slot, now),
             Location::Acute => self.leave_waiting_list(slot, false, now),
             Location::Home => {}
@@ -360,29 +397,24 @@ impl CareSystem<'_> {
         self.replan(slot, sched);
     }
 
-    /// Moves the person, keeping the borough's count of people in acute
-    /// hospital (a level integrated for bed-days and costs) in step.
+    /// Moves the person, keeping the count of people in acute hospital (a
+    /// level integrated for bed-days and costs) in step.
     fn relocate(&mut self, slot: usize, to: Location, now: u64) {
-        let b = self.people[slot].borough as usize;
+        let b = self.people[slot].borough;
         let from = self.people[slot].location;
-        if (from == Location::Acute) != (to == Location::Acute) {
-            self.observe_borough(b, now);
-            if to == Location::Acute {
-                self.acute_count[b] += 1;
-            } else {
-                self.acute_count[b] -= 1;
-            }
-            self.people[slot].location = to;
-            self.observe_borough(b, now);
-        } else {
-            self.people[slot].location = to;
+        let acute = &self.cfg.acute;
+        if from != Location::Acute && to == Location::Acute {
+            self.services.acute.arrive(b, now, acute);
+        } else if from == Location::Acute && to != Location::Acute {
+            self.services.acute.leave(b, now, acute);
         }
+        self.people[slot].location = to;
     }
 
     pub(super) fn on_death(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
         let now = sched.now().ticks();
         let p = &self.people[slot];
-        let b = p.borough as usize;
+        let b = p.borough;
         let on_caseload = p.on_caseload;
         let place = if !on_caseload {
             p.unknown_place
@@ -399,20 +431,14 @@ impl CareSystem<'_> {
             Place::Hospice => matches!(place, Place::Hospice | Place::EnhancedBed),
             pref => pref == place,
         };
-        self.count_borough(b, |t| {
-            let r = &mut t.residents;
-            r.deaths[place as usize] += 1;
-            if on_caseload {
-                r.cspc_deaths[place as usize] += 1;
-                r.preference_met += met as u64;
-            } else {
-                r.cspc_died_waiting += 1;
-            }
-        });
+        let known = on_caseload.then_some(met);
+        self.services
+            .outcomes
+            .count_death(b, place, known, !on_caseload);
         match self.people[slot].location {
             Location::Ipu(s) => {
-                self.count_site(s as usize, |t| t.units.deaths += 1);
-                self.leave_ipu(slot, s as usize, sched);
+                self.services.ipu.count_death(s);
+                self.leave_ipu(slot, s, sched);
             }
             Location::Enhanced => self.leave_enhanced(slot, now),
             _ => {}
@@ -421,15 +447,22 @@ impl CareSystem<'_> {
         self.leave_home(slot, now);
         self.relocate(slot, Location::Home, now);
         if on_caseload {
-            if let Some(next) = self.cspc[b].release() {
+            if let Some(next) = self.services.caseload.release(b) {
                 self.take_on(next.id as usize, now - next.since.ticks(), sched);
             }
-            if self.people[slot].rng.random::<f64>() < self.cfg.pathway.bereavement_share {
-                self.refer_carer(b, sched);
+            let carer_rr = self.services.carer_rr(slot, self.cfg);
+            let share = self.cfg.bereavement.referral_share * carer_rr;
+            if self.people[slot].rng.random::<f64>() < share {
+                self.services
+                    .bereavement
+                    .refer(b, &self.cfg.bereavement, sched);
             }
         } else {
-            self.cspc[b].renege(slot as u64);
+            self.services.caseload.renege(b, slot as u64);
         }
+        let key = self.people[slot].key;
+        self.services
+            .on_death(slot, b, key, on_caseload, self.cfg, sched);
         self.observe_borough(b, now);
         let p = &mut self.people[slot];
         p.epoch = p.epoch.wrapping_add(1);
@@ -446,67 +479,38 @@ impl CareSystem<'_> {
         priority: usize,
         sched: &mut Scheduler<CareEvent>,
     ) -> BedOutcome {
-        let b = self.people[slot].borough as usize;
+        let b = self.people[slot].borough;
+        let home = self.cfg.boroughs[b.index()].site_order.first().copied();
         // Someone already on a list is not a new request.
-        if self.people[slot].ipu_waiting.is_none() {
-            self.count_borough(b, |t| t.residents.ipu_requests += 1);
-            if let Some(&home) = self.cfg.boroughs[b].site_order.first() {
-                self.count_site(home, |t| t.residents.ipu_requests += 1);
-            }
+        if self.people[slot].bed_waiting.is_none() {
+            self.services.ipu.count_request(b, home);
         }
         if let Some(bed) = self.find_free_bed(slot) {
             self.admit(slot, bed, priority, sched);
             return BedOutcome::Admitted;
         }
-        let order = &self.cfg.boroughs[b].site_order;
-        let now = sched.now();
-        if self.people[slot].ipu_waiting.is_some() {
+        let now = sched.now().ticks();
+        if self.people[slot].bed_waiting.is_some() {
             return BedOutcome::Waiting;
         }
-        let home = order.first().copied();
-        let outcome = home.map(|h| self.ipu[h].request(slot as u64, priority, now));
+        let outcome = home.map(|h| self.services.ipu.request(h, slot as u64, priority, now));
         match (home, outcome) {
             (Some(h), Some(Request::Queued)) => {
-                self.people[slot].ipu_waiting = Some(h as u16);
-                self.observe_site(h, now.ticks());
+                self.people[slot].bed_waiting = Some(h);
+                self.services
+                    .ipu
+                    .observe(h, now, &self.cfg.sites[h.index()]);
                 BedOutcome::Waiting
             }
             _ => {
-                self.count_borough(b, |t| t.residents.ipu_turned_away += 1);
-                if let Some(h) = home {
-                    self.count_refusal(slot, h, now.ticks());
-                }
+                let stay = home.map(|h| {
+                    let after = &self.cfg.sites[h.index()].discharge_after;
+                    (h, would_be_stay(&self.people[slot], now, after))
+                });
+                self.services.ipu.count_refusal(b, stay, &self.cfg.sites);
                 BedOutcome::Refused
             }
         }
-    }
-
-    /// A bed request refused at home site `h`: counted, and the staff the
-    /// stay the person would have had there (to their own planned discharge
-    /// or death) counted as demand.
-    fn count_refusal(&mut self, slot: usize, h: usize, now: u64) {
-        let sc = &self.cfg.sites[h];
-        let stay = would_be_stay(&self.people[slot], now, &sc.discharge_after) as f64;
-        let (nurses, consultants) = (
-            sc.nurse_fte_per_bed * stay,
-            sc.consultant_fte_per_bed * stay,
-        );
-        self.count_site(h, |t| {
-            t.residents.ipu_turned_away += 1;
-            t.units.refused_stay += stay;
-            t.staff.demand_area[role::IPU_NURSE] += nurses;
-            t.staff.demand_area[role::CONSULTANT] += consultants;
-        });
-    }
-
-    /// Hospice at home wanted but no slot: counted, and the staff the
-    /// episode would have needed (the mean terminal phase) counted as demand.
-    fn count_unmet_hah(&mut self, b: usize) {
-        let need = self.cfg.boroughs[b].hah_fte_per_patient * self.cfg.pathway.hah_episode_mean;
-        self.count_borough(b, |t| {
-            t.residents.hah_unmet += 1;
-            t.staff.demand_area[role::HAH_NURSE] += need;
-        });
     }
 
     /// The routing rule for beds, one for crises and the last days alike,
@@ -520,15 +524,16 @@ impl CareSystem<'_> {
     ///   free bed at an overflow site, in order.
     ///
     /// `None` if no suitable bed is free.
-    pub(super) fn find_free_bed(&self, slot: usize) -> Option<Bed> {
+    fn find_free_bed(&self, slot: usize) -> Option<Bed> {
         let p = &self.people[slot];
-        let b = p.borough as usize;
-        let order = &self.cfg.boroughs[b].site_order;
+        let b = p.borough;
+        let ipu = &self.services.ipu;
+        let order = &self.cfg.boroughs[b.index()].site_order;
         let free_ipu = order
             .iter()
-            .find(|&&s| self.ipu[s].has_free_unit())
+            .find(|&&s| ipu.free_beds(s) > 0)
             .map(|&s| Bed::Ipu(s));
-        let free_enhanced = self.enhanced[b].has_free_unit().then_some(Bed::Enhanced);
+        let free_enhanced = (self.services.enhanced.free_beds(b) > 0).then_some(Bed::Enhanced);
         match p.preference {
             Place::Hospice => free_ipu.or(free_enhanced),
             Place::EnhancedBed => free_enhanced.or(free_ipu),
@@ -538,17 +543,10 @@ impl CareSystem<'_> {
 
     /// A free bed nearby (the borough's catchment site or its enhanced
     /// beds), each free bed equally likely given the uniform `choice`.
-    fn nearby_bed(&self, b: usize, choice: f64) -> Option<Bed> {
-        let free = |pool: &CapacityPool| {
-            if pool.has_free_unit() {
-                (pool.capacity() - pool.busy()) as f64
-            } else {
-                0.0
-            }
-        };
-        let home = self.cfg.boroughs[b].site_order.first().copied();
-        let at_home_site = home.map_or(0.0, |s| free(&self.ipu[s]));
-        let enhanced = free(&self.enhanced[b]);
+    fn nearby_bed(&self, b: BoroughId, choice: f64) -> Option<Bed> {
+        let home = self.cfg.boroughs[b.index()].site_order.first().copied();
+        let at_home_site = home.map_or(0.0, |s| self.services.ipu.free_beds(s) as f64);
+        let enhanced = self.services.enhanced.free_beds(b) as f64;
         match home {
             _ if at_home_site + enhanced == 0.0 => None,
             Some(s) if choice * (at_home_site + enhanced) < at_home_site => Some(Bed::Ipu(s)),
@@ -559,74 +557,50 @@ impl CareSystem<'_> {
 
     /// Admits the person to a free `bed` found by [`Self::find_free_bed`].
     fn admit(&mut self, slot: usize, bed: Bed, priority: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now();
+        let now = sched.now().ticks();
         match bed {
             Bed::Ipu(s) => {
-                self.ipu[s].request(slot as u64, priority, now);
+                self.services.ipu.request(s, slot as u64, priority, now);
                 self.admit_ipu(slot, s, None, sched);
             }
             Bed::Enhanced => {
-                let b = self.people[slot].borough as usize;
-                self.leave_waiting_list(slot, false, now.ticks());
-                self.enhanced[b].request(slot as u64, 0, now);
+                let b = self.people[slot].borough;
+                self.leave_waiting_list(slot, false, now);
+                self.services.enhanced.admit(b, slot as u64, now);
                 self.admit_enhanced(slot, sched);
             }
         }
     }
 
-    fn admit_ipu(
+    pub(super) fn admit_ipu(
         &mut self,
         slot: usize,
-        s: usize,
+        s: SiteId,
         waited: Option<u64>,
         sched: &mut Scheduler<CareEvent>,
     ) {
         let now = sched.now().ticks();
         let cfg = self.cfg;
-        let site = &cfg.sites[s];
+        let site = &cfg.sites[s.index()];
         self.leave_home(slot, now);
-        self.relocate(slot, Location::Ipu(s as u16), now);
+        self.relocate(slot, Location::Ipu(s), now);
         let p = &mut self.people[slot];
-        let b = p.borough as usize;
-        p.ipu_waiting = None;
+        let b = p.borough;
+        p.bed_waiting = None;
         set_stay_end(p, now, &site.discharge_after);
-        let record = |t: &mut Tally| {
-            t.residents.ipu_admissions += 1;
-            if let Some(w) = waited {
-                t.residents.ipu_from_list += 1;
-                t.residents.ipu_wait_seconds += w as f64 / SECOND as f64;
-            }
-        };
-        self.count_borough(b, record);
-        self.count_site(s, record);
-        self.observe_site(s, now);
+        self.services.ipu.count_admission(b, s, waited);
+        self.services.ipu.observe(s, now, site);
         self.replan(slot, sched);
-    }
-
-    /// Admits `waiter` from site `s`'s list (they now hold a bed there).
-    pub(super) fn admit_from_list(
-        &mut self,
-        waiter: Waiter,
-        s: usize,
-        sched: &mut Scheduler<CareEvent>,
-    ) {
-        let now = sched.now().ticks();
-        let next = waiter.id as usize;
-        if self.people[next].location == Location::Acute {
-            self.people[next].stay_end = NEVER;
-        }
-        self.admit_ipu(next, s, Some(now - waiter.since.ticks()), sched);
     }
 
     fn admit_enhanced(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
         let now = sched.now().ticks();
-        let pw = &self.cfg.pathway;
+        let cfg = self.cfg;
         self.leave_home(slot, now);
         self.relocate(slot, Location::Enhanced, now);
         let p = &mut self.people[slot];
-        let b = p.borough as usize;
-        set_stay_end(p, now, &pw.enhanced_discharge_after);
-        self.count_borough(b, |t| t.residents.enhanced_admissions += 1);
+        let b = p.borough;
+        set_stay_end(p, now, &cfg.enhanced.discharge_after);
         self.observe_borough(b, now);
         self.replan(slot, sched);
     }
@@ -634,95 +608,197 @@ impl CareSystem<'_> {
     /// A person leaving home for a bed (or dying) gives up their
     /// hospice-at-home slot.
     fn release_home_services(&mut self, slot: usize, now: u64) {
-        let b = self.people[slot].borough as usize;
+        let b = self.people[slot].borough;
         if self.people[slot].hah {
             self.people[slot].hah = false;
-            self.hah[b].release();
+            self.services.hah.release(b);
             self.observe_borough(b, now);
         }
     }
 
     /// Admits the person to acute hospital, until death or for an acute stay.
-    pub(super) fn go_to_acute(
-        &mut self,
-        slot: usize,
-        until_death: bool,
-        sched: &mut Scheduler<CareEvent>,
-    ) {
+    fn go_to_acute(&mut self, slot: usize, until_death: bool, sched: &mut Scheduler<CareEvent>) {
         let now = sched.now().ticks();
         self.leave_home(slot, now);
-        let acute = self.cfg.pathway.acute_stay;
+        let acute = self.cfg.acute.stay;
         self.relocate(slot, Location::Acute, now);
         let p = &mut self.people[slot];
-        let b = p.borough as usize;
+        let b = p.borough;
         p.stay_end = if until_death {
             NEVER
         } else {
             now.saturating_add(acute.ticks_at(p.stay_quantile))
         };
-        self.count_borough(b, |t| t.residents.acute_admissions += 1);
+        self.services.acute.count_admission(b);
         self.replan(slot, sched);
     }
 
-    fn leave_ipu(&mut self, slot: usize, s: usize, sched: &mut Scheduler<CareEvent>) {
+    fn leave_ipu(&mut self, slot: usize, s: SiteId, sched: &mut Scheduler<CareEvent>) {
         let now = sched.now().ticks();
         let stayed = now - self.people[slot].bed_since;
-        self.count_site(s, |t| {
-            t.units.stays_ended += 1;
-            t.units.stay_seconds += stayed as f64 / SECOND as f64;
-        });
-        if let Some(next) = self.ipu[s].release() {
+        if let Some(next) = self.services.ipu.release(s, stayed) {
             self.admit_from_list(next, s, sched);
         }
-        self.observe_site(s, now);
+        self.services
+            .ipu
+            .observe(s, now, &self.cfg.sites[s.index()]);
     }
 
     fn leave_enhanced(&mut self, slot: usize, now: u64) {
-        let b = self.people[slot].borough as usize;
-        self.enhanced[b].release();
+        let b = self.people[slot].borough;
+        self.services.enhanced.release(b);
         self.observe_borough(b, now);
     }
 
     fn leave_waiting_list(&mut self, slot: usize, died: bool, now: u64) {
-        if let Some(s) = self.people[slot].ipu_waiting.take() {
-            let s = s as usize;
-            self.ipu[s].renege(slot as u64);
-            self.observe_site(s, now);
-            if died {
-                let b = self.people[slot].borough as usize;
-                self.count_borough(b, |t| t.residents.ipu_died_waiting += 1);
-                self.count_site(s, |t| t.residents.ipu_died_waiting += 1);
+        if let Some(s) = self.people[slot].bed_waiting.take() {
+            let b = self.people[slot].borough;
+            let died = died.then_some(b);
+            self.services.ipu.leave_list(s, slot as u64, died);
+            if died.is_some() {
+                self.services.outcomes.count_bed_died_waiting(b);
             }
+            self.services
+                .ipu
+                .observe(s, now, &self.cfg.sites[s.index()]);
         }
     }
 
-    // ---- bereavement ---------------------------------------------------
+    // ---- calls -------------------------------------------------------
 
-    fn refer_carer(&mut self, b: usize, sched: &mut Scheduler<CareEvent>) {
-        let now = sched.now();
-        self.count_borough(b, |t| t.residents.bereavement_referrals += 1);
-        let id = self.next_carer;
-        self.next_carer += 1;
-        if self.bereavement.request(id, 0, now) == Request::Granted {
-            self.start_bereavement(sched);
+    /// A call to line `l`; the pathway acts on its answer or abandonment.
+    fn call_line(
+        &mut self,
+        l: LineId,
+        kind: CallKind,
+        person: PersonRef,
+        sched: &mut Scheduler<CareEvent>,
+    ) {
+        let borough = self.current(person).map(|slot| self.people[slot].borough);
+        let lc = &self.cfg.lines[l.index()];
+        match self
+            .services
+            .lines
+            .place_call(l, kind, person, borough, lc, sched)
+        {
+            CallStart::Answered(answer) => self.after_answer(l, answer, sched),
+            CallStart::Waiting => {}
+            CallStart::Abandoned(record) => self.after_abandon(l, record, sched),
         }
-        self.observe_bereavement(now.ticks());
     }
 
-    pub(super) fn start_bereavement(&mut self, sched: &mut Scheduler<CareEvent>) {
-        let d = self
-            .cfg
-            .pathway
-            .bereavement_duration
-            .ticks(&mut self.bereavement_rng);
-        sched.schedule_in(d, CareEvent::BereavementEnds);
+    /// What an answered call leads to.
+    pub(super) fn after_answer(
+        &mut self,
+        l: LineId,
+        answer: Answer,
+        sched: &mut Scheduler<CareEvent>,
+    ) {
+        let record = answer.record;
+        let outcomes = self.cfg.calls.outcomes;
+        let Some(slot) = self.current(record.person) else {
+            // A member of the public, or a callback to someone no longer
+            // on the caseload (a public caller, or a patient who has died).
+            if matches!(record.kind, CallKind::Public | CallKind::Callback) {
+                let u = self.services.lines.outcome_draw(l);
+                if u >= outcomes[2] {
+                    self.services.lines.count_ambulance(l, None);
+                }
+            }
+            return;
+        };
+        if record.kind == CallKind::Crisis {
+            return self.resolve_crisis(slot, answer.in_target, sched);
+        }
+        let p = &mut self.people[slot];
+        if p.location != Location::Home || !p.on_caseload {
+            return;
+        }
+        let b = p.borough;
+        let u = p.rng.random::<f64>();
+        let caseload = &self.cfg.caseload[b.index()];
+        if u < outcomes[0] {
+        } else if u < outcomes[1] {
+            self.services.caseload.count_visits(b, 1, caseload);
+        } else if u < outcomes[2] {
+            // Hospice at home is started early only for someone in their
+            // last fortnight; earlier, the call leads to a visit instead.
+            let now = sched.now().ticks();
+            let near_death = self.people[slot].death_at.saturating_sub(now) <= FORTNIGHT;
+            if near_death && !self.people[slot].hah {
+                self.start_hah(slot, now);
+            } else if !near_death {
+                self.services.caseload.count_visits(b, 1, caseload);
+            }
+        } else {
+            self.services.lines.count_ambulance(l, Some(b));
+            self.go_to_acute(slot, false, sched);
+        }
     }
 
-    pub(super) fn on_bereavement_end(&mut self, sched: &mut Scheduler<CareEvent>) {
-        if self.bereavement.release().is_some() {
-            self.start_bereavement(sched);
+    /// What follows a caller hanging up: a callback, an ambulance, and for
+    /// a crisis the crisis decided without advice.
+    pub(super) fn after_abandon(
+        &mut self,
+        l: LineId,
+        record: CallRecord,
+        sched: &mut Scheduler<CareEvent>,
+    ) {
+        let line = &self.cfg.lines[l.index()];
+        let slot = self.current(record.person);
+        let rng = match slot {
+            Some(s) => &mut self.people[s].rng,
+            None => self.services.lines.outcome_rng(l),
+        };
+        let ambulance = rng.random::<f64>() < self.cfg.calls.abandoned_ambulance_share;
+        // A callback is not itself called back: otherwise a caller with no
+        // patience called back at once would hang up and be called back
+        // again at the same instant for ever. (The draw is made anyway, so
+        // the stream does not depend on which calls were callbacks.)
+        let callback_draw = rng.random::<f64>();
+        let callback = callback_draw < line.callback_share && record.kind != CallKind::Callback;
+        self.services
+            .lines
+            .after_abandon(l, record, callback, ambulance, line, sched);
+        match (slot, record.kind) {
+            (Some(s), CallKind::Crisis) if !callback => self.resolve_crisis(s, false, sched),
+            (Some(s), _) if ambulance && self.people[s].location == Location::Home => {
+                self.go_to_acute(s, false, sched)
+            }
+            _ => {}
         }
-        self.observe_bereavement(sched.now().ticks());
+    }
+
+    pub(super) fn on_patient_call(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
+        let now = sched.now().ticks();
+        let r = self.person_ref(slot);
+        let p = &mut self.people[slot];
+        if p.location != Location::Home || !p.on_caseload {
+            return;
+        }
+        let Some(line) = self.cfg.boroughs[p.borough.index()].line else {
+            return;
+        };
+        schedule_call(self.cfg, p, r, now, sched);
+        self.call_line(line, CallKind::Routine, r, sched);
+    }
+
+    pub(super) fn on_callback(
+        &mut self,
+        l: LineId,
+        person: PersonRef,
+        sched: &mut Scheduler<CareEvent>,
+    ) {
+        let person = if self.current(person).is_some() {
+            person
+        } else {
+            PersonRef::NOBODY
+        };
+        self.call_line(l, CallKind::Callback, person, sched);
+    }
+
+    pub(super) fn on_public_call(&mut self, l: LineId, sched: &mut Scheduler<CareEvent>) {
+        self.call_line(l, CallKind::Public, PersonRef::NOBODY, sched);
     }
 }
 
@@ -762,7 +838,7 @@ fn schedule_crisis(
     now: u64,
     sched: &mut Scheduler<CareEvent>,
 ) {
-    let m = cfg.boroughs[p.borough as usize].crisis_multiplier;
+    let m = cfg.boroughs[p.borough.index()].crisis_multiplier;
     let (base, late) = cfg.pathway.crisis_rates;
     let switch = p.death_at.saturating_sub(FORTNIGHT);
     if let Some(t) = next_two_rate_event(&mut p.rng, now, switch, base * m, late * m)
@@ -775,7 +851,7 @@ fn schedule_crisis(
 /// The person's next call to their advice line, by thinning: candidate
 /// times at the peak rate are accepted with probability rate(t) / peak
 /// (hour of week, last fortnight). No event is made for rejected candidates.
-pub(super) fn schedule_call(
+fn schedule_call(
     cfg: &CareConfig,
     p: &mut Person,
     r: PersonRef,
@@ -783,7 +859,7 @@ pub(super) fn schedule_call(
     sched: &mut Scheduler<CareEvent>,
 ) {
     let c = &cfg.calls;
-    if cfg.boroughs[p.borough as usize].line.is_none() || c.per_patient <= 0.0 {
+    if cfg.boroughs[p.borough.index()].line.is_none() || c.per_patient <= 0.0 {
         return;
     }
     let late = c.late_multiplier.max(1.0);

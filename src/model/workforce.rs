@@ -1,13 +1,49 @@
-//! Workforce supply: staff in post per role and area, stepped monthly from
-//! their own random stream (leavers, recruits arriving after a hiring lag,
-//! an establishment cap), and the staffed capacity that follows from it.
+//! Workforce: the roles staff are counted in, and the supply of one role
+//! in one area (a [`StaffPool`]): staff in post stepped monthly from their
+//! own random stream (leavers, recruits arriving after a hiring lag, an
+//! establishment cap). Each service owns the pools of its roles and turns
+//! staff in post into the capacity it can open.
 
-use super::care::CareSystem;
-use super::config::SupplyConfig;
-use super::metrics::role;
-use crate::engine::Scheduler;
 use crate::engine::rng::{Purpose, StreamRng, stream};
 use rand_distr::{Distribution, Poisson};
+
+/// Workforce roles, in metric order.
+pub const ROLES: [&str; ROLE_COUNT] = crate::scenario::validate::ROLES;
+/// Number of roles.
+pub const ROLE_COUNT: usize = 8;
+
+/// Index of each role.
+pub mod role {
+    /// Community specialist palliative care nurse (per borough).
+    pub const CSPC_NURSE: usize = 0;
+    /// Hospice-at-home nurse or carer (per borough).
+    pub const HAH_NURSE: usize = 1;
+    /// In-patient unit nurse (per site).
+    pub const IPU_NURSE: usize = 2;
+    /// Palliative medicine consultant (per site).
+    pub const CONSULTANT: usize = 3;
+    /// Advice-line nurse (per line).
+    pub const ADVICE_NURSE: usize = 4;
+    /// Day hospice nurse or carer (per unit).
+    pub const DAY_HOSPICE_NURSE: usize = 5;
+    /// Out-patient clinician (per clinic).
+    pub const OUTPATIENT_CLINICIAN: usize = 6;
+    /// Psychologist or counsellor (per service).
+    pub const PSYCHOLOGIST: usize = 7;
+}
+
+/// Supply dynamics of one role, per month.
+#[derive(Debug, Clone, Copy)]
+pub struct SupplyConfig {
+    /// Expected leavers per FTE in post per month.
+    pub monthly_attrition: f64,
+    /// Share of open vacancies filled per month.
+    pub monthly_recruitment: f64,
+    /// Months from offer to start.
+    pub lag_months: usize,
+    /// Share vacant at the start.
+    pub vacancy: f64,
+}
 
 const PIPELINE_MONTHS: usize = 25;
 
@@ -83,150 +119,20 @@ impl StaffPool {
     }
 }
 
-/// Staff pools of every role and area of one replication.
-#[derive(Debug)]
-pub struct Staff {
-    /// CSPC nurses by borough.
-    pub cspc: Vec<StaffPool>,
-    /// Hospice-at-home staff by borough.
-    pub hah: Vec<StaffPool>,
-    /// IPU nurses by site.
-    pub ipu: Vec<StaffPool>,
-    /// Consultants by site.
-    pub consultants: Vec<StaffPool>,
-    /// Advice-line nurses by line.
-    pub advice: Vec<StaffPool>,
+/// The stream key of the staff pool of role `role` in area `area` (the
+/// area's index in its own list).
+pub fn pool_key(role: usize, area: usize) -> u64 {
+    ((role as u64) << 32) | area as u64
 }
 
-impl Staff {
-    /// Pools at their starting levels.
-    pub fn new(cfg: &super::config::CareConfig, replication: u64) -> Self {
-        let pool = |r: usize, area: usize, est: f64| {
-            StaffPool::new(
-                est,
-                cfg.supply[r],
-                cfg.seed,
-                ((r as u64) << 32) | area as u64,
-                replication,
-            )
-        };
-        Staff {
-            cspc: cfg
-                .boroughs
-                .iter()
-                .enumerate()
-                .map(|(i, b)| pool(role::CSPC_NURSE, i, b.cspc_establishment))
-                .collect(),
-            hah: cfg
-                .boroughs
-                .iter()
-                .enumerate()
-                .map(|(i, b)| pool(role::HAH_NURSE, i, b.hah_establishment.unwrap_or(0.0)))
-                .collect(),
-            ipu: cfg
-                .sites
-                .iter()
-                .enumerate()
-                .map(|(i, s)| pool(role::IPU_NURSE, i, s.nurse_establishment))
-                .collect(),
-            consultants: cfg
-                .sites
-                .iter()
-                .enumerate()
-                .map(|(i, s)| pool(role::CONSULTANT, i, s.consultant_establishment))
-                .collect(),
-            advice: cfg
-                .lines
-                .iter()
-                .enumerate()
-                .map(|(i, l)| pool(role::ADVICE_NURSE, i, l.establishment))
-                .collect(),
-        }
-    }
+/// Staff in post as a share of `needed` (0–1), for capacity that scales
+/// with staff.
+pub fn staffed_share(fte: f64, needed: f64) -> f64 {
+    (fte / needed.max(1e-12)).min(1.0)
 }
 
-impl CareSystem<'_> {
-    /// New establishments and dynamics after a configuration change.
-    pub(super) fn replan_staff(&mut self) {
-        let cfg = self.cfg;
-        let st = &mut self.staff;
-        for (i, b) in cfg.boroughs.iter().enumerate() {
-            st.cspc[i].replan(b.cspc_establishment, cfg.supply[role::CSPC_NURSE]);
-            st.hah[i].replan(
-                b.hah_establishment.unwrap_or(0.0),
-                cfg.supply[role::HAH_NURSE],
-            );
-        }
-        for (i, s) in cfg.sites.iter().enumerate() {
-            st.ipu[i].replan(s.nurse_establishment, cfg.supply[role::IPU_NURSE]);
-            st.consultants[i].replan(s.consultant_establishment, cfg.supply[role::CONSULTANT]);
-        }
-        for (i, l) in cfg.lines.iter().enumerate() {
-            st.advice[i].replan(l.establishment, cfg.supply[role::ADVICE_NURSE]);
-        }
-    }
-
-    /// Staffed capacity of every service from the staff in post.
-    pub(super) fn apply_staffing(&mut self, sched: &mut Scheduler<super::care::CareEvent>) {
-        let now = sched.now().ticks();
-        for b in 0..self.cfg.boroughs.len() {
-            self.observe_borough(b, now);
-            let bc = &self.cfg.boroughs[b];
-            let caseload = (self.staff.cspc[b].fte * bc.caseload_per_fte + 1e-9).floor() as u32;
-            self.cspc[b].set_capacity(caseload);
-            let slots = match bc.hah_establishment {
-                Some(_) => bc
-                    .hah_slots
-                    .min((self.staff.hah[b].fte / bc.hah_fte_per_patient + 1e-9).floor() as u32),
-                None => bc.hah_slots,
-            };
-            self.hah[b].set_capacity(slots);
-            while let Some(next) = self.cspc[b].admit_next() {
-                self.take_on(next.id as usize, now - next.since.ticks(), sched);
-            }
-            self.observe_borough(b, now);
-        }
-        for s in 0..self.cfg.sites.len() {
-            self.observe_site(s, now);
-            let sc = &self.cfg.sites[s];
-            let by_nurses =
-                (self.staff.ipu[s].fte / sc.nurse_fte_per_bed.max(1e-12) + 1e-9).floor() as u32;
-            let open = self.staff.consultants[s].fte + 1e-9 >= sc.min_consultant_fte;
-            self.ipu[s].set_capacity(if open { sc.beds.min(by_nurses) } else { 0 });
-            while let Some(next) = self.ipu[s].admit_next() {
-                self.admit_from_list(next, s, sched);
-            }
-            self.observe_site(s, now);
-        }
-        for l in 0..self.cfg.lines.len() {
-            self.observe_line(l, now);
-            let lc = &self.cfg.lines[l];
-            let staffing = (self.staff.advice[l].fte / lc.fte_needed.max(1e-12)).min(1.0);
-            self.on_duty[l] = std::array::from_fn(|h| {
-                super::advice::staffed_handlers(lc.roster.staff_in_hour(h), staffing, h)
-            });
-            self.set_handlers(l, sched);
-        }
-    }
-
-    /// The monthly workforce step.
-    pub(super) fn on_workforce_month(&mut self, sched: &mut Scheduler<super::care::CareEvent>) {
-        self.flush(sched.now().ticks());
-        let st = &mut self.staff;
-        for pool in st
-            .cspc
-            .iter_mut()
-            .chain(&mut st.hah)
-            .chain(&mut st.ipu)
-            .chain(&mut st.consultants)
-            .chain(&mut st.advice)
-        {
-            pool.step_month();
-        }
-        self.apply_staffing(sched);
-        sched.schedule_in(
-            super::config::YEAR / 12,
-            super::care::CareEvent::WorkforceMonth,
-        );
-    }
+/// Whole units of capacity that `fte` staff can open at `fte_per_unit`
+/// each (a hair of tolerance so that 6.0 ÷ 1.5 is 4, not 3).
+pub fn staffed_units(fte: f64, fte_per_unit: f64) -> u32 {
+    (fte / fte_per_unit.max(1e-12) + 1e-9).floor() as u32
 }

@@ -295,8 +295,12 @@ fn new_entries(base: &Table, over: &Table) -> Vec<NewEntry> {
 
 /// Keys an entry of the array `table` must have (from the schema).
 fn required_keys(table: &str) -> Vec<String> {
+    use super::support::{DayHospice, OutpatientClinic, PsychologicalSupport};
     use super::types::{AdviceLine, Borough, Intervention, Site};
     let schema = match table {
+        "day_hospice" => schemars::schema_for!(DayHospice),
+        "outpatient_clinic" => schemars::schema_for!(OutpatientClinic),
+        "psychological_support" => schemars::schema_for!(PsychologicalSupport),
         "site" => schemars::schema_for!(Site),
         "borough" => schemars::schema_for!(Borough),
         "advice_line" => schemars::schema_for!(AdviceLine),
@@ -609,6 +613,11 @@ fn every_serde_error(
             "borough" => entries::<t::Borough>(files, key, value),
             "site" => entries::<t::Site>(files, key, value),
             "advice_line" => entries::<t::AdviceLine>(files, key, value),
+            "day_hospice" => entries::<super::support::DayHospice>(files, key, value),
+            "outpatient_clinic" => entries::<super::support::OutpatientClinic>(files, key, value),
+            "psychological_support" => {
+                entries::<super::support::PsychologicalSupport>(files, key, value)
+            }
             "intervention" => entries::<t::Intervention>(files, key, value),
             _ => Vec::new(),
         };

@@ -7,6 +7,7 @@
 pub mod error;
 pub mod load;
 pub mod schedule;
+pub mod support;
 pub mod types;
 pub mod validate;
 

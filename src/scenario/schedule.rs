@@ -25,10 +25,13 @@ use std::collections::BTreeSet;
 use toml::{Table, Value};
 
 /// Tables an intervention may target.
-pub const TARGETS: [&str; 10] = [
+pub const TARGETS: [&str; 13] = [
     "borough",
     "site",
     "advice_line",
+    "day_hospice",
+    "outpatient_clinic",
+    "psychological_support",
     "demand",
     "pathway",
     "calls",

@@ -38,6 +38,23 @@ pub struct Scenario {
     /// Bereavement support for carers.
     #[serde(default)]
     pub bereavement: Bereavement,
+    /// Day hospice units.
+    #[serde(rename = "day_hospice", default, skip_serializing_if = "Vec::is_empty")]
+    pub day_hospices: Vec<super::support::DayHospice>,
+    /// Out-patient clinics.
+    #[serde(
+        rename = "outpatient_clinic",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub outpatient_clinics: Vec<super::support::OutpatientClinic>,
+    /// Psychological support services.
+    #[serde(
+        rename = "psychological_support",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub psychological_support: Vec<super::support::PsychologicalSupport>,
     /// 24/7 specialist advice lines.
     #[serde(rename = "advice_line", default)]
     pub advice_lines: Vec<AdviceLine>,

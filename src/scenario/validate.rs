@@ -6,12 +6,15 @@ use super::load::Loaded;
 use super::types::{Deaths, Duration, PlaceShares, Scenario};
 
 /// Workforce roles, with the kind of area each belongs to.
-pub const ROLES: [&str; 5] = [
+pub const ROLES: [&str; 8] = [
     "cspc_nurse",
     "hah_nurse",
     "ipu_nurse",
     "consultant",
     "advice_nurse",
+    "day_hospice_nurse",
+    "outpatient_clinician",
+    "psychologist",
 ];
 use std::collections::HashSet;
 
@@ -227,6 +230,7 @@ pub fn validate(loaded: &Loaded) -> Vec<ScenarioError> {
     check_sites(&mut c, s);
     check_pathway(&mut c, s);
     check_lines(&mut c, s);
+    check_support_services(&mut c, s);
     check_workforce(&mut c, s);
     check_costs(&mut c, s);
     check_size(&mut c, s);
@@ -419,6 +423,241 @@ fn check_sites(c: &mut Checker, s: &Scenario) {
                 );
             }
         }
+    }
+}
+
+/// The units of one kind of supportive service checked so far.
+struct Units<'a> {
+    table: &'static str,
+    known: HashSet<&'a str>,
+    seen: HashSet<String>,
+    claimed: HashSet<String>,
+}
+
+impl<'a> Units<'a> {
+    fn new(table: &'static str, s: &'a Scenario) -> Self {
+        Units {
+            table,
+            known: s.boroughs.iter().map(|b| b.name.as_str()).collect(),
+            seen: HashSet::new(),
+            claimed: HashSet::new(),
+        }
+    }
+}
+
+/// The common part of a supportive service's table: unique name, known
+/// boroughs, each borough served by at most one unit of the kind.
+fn check_unit(
+    c: &mut Checker,
+    u: &mut Units,
+    i: usize,
+    name: &str,
+    served: &[String],
+) -> Vec<PathStep> {
+    let (table, known) = (u.table, &u.known);
+    c.name(table, i, name);
+    let p = vec![key(table), named(name)];
+    if !u.seen.insert(name.to_string()) {
+        c.fail(
+            &[key(table), PathStep::Index(i), key("name")],
+            format!("expected a unique name, found {name:?} twice"),
+        );
+    }
+    for b in served {
+        if !known.contains(b.as_str()) {
+            c.fail(
+                &c.with(&p, &["boroughs"]),
+                format!(
+                    "expected a borough defined by [[borough]], found {b:?}{}",
+                    suggest(b, known)
+                ),
+            );
+        } else if !u.claimed.insert(b.clone()) {
+            c.fail(
+                &c.with(&p, &["boroughs"]),
+                format!("expected each borough served by one [[{table}]], found {b:?} twice"),
+            );
+        }
+    }
+    p
+}
+
+/// Day hospice, out-patient clinics and psychological support.
+fn check_support_services(c: &mut Checker, s: &Scenario) {
+    let mut units = Units::new("day_hospice", s);
+    for (i, d) in s.day_hospices.iter().enumerate() {
+        let p = check_unit(c, &mut units, i, &d.name, &d.boroughs);
+        c.count(
+            &c.with(&p, &["places_per_day"]),
+            d.places_per_day,
+            MAX_CAPACITY,
+            "a number of places",
+        );
+        for (k, v) in [
+            ("days_open_per_week", d.days_open_per_week),
+            ("attendance_days_per_week", d.attendance_days_per_week),
+        ] {
+            c.range(&c.with(&p, &[k]), v as f64, 1.0, 7.0, "days a week");
+        }
+        c.share(&c.with(&p, &["referral_share"]), d.referral_share);
+        c.count(
+            &c.with(&p, &["waiting_list"]),
+            d.waiting_list,
+            MAX_CAPACITY,
+            "a waiting-list length",
+        );
+        c.range(
+            &c.with(&p, &["staff_per_place"]),
+            d.staff_per_place,
+            0.0,
+            100.0,
+            "FTE per daily place",
+        );
+        c.range(
+            &c.with(&p, &["staff_fte"]),
+            d.staff_fte.unwrap_or(0.0),
+            0.0,
+            1e6,
+            "FTE",
+        );
+        // Effects are relative rates at most 1: the crisis process is
+        // thinned, which can only take crises away.
+        c.range(
+            &c.with(&p, &["crisis_rr"]),
+            d.crisis_rr,
+            0.0,
+            1.0,
+            "a relative rate (0–1)",
+        );
+        c.range(
+            &c.with(&p, &["carer_bereavement_rr"]),
+            d.carer_bereavement_rr,
+            0.0,
+            1.0,
+            "a relative rate (0–1)",
+        );
+        c.range(
+            &c.with(&p, &["cost_per_attendance"]),
+            d.cost_per_attendance,
+            0.0,
+            1e9,
+            "a cost",
+        );
+        c.range(
+            &c.with(&p, &["cost_per_year"]),
+            d.cost_per_year,
+            0.0,
+            1e12,
+            "a yearly cost",
+        );
+    }
+    let mut units = Units::new("outpatient_clinic", s);
+    for (i, o) in s.outpatient_clinics.iter().enumerate() {
+        let p = check_unit(c, &mut units, i, &o.name, &o.boroughs);
+        c.count(
+            &c.with(&p, &["sessions_per_week"]),
+            o.sessions_per_week,
+            50,
+            "sessions a week",
+        );
+        c.count(
+            &c.with(&p, &["appointments_per_session"]),
+            o.appointments_per_session,
+            1000,
+            "appointments",
+        );
+        if o.first_appointments_per_session > o.appointments_per_session {
+            c.fail(
+                &c.with(&p, &["first_appointments_per_session"]),
+                format!(
+                    "expected at most appointments_per_session ({}), found {}",
+                    o.appointments_per_session, o.first_appointments_per_session
+                ),
+            );
+        }
+        c.share(&c.with(&p, &["referral_share"]), o.referral_share);
+        c.count(
+            &c.with(&p, &["waiting_list"]),
+            o.waiting_list,
+            MAX_CAPACITY,
+            "a waiting-list length",
+        );
+        c.range(
+            &c.with(&p, &["staff_per_session"]),
+            o.staff_per_session,
+            0.0,
+            10.0,
+            "FTE per weekly session",
+        );
+        c.range(
+            &c.with(&p, &["staff_fte"]),
+            o.staff_fte.unwrap_or(0.0),
+            0.0,
+            1e6,
+            "FTE",
+        );
+        c.range(
+            &c.with(&p, &["cost_per_appointment"]),
+            o.cost_per_appointment,
+            0.0,
+            1e9,
+            "a cost",
+        );
+        c.range(
+            &c.with(&p, &["cost_per_year"]),
+            o.cost_per_year,
+            0.0,
+            1e12,
+            "a yearly cost",
+        );
+    }
+    let mut units = Units::new("psychological_support", s);
+    for (i, q) in s.psychological_support.iter().enumerate() {
+        let p = check_unit(c, &mut units, i, &q.name, &q.boroughs);
+        c.range(&c.with(&p, &["staff_fte"]), q.staff_fte, 0.0, 1e6, "FTE");
+        c.range(
+            &c.with(&p, &["clients_per_fte"]),
+            q.clients_per_fte,
+            0.0,
+            1000.0,
+            "clients per FTE",
+        );
+        c.count(&c.with(&p, &["sessions"]), q.sessions, 1000, "sessions");
+        c.range(
+            &c.with(&p, &["days_between_sessions"]),
+            q.days_between_sessions,
+            0.0,
+            365.0,
+            "days",
+        );
+        c.share(
+            &c.with(&p, &["patient_referral_share"]),
+            q.patient_referral_share,
+        );
+        c.share(
+            &c.with(&p, &["carer_referral_share"]),
+            q.carer_referral_share,
+        );
+        c.count(
+            &c.with(&p, &["waiting_list"]),
+            q.waiting_list,
+            MAX_CAPACITY,
+            "a waiting-list length",
+        );
+        c.range(
+            &c.with(&p, &["cost_per_session"]),
+            q.cost_per_session,
+            0.0,
+            1e9,
+            "a cost",
+        );
+        c.range(
+            &c.with(&p, &["cost_per_year"]),
+            q.cost_per_year,
+            0.0,
+            1e12,
+            "a yearly cost",
+        );
     }
 }
 

@@ -10,7 +10,7 @@ use carecap::batch::run_units;
 use carecap::engine::arrivals::{ArrivalProcess, PiecewiseRate};
 use carecap::engine::rng::{Purpose, stream};
 use carecap::engine::time::{DAY, HOUR, MINUTE, SECOND, WEEK};
-use carecap::queueing::{QueueConfig, QueueStats, ServiceSystem, ServiceTime};
+use carecap::model::queueing::{QueueConfig, QueueStats, ServiceSystem, ServiceTime};
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
 use carecap::stats::erlang;

@@ -6,7 +6,7 @@
 
 use carecap::engine::time::{DAY, MINUTE, SECOND};
 use carecap::engine::{SimTime, run_until};
-use carecap::queueing::{QueueConfig, ServiceSystem, ServiceTime};
+use carecap::model::queueing::{QueueConfig, ServiceSystem, ServiceTime};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -90,7 +90,7 @@ fn loss_and_delay_systems_allocate_nothing_per_event() {
 #[test]
 fn the_care_model_does_not_allocate_per_event_after_warm_up() {
     use carecap::model::CareConfig;
-    use carecap::model::care::simulate_with_checkpoint;
+    use carecap::model::simulate_with_checkpoint;
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/nwl-baseline.toml");
     let mut scenario = carecap::scenario::read(&path).unwrap().scenario;
     scenario.scenario.years = 4;

@@ -1,0 +1,467 @@
+//! Day hospice: units open some days a week with a number of places a
+//! day; people taken onto a CSPC caseload in a unit's boroughs are
+//! referred with the unit's share and attend a number of days a week, from
+//! a waiting list when the unit is full, until their last days or death.
+//! Attending lowers the person's crisis rate and the chance that their
+//! carer needs bereavement support (both parameters). Staff in post open
+//! the places (FTE per daily place).
+
+use super::ids::{Area, BoroughId};
+use super::metrics::{Ledger, Levels, YearOut, mean_days, per_year};
+use super::workforce::{ROLES, StaffPool, SupplyConfig, pool_key, role, staffed_units};
+use crate::engine::SimTime;
+use crate::engine::pool::{CapacityPool, Request};
+use crate::engine::rng::{Purpose, keyed_uniform};
+use crate::engine::time::{DAY, SECOND};
+use crate::scenario::types::Scenario;
+
+crate::metric_table! {
+    /// Day hospice metrics.
+    pub enum DayHospiceMetric {
+        day_hospice_referrals: B, "People on the caseload referred to a day hospice.";
+        day_hospice_starts: B, "People who started attending a day hospice.";
+        day_hospice_attending_mean: B, "Time-average people attending a day hospice (on its books).";
+        day_hospice_attendances: B, "Attendance days: people attending × attendance days a week.";
+        day_hospice_waiting_mean: B, "Time-average people waiting for a day hospice place.";
+        day_hospice_wait_days_mean: B, "Mean days from referral to a place, for people who started in the year.";
+        day_hospice_died_waiting: B, "People who died (or reached their last days) waiting for a place.";
+        day_hospice_unmet: B, "Referrals turned away: the unit's waiting list full.";
+        fte_demand_day_hospice_nurse: R, "Day hospice FTE needed: (people attending + waiting) × attendance days ÷ days open × FTE per daily place.";
+        fte_supply_day_hospice_nurse: R, "Day hospice FTE in post.";
+        fte_gap_day_hospice_nurse: R, "Demand − supply, day hospice (positive: a shortfall).";
+    }
+}
+
+/// One day hospice unit, compiled.
+#[derive(Debug, Clone)]
+pub struct DayHospiceConfig {
+    /// Name.
+    pub name: String,
+    /// Boroughs served.
+    pub boroughs: Vec<BoroughId>,
+    /// Places a day.
+    pub places_per_day: u32,
+    /// Days open a week.
+    pub days_open: u32,
+    /// Days a week a person attends.
+    pub attendance_days: u32,
+    /// Share of people taken on who are referred.
+    pub referral_share: f64,
+    /// Waiting-list limit.
+    pub waiting_list: usize,
+    /// FTE per daily place.
+    pub staff_per_place: f64,
+    /// Staff establishment, FTE.
+    pub establishment: f64,
+    /// Relative crisis rate while attending.
+    pub crisis_rr: f64,
+    /// Relative chance the carer needs bereavement support.
+    pub carer_rr: f64,
+    /// Cost per attendance day.
+    pub cost_per_attendance: f64,
+    /// Yearly running cost.
+    pub programmes_per_year: f64,
+    /// Cost per FTE-year.
+    pub fte_year_cost: f64,
+}
+
+impl DayHospiceConfig {
+    /// Every unit of a validated scenario.
+    pub fn compile(s: &Scenario) -> Vec<DayHospiceConfig> {
+        let fte_year_cost = s
+            .costs
+            .fte_year
+            .get(ROLES[role::DAY_HOSPICE_NURSE])
+            .copied()
+            .unwrap_or(0.0);
+        s.day_hospices
+            .iter()
+            .map(|d| DayHospiceConfig {
+                name: d.name.clone(),
+                boroughs: borough_ids(s, &d.boroughs),
+                places_per_day: d.places_per_day,
+                days_open: d.days_open_per_week.max(1),
+                attendance_days: d.attendance_days_per_week.max(1),
+                referral_share: d.referral_share,
+                waiting_list: d.waiting_list as usize,
+                staff_per_place: d.staff_per_place,
+                establishment: d
+                    .staff_fte
+                    .unwrap_or(d.places_per_day as f64 * d.staff_per_place),
+                crisis_rr: d.crisis_rr,
+                carer_rr: d.carer_bereavement_rr,
+                cost_per_attendance: d.cost_per_attendance,
+                programmes_per_year: d.cost_per_year,
+                fte_year_cost,
+            })
+            .collect()
+    }
+
+    /// People attending at once when `places` places a day are open.
+    fn attendees(&self, places: u32) -> u32 {
+        places * self.days_open / self.attendance_days
+    }
+}
+
+/// The ids of the named boroughs (unknown names were refused by the
+/// validator).
+pub fn borough_ids(s: &Scenario, names: &[String]) -> Vec<BoroughId> {
+    names
+        .iter()
+        .filter_map(|n| s.boroughs.iter().position(|b| &b.name == n))
+        .map(BoroughId::new)
+        .collect()
+}
+
+/// Which unit serves each borough (the first that lists it).
+pub fn unit_of_borough(boroughs: usize, units: &[Vec<BoroughId>]) -> Vec<Option<usize>> {
+    let mut out = vec![None; boroughs];
+    for (u, list) in units.iter().enumerate().rev() {
+        for b in list {
+            out[b.index()] = Some(u);
+        }
+    }
+    out
+}
+
+crate::additive! {
+    /// One borough's use of day hospice in one year.
+    pub struct DayTally {
+        /// Referrals.
+        pub referrals: u64,
+        /// Starts.
+        pub starts: u64,
+        /// Their waits, seconds.
+        pub wait_seconds: f64,
+        /// Died or reached their last days waiting.
+        pub died_waiting: u64,
+        /// Turned away (list full).
+        pub unmet: u64,
+        /// Attending × ticks.
+        pub attending_area: f64,
+        /// Attendance days × ticks ÷ week (attending × days a week ÷ 7).
+        pub attendance_area: f64,
+        /// Waiting × ticks.
+        pub waiting_area: f64,
+    }
+}
+
+/// Where a person stands with day hospice.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+enum Stage {
+    /// Never referred, or forgotten.
+    #[default]
+    None,
+    /// On the list since a time.
+    Waiting(u64),
+    /// Attending.
+    Attending,
+    /// Stopped (last days) after attending or waiting.
+    Left,
+}
+
+/// A person referred to day hospice.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Member {
+    unit: u16,
+    borough: u16,
+    stage: Stage,
+    attended: bool,
+}
+
+/// Day hospice units of one replication.
+#[derive(Debug)]
+pub struct DayHospices {
+    pools: Vec<CapacityPool>,
+    staff: Vec<StaffPool>,
+    unit_levels: Vec<Levels<3>>,
+    ledgers: Vec<Ledger>,
+    unit_of_borough: Vec<Option<usize>>,
+    members: Vec<Member>,
+    counts: Vec<[u32; 2]>,
+    borough_levels: Vec<Levels<2>>,
+    /// Attendance days a week ÷ 7 at the unit serving each borough.
+    borough_attendance: Vec<f64>,
+    tallies: Vec<DayTally>,
+    seed: u64,
+    rep: u64,
+}
+
+impl DayHospices {
+    /// Units at their starting staffing.
+    pub fn new(
+        cfg: &[DayHospiceConfig],
+        supply: Option<SupplyConfig>,
+        boroughs: usize,
+        seed: u64,
+        rep: u64,
+    ) -> Self {
+        let lists: Vec<Vec<BoroughId>> = cfg.iter().map(|c| c.boroughs.clone()).collect();
+        let unit_of_borough = unit_of_borough(boroughs, &lists);
+        let borough_attendance = unit_of_borough
+            .iter()
+            .map(|u| u.map_or(0.0, |u| cfg[u].attendance_days as f64 / 7.0))
+            .collect();
+        DayHospices {
+            pools: cfg
+                .iter()
+                .map(|c| CapacityPool::new(c.attendees(c.places_per_day), c.waiting_list, 1))
+                .collect(),
+            staff: cfg
+                .iter()
+                .enumerate()
+                .map(|(u, c)| {
+                    let key = pool_key(role::DAY_HOSPICE_NURSE, u);
+                    StaffPool::new(c.establishment, supply, seed, key, rep)
+                })
+                .collect(),
+            unit_levels: vec![Levels::default(); cfg.len()],
+            ledgers: vec![Ledger::default(); cfg.len()],
+            unit_of_borough,
+            members: Vec::new(),
+            counts: vec![[0; 2]; boroughs],
+            borough_levels: vec![Levels::default(); boroughs],
+            borough_attendance,
+            tallies: vec![DayTally::default(); boroughs],
+            seed,
+            rep,
+        }
+    }
+
+    fn member(&mut self, id: usize) -> &mut Member {
+        if id >= self.members.len() {
+            self.members.resize(id + 1, Member::default());
+        }
+        &mut self.members[id]
+    }
+
+    /// Person `id` (a resident of `b` with key `key`) is taken onto the
+    /// caseload: referred with the unit's share (a keyed draw, so the same
+    /// person is referred in every option), then given a place or a place
+    /// on the list.
+    pub fn refer(&mut self, id: usize, b: BoroughId, key: u64, now: u64, cfg: &[DayHospiceConfig]) {
+        let Some(u) = self.unit_of_borough.get(b.index()).copied().flatten() else {
+            return;
+        };
+        let draw = keyed_uniform(self.seed, Purpose::new("day_hospice", 0), self.rep, key);
+        if draw >= cfg[u].referral_share {
+            return;
+        }
+        self.tallies[b.index()].referrals += 1;
+        *self.member(id) = Member {
+            unit: u as u16,
+            borough: b.0,
+            stage: Stage::Waiting(now),
+            attended: false,
+        };
+        match self.pools[u].request(id as u64, 0, SimTime(now)) {
+            Request::Granted => self.start(id, 0, now, &cfg[u]),
+            Request::Queued => {
+                self.count(b, now, [0, 1]);
+                self.observe_unit(u, now, &cfg[u]);
+            }
+            Request::Refused => {
+                self.tallies[b.index()].unmet += 1;
+                self.members[id] = Member::default();
+            }
+        }
+    }
+
+    fn start(&mut self, id: usize, waited: u64, now: u64, cfg: &DayHospiceConfig) {
+        let m = &mut self.members[id];
+        let (u, b) = (m.unit as usize, BoroughId(m.borough));
+        m.stage = Stage::Attending;
+        m.attended = true;
+        let t = &mut self.tallies[b.index()];
+        t.starts += 1;
+        t.wait_seconds += waited as f64 / SECOND as f64;
+        self.count(b, now, [1, 0]);
+        self.observe_unit(u, now, cfg);
+    }
+
+    /// Changes borough `b`'s counts of people attending and waiting.
+    fn count(&mut self, b: BoroughId, now: u64, delta: [i32; 2]) {
+        self.observe_borough(b, now);
+        let c = &mut self.counts[b.index()];
+        c[0] = c[0].saturating_add_signed(delta[0]);
+        c[1] = c[1].saturating_add_signed(delta[1]);
+    }
+
+    /// Person `id` stops attending or waiting (their last days began, or
+    /// they died): their place goes to the next person waiting.
+    pub fn leave(&mut self, id: usize, now: u64, cfg: &[DayHospiceConfig]) {
+        let Some(m) = self.members.get(id).copied() else {
+            return;
+        };
+        let (u, b) = (m.unit as usize, BoroughId(m.borough));
+        match m.stage {
+            Stage::Waiting(_) => {
+                self.pools[u].renege(id as u64);
+                self.tallies[b.index()].died_waiting += 1;
+                self.count(b, now, [0, -1]);
+            }
+            Stage::Attending => {
+                self.count(b, now, [-1, 0]);
+                if let Some(next) = self.pools[u].release() {
+                    let next_borough = BoroughId(self.members[next.id as usize].borough);
+                    self.count(next_borough, now, [0, -1]);
+                    self.start(next.id as usize, now - next.since.ticks(), now, &cfg[u]);
+                }
+            }
+            Stage::None | Stage::Left => return,
+        }
+        self.members[id].stage = Stage::Left;
+        self.observe_unit(u, now, &cfg[u]);
+    }
+
+    /// Forgets person `id` (their slot will be reused).
+    pub fn forget(&mut self, id: usize) {
+        if let Some(m) = self.members.get_mut(id) {
+            *m = Member::default();
+        }
+    }
+
+    /// The relative crisis rate of person `id` (1 unless attending).
+    pub fn crisis_rr(&self, id: usize, cfg: &[DayHospiceConfig]) -> f64 {
+        match self.members.get(id) {
+            Some(m) if m.stage == Stage::Attending => cfg[m.unit as usize].crisis_rr,
+            _ => 1.0,
+        }
+    }
+
+    /// The relative chance that person `id`'s carer needs bereavement
+    /// support (1 unless the person attended).
+    pub fn carer_rr(&self, id: usize, cfg: &[DayHospiceConfig]) -> f64 {
+        match self.members.get(id) {
+            Some(m) if m.attended => cfg[m.unit as usize].carer_rr,
+            _ => 1.0,
+        }
+    }
+
+    /// Places open follow the staff in post; people waiting start as
+    /// places open.
+    pub fn apply_staffing(&mut self, now: u64, cfg: &[DayHospiceConfig]) {
+        for (u, c) in cfg.iter().enumerate() {
+            self.observe_unit(u, now, c);
+            let places = c
+                .places_per_day
+                .min(staffed_units(self.staff[u].fte, c.staff_per_place));
+            self.pools[u].set_capacity(c.attendees(places));
+            while let Some(next) = self.pools[u].admit_next() {
+                let b = BoroughId(self.members[next.id as usize].borough);
+                self.count(b, now, [0, -1]);
+                self.start(next.id as usize, now - next.since.ticks(), now, c);
+            }
+            self.observe_unit(u, now, c);
+        }
+    }
+
+    /// New establishments, list limits and dynamics (an intervention).
+    pub fn replan(&mut self, cfg: &[DayHospiceConfig], supply: Option<SupplyConfig>) {
+        for (u, c) in cfg.iter().enumerate() {
+            self.staff[u].replan(c.establishment, supply);
+            self.pools[u].set_queue_limit(c.waiting_list);
+        }
+    }
+
+    /// One month of staff supply.
+    pub fn step_month(&mut self) {
+        self.staff.iter_mut().for_each(StaffPool::step_month);
+    }
+
+    fn observe_borough(&mut self, b: BoroughId, now: u64) {
+        let i = b.index();
+        let [attending, waiting] = self.counts[i].map(f64::from);
+        let ([attending, waiting], dt) = self.borough_levels[i].advance(now, [attending, waiting]);
+        let t = &mut self.tallies[i];
+        t.attending_area += attending * dt;
+        t.attendance_area += attending * self.borough_attendance[i] * dt;
+        t.waiting_area += waiting * dt;
+    }
+
+    fn observe_unit(&mut self, u: usize, now: u64, c: &DayHospiceConfig) {
+        let pool = &self.pools[u];
+        let next = [pool.busy() as f64, pool.waiting() as f64, self.staff[u].fte];
+        let ([attending, waiting], dt) = {
+            let (held, dt) = self.unit_levels[u].advance(now, next);
+            self.ledgers[u].staff.supply_area[role::DAY_HOSPICE_NURSE] += held[2] * dt;
+            self.ledgers[u].staff.cost += held[2] * c.fte_year_cost * per_year(dt);
+            ([held[0], held[1]], dt)
+        };
+        let per_place = c.attendance_days as f64 / c.days_open as f64;
+        let l = &mut self.ledgers[u];
+        l.staff.demand_area[role::DAY_HOSPICE_NURSE] +=
+            (attending + waiting) * per_place * c.staff_per_place * dt;
+        let attendance_days = attending * c.attendance_days as f64 / 7.0 * (dt / DAY as f64);
+        l.costs.activity += attendance_days * c.cost_per_attendance;
+        l.costs.programmes += c.programmes_per_year * per_year(dt);
+    }
+
+    /// Integrates every level up to `now`.
+    pub fn flush(&mut self, now: u64, cfg: &[DayHospiceConfig]) {
+        for (u, c) in cfg.iter().enumerate() {
+            self.observe_unit(u, now, c);
+        }
+        for b in 0..self.counts.len() {
+            self.observe_borough(BoroughId::new(b), now);
+        }
+    }
+
+    /// Staff and costs of every unit this year.
+    pub fn ledgers(&self) -> &[Ledger] {
+        &self.ledgers
+    }
+
+    /// Writes this year's rows.
+    pub fn write_year(&self, out: &mut YearOut, cfg: &[DayHospiceConfig]) {
+        for b in out.boroughs() {
+            write(out, Area::Borough(b), &self.tallies[b.index()], cfg);
+        }
+        write(out, Area::All, &DayTally::sum(&self.tallies), cfg);
+        let all = Ledger::sum(&self.ledgers);
+        let r = role::DAY_HOSPICE_NURSE;
+        let (d, s) = (all.staff.demand_area[r], all.staff.supply_area[r]);
+        use DayHospiceMetric::*;
+        out.put(
+            Area::All,
+            fte_demand_day_hospice_nurse as usize,
+            per_year(d),
+        );
+        out.put(
+            Area::All,
+            fte_supply_day_hospice_nurse as usize,
+            per_year(s),
+        );
+        out.put(
+            Area::All,
+            fte_gap_day_hospice_nurse as usize,
+            per_year(d - s),
+        );
+    }
+
+    /// Starts a new year.
+    pub fn reset_year(&mut self) {
+        self.tallies.fill(DayTally::default());
+        self.ledgers.fill(Ledger::default());
+    }
+}
+
+fn write(out: &mut YearOut, area: Area, t: &DayTally, _cfg: &[DayHospiceConfig]) {
+    use DayHospiceMetric::*;
+    let values = [
+        (day_hospice_referrals, t.referrals as f64),
+        (day_hospice_starts, t.starts as f64),
+        (day_hospice_attending_mean, per_year(t.attending_area)),
+        (day_hospice_attendances, t.attendance_area / DAY as f64),
+        (day_hospice_waiting_mean, per_year(t.waiting_area)),
+        (
+            day_hospice_wait_days_mean,
+            mean_days(t.wait_seconds, t.starts),
+        ),
+        (day_hospice_died_waiting, t.died_waiting as f64),
+        (day_hospice_unmet, t.unmet as f64),
+    ];
+    for (m, v) in values {
+        out.put(area, m as usize, v);
+    }
+}

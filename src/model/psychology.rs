@@ -1,0 +1,477 @@
+//! Psychological support for patients and carers: a capacity-limited
+//! service (clients at once = staff in post × clients per FTE) with a
+//! waiting list, offering a course of sessions. Caseload patients are
+//! referred when taken on, carers when the person they cared for dies
+//! (each with the service's share). A patient's course ends at their death
+//! if it comes first; people who die waiting, and referrals turned away by
+//! a full list, are unmet need (`psych_unmet`).
+
+use super::day_hospice::{borough_ids, unit_of_borough};
+use super::ids::{Area, BoroughId};
+use super::metrics::{Ledger, Levels, YearOut, mean_days, per_year};
+use super::workforce::{ROLES, StaffPool, SupplyConfig, pool_key, role};
+use crate::engine::pool::{CapacityPool, Request};
+use crate::engine::rng::{Purpose, keyed_uniform};
+use crate::engine::time::{SECOND, ticks_from_days};
+use crate::engine::{Scheduler, SimTime};
+use crate::scenario::types::Scenario;
+
+crate::metric_table! {
+    /// Psychological support metrics.
+    pub enum PsychMetric {
+        psych_referrals: B, "Patients and carers referred to psychological support.";
+        psych_started: B, "Courses of psychological support started.";
+        psych_clients_mean: B, "Time-average clients in a course of support.";
+        psych_waiting_mean: B, "Time-average people waiting for psychological support.";
+        psych_wait_days_mean: B, "Mean days from referral to the start of a course, for courses started in the year.";
+        psych_unmet: B, "Referrals not met: turned away by a full list, or the patient died waiting.";
+        fte_demand_psychologist: R, "Psychologist FTE needed: (clients + people waiting) ÷ clients per FTE.";
+        fte_supply_psychologist: R, "Psychologists in post, FTE.";
+        fte_gap_psychologist: R, "Demand − supply, psychologists (positive: a shortfall).";
+    }
+}
+
+/// One psychological support service, compiled.
+#[derive(Debug, Clone)]
+pub struct PsychConfig {
+    /// Name.
+    pub name: String,
+    /// Boroughs served.
+    pub boroughs: Vec<BoroughId>,
+    /// Staff establishment, FTE.
+    pub establishment: f64,
+    /// Clients at once per FTE.
+    pub clients_per_fte: f64,
+    /// Length of a course, ticks.
+    pub course: u64,
+    /// Sessions in a course.
+    pub sessions: u32,
+    /// Share of people taken on who are referred.
+    pub patient_share: f64,
+    /// Share of caseload deaths whose carers are referred.
+    pub carer_share: f64,
+    /// Waiting-list limit.
+    pub waiting_list: usize,
+    /// Cost per session.
+    pub cost_per_session: f64,
+    /// Yearly running cost.
+    pub programmes_per_year: f64,
+    /// Cost per FTE-year.
+    pub fte_year_cost: f64,
+}
+
+impl PsychConfig {
+    /// Every service of a validated scenario.
+    pub fn compile(s: &Scenario) -> Vec<PsychConfig> {
+        let fte_year_cost = s
+            .costs
+            .fte_year
+            .get(ROLES[role::PSYCHOLOGIST])
+            .copied()
+            .unwrap_or(0.0);
+        s.psychological_support
+            .iter()
+            .map(|p| PsychConfig {
+                name: p.name.clone(),
+                boroughs: borough_ids(s, &p.boroughs),
+                establishment: p.staff_fte,
+                clients_per_fte: p.clients_per_fte,
+                course: ticks_from_days(p.sessions as f64 * p.days_between_sessions),
+                sessions: p.sessions,
+                patient_share: p.patient_referral_share,
+                carer_share: p.carer_referral_share,
+                waiting_list: p.waiting_list as usize,
+                cost_per_session: p.cost_per_session,
+                programmes_per_year: p.cost_per_year,
+                fte_year_cost,
+            })
+            .collect()
+    }
+
+    fn capacity(&self, fte: f64) -> u32 {
+        (fte * self.clients_per_fte + 1e-9).floor() as u32
+    }
+}
+
+/// The service's own events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CourseEnds {
+    /// Service.
+    pub service: u16,
+    /// Client id (a patient's slot, or a carer's number with the top bit set).
+    pub client: u64,
+    /// Generation of the client's course (stale if it ended early).
+    pub generation: u32,
+}
+
+crate::additive! {
+    /// One borough's use of psychological support in one year.
+    pub struct PsychTally {
+        /// Referrals.
+        pub referrals: u64,
+        /// Courses started.
+        pub started: u64,
+        /// Their waits, seconds.
+        pub wait_seconds: f64,
+        /// Turned away or died waiting.
+        pub unmet: u64,
+        /// Clients × ticks.
+        pub clients_area: f64,
+        /// Waiting × ticks.
+        pub waiting_area: f64,
+    }
+}
+
+const CARER: u64 = 1 << 63;
+
+/// A client of the service.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Client {
+    service: u16,
+    borough: u16,
+    waiting: bool,
+    in_course: bool,
+    generation: u32,
+}
+
+/// Psychological support services of one replication.
+#[derive(Debug)]
+pub struct PsychServices {
+    pools: Vec<CapacityPool>,
+    staff: Vec<StaffPool>,
+    unit_levels: Vec<Levels<3>>,
+    ledgers: Vec<Ledger>,
+    unit_of_borough: Vec<Option<usize>>,
+    /// Patients by slot.
+    patients: Vec<Client>,
+    /// Carers by number (a carer is never taken off a list early).
+    carers: Vec<Client>,
+    /// Carer numbers free for reuse (their course is over).
+    free_carers: Vec<u64>,
+    counts: Vec<[u32; 2]>,
+    borough_levels: Vec<Levels<2>>,
+    tallies: Vec<PsychTally>,
+    seed: u64,
+    rep: u64,
+}
+
+impl PsychServices {
+    /// Services at their starting staffing.
+    pub fn new(
+        cfg: &[PsychConfig],
+        supply: Option<SupplyConfig>,
+        boroughs: usize,
+        seed: u64,
+        rep: u64,
+    ) -> Self {
+        let lists: Vec<Vec<BoroughId>> = cfg.iter().map(|c| c.boroughs.clone()).collect();
+        PsychServices {
+            pools: cfg
+                .iter()
+                .map(|c| CapacityPool::new(c.capacity(c.establishment), c.waiting_list, 1))
+                .collect(),
+            staff: cfg
+                .iter()
+                .enumerate()
+                .map(|(u, c)| {
+                    let key = pool_key(role::PSYCHOLOGIST, u);
+                    StaffPool::new(c.establishment, supply, seed, key, rep)
+                })
+                .collect(),
+            unit_levels: vec![Levels::default(); cfg.len()],
+            ledgers: vec![Ledger::default(); cfg.len()],
+            unit_of_borough: unit_of_borough(boroughs, &lists),
+            patients: Vec::new(),
+            carers: Vec::new(),
+            free_carers: Vec::new(),
+            counts: vec![[0; 2]; boroughs],
+            borough_levels: vec![Levels::default(); boroughs],
+            tallies: vec![PsychTally::default(); boroughs],
+            seed,
+            rep,
+        }
+    }
+
+    fn client(&mut self, id: u64) -> &mut Client {
+        let (list, i) = if id & CARER != 0 {
+            (&mut self.carers, (id & !CARER) as usize)
+        } else {
+            (&mut self.patients, id as usize)
+        };
+        if i >= list.len() {
+            list.resize(i + 1, Client::default());
+        }
+        &mut list[i]
+    }
+
+    /// Patient `id` (of `b`, key `key`) is taken onto the caseload.
+    pub fn refer_patient<E: From<CourseEnds>>(
+        &mut self,
+        id: usize,
+        b: BoroughId,
+        key: u64,
+        cfg: &[PsychConfig],
+        sched: &mut Scheduler<E>,
+    ) {
+        let Some(u) = self.unit_of_borough.get(b.index()).copied().flatten() else {
+            return;
+        };
+        let draw = keyed_uniform(self.seed, Purpose::new("psych.patient", 0), self.rep, key);
+        if draw < cfg[u].patient_share {
+            self.refer(id as u64, u, b, cfg, sched);
+        }
+    }
+
+    /// Patient (key `key`, of `b`) died: their carer may be referred.
+    pub fn refer_carer<E: From<CourseEnds>>(
+        &mut self,
+        b: BoroughId,
+        key: u64,
+        cfg: &[PsychConfig],
+        sched: &mut Scheduler<E>,
+    ) {
+        let Some(u) = self.unit_of_borough.get(b.index()).copied().flatten() else {
+            return;
+        };
+        let draw = keyed_uniform(self.seed, Purpose::new("psych.carer", 0), self.rep, key);
+        if draw < cfg[u].carer_share {
+            let id = match self.free_carers.pop() {
+                Some(id) => id,
+                None => CARER | self.carers.len() as u64,
+            };
+            self.refer(id, u, b, cfg, sched);
+        }
+    }
+
+    fn refer<E: From<CourseEnds>>(
+        &mut self,
+        id: u64,
+        u: usize,
+        b: BoroughId,
+        cfg: &[PsychConfig],
+        sched: &mut Scheduler<E>,
+    ) {
+        let now = sched.now().ticks();
+        self.tallies[b.index()].referrals += 1;
+        let generation = self.client(id).generation.wrapping_add(1);
+        *self.client(id) = Client {
+            service: u as u16,
+            borough: b.0,
+            waiting: true,
+            in_course: false,
+            generation,
+        };
+        match self.pools[u].request(id, 0, SimTime(now)) {
+            Request::Granted => self.start(id, 0, cfg, sched),
+            Request::Queued => self.count(b, now, [0, 1]),
+            Request::Refused => {
+                self.tallies[b.index()].unmet += 1;
+                self.client(id).waiting = false;
+                if id & CARER != 0 {
+                    self.free_carers.push(id);
+                }
+            }
+        }
+        self.observe_unit(u, now, &cfg[u]);
+    }
+
+    fn start<E: From<CourseEnds>>(
+        &mut self,
+        id: u64,
+        waited: u64,
+        cfg: &[PsychConfig],
+        sched: &mut Scheduler<E>,
+    ) {
+        let now = sched.now().ticks();
+        let c = self.client(id);
+        c.waiting = false;
+        c.in_course = true;
+        let (u, b, generation) = (c.service as usize, BoroughId(c.borough), c.generation);
+        let t = &mut self.tallies[b.index()];
+        t.started += 1;
+        t.wait_seconds += waited as f64 / SECOND as f64;
+        self.count(b, now, [1, 0]);
+        let course = cfg[u].course;
+        let event = CourseEnds {
+            service: u as u16,
+            client: id,
+            generation,
+        };
+        sched.schedule_in(course, event.into());
+    }
+
+    /// Changes borough `b`'s counts of clients and people waiting.
+    fn count(&mut self, b: BoroughId, now: u64, delta: [i32; 2]) {
+        let i = b.index();
+        let [clients, waiting] = self.counts[i].map(f64::from);
+        let ([clients, waiting], dt) = self.borough_levels[i].advance(now, [clients, waiting]);
+        let t = &mut self.tallies[i];
+        t.clients_area += clients * dt;
+        t.waiting_area += waiting * dt;
+        let c = &mut self.counts[i];
+        c[0] = c[0].saturating_add_signed(delta[0]);
+        c[1] = c[1].saturating_add_signed(delta[1]);
+        self.borough_levels[i].values = self.counts[i].map(f64::from);
+    }
+
+    /// A course ends (unless it ended early): the place goes to the next
+    /// person waiting.
+    pub fn handle<E: From<CourseEnds>>(
+        &mut self,
+        event: CourseEnds,
+        cfg: &[PsychConfig],
+        sched: &mut Scheduler<E>,
+    ) {
+        let c = *self.client(event.client);
+        if c.generation != event.generation || !c.in_course {
+            return;
+        }
+        self.end_course(event.client, cfg, sched);
+    }
+
+    fn end_course<E: From<CourseEnds>>(
+        &mut self,
+        id: u64,
+        cfg: &[PsychConfig],
+        sched: &mut Scheduler<E>,
+    ) {
+        let now = sched.now().ticks();
+        let c = self.client(id);
+        c.in_course = false;
+        let (u, b) = (c.service as usize, BoroughId(c.borough));
+        self.count(b, now, [-1, 0]);
+        let sessions = cfg[u].sessions as f64;
+        self.ledgers[u].costs.activity += sessions * cfg[u].cost_per_session;
+        if id & CARER != 0 {
+            self.free_carers.push(id);
+        }
+        if let Some(next) = self.pools[u].release() {
+            let nb = BoroughId(self.client(next.id).borough);
+            self.count(nb, now, [0, -1]);
+            self.start(next.id, now - next.since.ticks(), cfg, sched);
+        }
+        self.observe_unit(u, now, &cfg[u]);
+    }
+
+    /// Patient `id` died: a course in progress ends (the sessions held so
+    /// far are costed as a whole course), or they leave the list unmet.
+    pub fn patient_died<E: From<CourseEnds>>(
+        &mut self,
+        id: usize,
+        cfg: &[PsychConfig],
+        sched: &mut Scheduler<E>,
+    ) {
+        let Some(c) = self.patients.get(id).copied() else {
+            return;
+        };
+        let now = sched.now().ticks();
+        let (u, b) = (c.service as usize, BoroughId(c.borough));
+        if c.in_course {
+            self.end_course(id as u64, cfg, sched);
+        } else if c.waiting {
+            self.pools[u].renege(id as u64);
+            self.tallies[b.index()].unmet += 1;
+            self.count(b, now, [0, -1]);
+            self.observe_unit(u, now, &cfg[u]);
+        }
+        self.patients[id] = Client {
+            generation: c.generation.wrapping_add(1),
+            ..Client::default()
+        };
+    }
+
+    /// Places follow the staff in post; people waiting start as places open.
+    pub fn apply_staffing<E: From<CourseEnds>>(
+        &mut self,
+        cfg: &[PsychConfig],
+        sched: &mut Scheduler<E>,
+    ) {
+        let now = sched.now().ticks();
+        for (u, c) in cfg.iter().enumerate() {
+            self.observe_unit(u, now, c);
+            self.pools[u].set_capacity(c.capacity(self.staff[u].fte));
+            while let Some(next) = self.pools[u].admit_next() {
+                let b = BoroughId(self.client(next.id).borough);
+                self.count(b, now, [0, -1]);
+                self.start(next.id, now - next.since.ticks(), cfg, sched);
+            }
+            self.observe_unit(u, now, c);
+        }
+    }
+
+    /// New establishments, list limits and dynamics (an intervention).
+    pub fn replan(&mut self, cfg: &[PsychConfig], supply: Option<SupplyConfig>) {
+        for (u, c) in cfg.iter().enumerate() {
+            self.staff[u].replan(c.establishment, supply);
+            self.pools[u].set_queue_limit(c.waiting_list);
+        }
+    }
+
+    /// One month of staff supply.
+    pub fn step_month(&mut self) {
+        self.staff.iter_mut().for_each(StaffPool::step_month);
+    }
+
+    fn observe_unit(&mut self, u: usize, now: u64, c: &PsychConfig) {
+        let pool = &self.pools[u];
+        let next = [pool.busy() as f64, pool.waiting() as f64, self.staff[u].fte];
+        let ([clients, waiting, fte], dt) = self.unit_levels[u].advance(now, next);
+        let l = &mut self.ledgers[u];
+        let r = role::PSYCHOLOGIST;
+        l.staff.demand_area[r] += (clients + waiting) / c.clients_per_fte.max(1e-12) * dt;
+        l.staff.supply_area[r] += fte * dt;
+        l.staff.cost += fte * c.fte_year_cost * per_year(dt);
+        l.costs.programmes += c.programmes_per_year * per_year(dt);
+    }
+
+    /// Integrates every level up to `now`.
+    pub fn flush(&mut self, now: u64, cfg: &[PsychConfig]) {
+        for (u, c) in cfg.iter().enumerate() {
+            self.observe_unit(u, now, c);
+        }
+        for b in 0..self.counts.len() {
+            self.count(BoroughId::new(b), now, [0, 0]);
+        }
+    }
+
+    /// Staff and costs of every service this year.
+    pub fn ledgers(&self) -> &[Ledger] {
+        &self.ledgers
+    }
+
+    /// Writes this year's rows.
+    pub fn write_year(&self, out: &mut YearOut) {
+        for b in out.boroughs() {
+            write(out, Area::Borough(b), &self.tallies[b.index()]);
+        }
+        write(out, Area::All, &PsychTally::sum(&self.tallies));
+        let all = Ledger::sum(&self.ledgers);
+        let r = role::PSYCHOLOGIST;
+        let (d, s) = (all.staff.demand_area[r], all.staff.supply_area[r]);
+        use PsychMetric::*;
+        out.put(Area::All, fte_demand_psychologist as usize, per_year(d));
+        out.put(Area::All, fte_supply_psychologist as usize, per_year(s));
+        out.put(Area::All, fte_gap_psychologist as usize, per_year(d - s));
+    }
+
+    /// Starts a new year.
+    pub fn reset_year(&mut self) {
+        self.tallies.fill(PsychTally::default());
+        self.ledgers.fill(Ledger::default());
+    }
+}
+
+fn write(out: &mut YearOut, area: Area, t: &PsychTally) {
+    use PsychMetric::*;
+    let values = [
+        (psych_referrals, t.referrals as f64),
+        (psych_started, t.started as f64),
+        (psych_clients_mean, per_year(t.clients_area)),
+        (psych_waiting_mean, per_year(t.waiting_area)),
+        (psych_wait_days_mean, mean_days(t.wait_seconds, t.started)),
+        (psych_unmet, t.unmet as f64),
+    ];
+    for (m, v) in values {
+        out.put(area, m as usize, v);
+    }
+}
