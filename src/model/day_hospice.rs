@@ -285,6 +285,7 @@ impl DayHospices {
         let c = &mut self.counts[b.index()];
         c[0] = c[0].saturating_add_signed(delta[0]);
         c[1] = c[1].saturating_add_signed(delta[1]);
+        self.borough_levels[b.index()].values = self.counts[b.index()].map(f64::from);
     }
 
     /// Person `id` stops attending or waiting (their last days began, or

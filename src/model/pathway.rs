@@ -323,14 +323,17 @@ impl CareSystem<'_> {
 
     pub(super) fn on_terminal(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
         let cfg = self.cfg;
+        if self.people[slot].in_terminal {
+            return;
+        }
+        // In their last days (wherever they are) people stop attending day
+        // hospice and leave the clinics' lists.
+        self.services.on_last_days(slot, cfg, sched.now().ticks());
         let p = &mut self.people[slot];
-        if p.in_terminal || p.location != Location::Home {
+        if p.location != Location::Home {
             return;
         }
         p.in_terminal = true;
-        let now = sched.now().ticks();
-        self.services.on_last_days(slot, self.cfg, now);
-        let p = &mut self.people[slot];
         // Both draws are made whatever happens next, so a person's draws do
         // not depend on which beds are free.
         let transfer_draw = p.rng.random::<f64>();
