@@ -429,12 +429,14 @@ impl Services {
             shortfalls.count(&ledger.staff);
             write_totals(out, area, &ledger, &Shortfalls::default());
         }
+        // The supportive services' staff are reported for the region, so
+        // the region is their area: a shortfall counts when the region's
+        // own gap for the role is positive.
         let units = (self.day_hospice.ledgers().iter())
             .chain(self.clinics.ledgers())
             .chain(self.psych.ledgers());
         for ledger in units {
             all.add_to(ledger);
-            shortfalls.count(&ledger.staff);
         }
         write_totals(out, Area::All, &all, &shortfalls);
     }
