@@ -6,8 +6,7 @@ use super::dist::Sampler;
 use crate::engine::arrivals::PiecewiseRate;
 use crate::engine::roster::{HOURS_PER_WEEK, Roster};
 use crate::engine::time::{DAY, HOUR, MINUTE, SECOND};
-use crate::scenario::types::{AdviceLine, Calls, Cover, PlaceShares, Scenario};
-use crate::scenario::validate::deaths_in_year;
+use crate::scenario::types::{AdviceLine, Calls, Cover, PlaceShares, Role, Scenario};
 use std::sync::Arc;
 
 /// Days in a simulated year (leap days are ignored).
@@ -513,7 +512,7 @@ fn daily_rate(
     let dow = &s.demand.day_of_week;
     let dow_mean = dow.iter().sum::<f64>() / dow.len().max(1) as f64;
     let weekday = dow.get((day % 7) as usize).copied().unwrap_or(1.0) / dow_mean;
-    deaths_in_year(deaths, year) / DAYS_PER_YEAR as f64 * season * weekday
+    deaths.in_year(year) / DAYS_PER_YEAR as f64 * season * weekday
 }
 
 fn month_of(day_of_year: u64) -> usize {
@@ -615,8 +614,8 @@ fn calls(s: &Scenario) -> CallsConfig {
 fn supply(s: &Scenario) -> [Option<SupplyConfig>; 5] {
     let mut out = [None; 5];
     if let Some(w) = &s.workforce {
-        for (i, role) in crate::scenario::validate::ROLES.iter().enumerate() {
-            out[i] = w.roles.get(*role).map(|r| SupplyConfig {
+        for role in Role::ALL {
+            out[role as usize] = w.roles.get(&role).map(|r| SupplyConfig {
                 monthly_attrition: r.attrition / 12.0,
                 monthly_recruitment: r.recruitment / 12.0,
                 lag_months: (r.hiring_lag_days / (DAYS_PER_YEAR as f64 / 12.0)).round() as usize,
@@ -630,8 +629,8 @@ fn supply(s: &Scenario) -> [Option<SupplyConfig>; 5] {
 fn costs(s: &Scenario) -> CostConfig {
     let c = &s.costs;
     let mut fte_year = [0.0; 5];
-    for (i, role) in crate::scenario::validate::ROLES.iter().enumerate() {
-        fte_year[i] = c.fte_year.get(*role).copied().unwrap_or(0.0);
+    for role in Role::ALL {
+        fte_year[role as usize] = c.fte_year.get(&role).copied().unwrap_or(0.0);
     }
     CostConfig {
         ipu_bed_day: c.ipu_bed_day,

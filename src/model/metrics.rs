@@ -13,6 +13,7 @@
 
 use super::config::{PLACES, YEAR};
 use crate::engine::time::{DAY, SECOND};
+use crate::scenario::types::Role;
 
 /// Which kinds of area a metric is reported for (`ALL` always).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,19 +88,20 @@ const R: Scope = Scope {
 };
 
 /// Workforce roles, in metric order.
-pub const ROLES: [&str; 5] = crate::scenario::validate::ROLES;
+pub const ROLES: [&str; 5] = Role::NAMES;
 /// Index of each role.
 pub mod role {
+    use crate::scenario::types::Role;
     /// Community specialist palliative care nurse (per borough).
-    pub const CSPC_NURSE: usize = 0;
+    pub const CSPC_NURSE: usize = Role::CspcNurse as usize;
     /// Hospice-at-home nurse or carer (per borough).
-    pub const HAH_NURSE: usize = 1;
+    pub const HAH_NURSE: usize = Role::HahNurse as usize;
     /// In-patient unit nurse (per site).
-    pub const IPU_NURSE: usize = 2;
+    pub const IPU_NURSE: usize = Role::IpuNurse as usize;
     /// Palliative medicine consultant (per site).
-    pub const CONSULTANT: usize = 3;
+    pub const CONSULTANT: usize = Role::Consultant as usize;
     /// Advice-line nurse (per line).
-    pub const ADVICE_NURSE: usize = 4;
+    pub const ADVICE_NURSE: usize = Role::AdviceNurse as usize;
 }
 
 macro_rules! metrics {

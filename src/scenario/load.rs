@@ -347,7 +347,7 @@ fn incomplete_new_entries(
         let message = format!(
             "{:?} is not a {what} of the scenario this file extends{}; a new {what} needs {}",
             entry.name,
-            super::validate::suggest(&entry.name, &known),
+            super::error::suggest(&entry.name, &known),
             missing.join(", ")
         );
         let path = [

@@ -235,6 +235,30 @@ pub struct Deaths {
     pub by_year: Option<BTreeMap<String, f64>>,
 }
 
+impl Deaths {
+    /// Deaths in calendar `year`: from `by_year` (years after the last use
+    /// the last value, years before the first the first), or `base` grown
+    /// by `growth` a year from `base_year`.
+    pub fn in_year(&self, year: i32) -> f64 {
+        if let Some(table) = &self.by_year {
+            let mut rows: Vec<(i32, f64)> = table
+                .iter()
+                .filter_map(|(k, v)| Some((k.parse().ok()?, *v)))
+                .collect();
+            rows.sort_by_key(|r| r.0);
+            return rows
+                .iter()
+                .rev()
+                .find(|(y, _)| *y <= year)
+                .or(rows.first())
+                .map_or(0.0, |r| r.1);
+        }
+        let base = self.base.unwrap_or(0.0);
+        let growth = self.growth.unwrap_or(0.0);
+        base * (1.0 + growth).powi(year - self.base_year.unwrap_or(year))
+    }
+}
+
 /// Community specialist palliative care team of a borough.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -732,6 +756,106 @@ impl Default for Calls {
     }
 }
 
+/// A workforce role, written in scenario files by its snake_case name
+/// (`[workforce.roles.cspc_nurse]`, `[costs] fte_year = { consultant = … }`).
+/// Each role belongs to one kind of area; the order is the order of the
+/// role metrics (`fte_demand_<role>`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Community specialist palliative care nurse (per borough).
+    CspcNurse,
+    /// Hospice-at-home nurse or carer (per borough).
+    HahNurse,
+    /// In-patient unit nurse (per site).
+    IpuNurse,
+    /// Palliative medicine consultant (per site).
+    Consultant,
+    /// Advice-line nurse (per line).
+    AdviceNurse,
+}
+
+impl Role {
+    /// Every role, in metric order.
+    pub const ALL: [Role; 5] = [
+        Role::CspcNurse,
+        Role::HahNurse,
+        Role::IpuNurse,
+        Role::Consultant,
+        Role::AdviceNurse,
+    ];
+    /// Number of roles.
+    pub const COUNT: usize = Role::ALL.len();
+    /// Every role's name, in metric order.
+    pub const NAMES: [&'static str; 5] = [
+        Role::CspcNurse.name(),
+        Role::HahNurse.name(),
+        Role::IpuNurse.name(),
+        Role::Consultant.name(),
+        Role::AdviceNurse.name(),
+    ];
+
+    /// The name used in scenario files and metric names.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Role::CspcNurse => "cspc_nurse",
+            Role::HahNurse => "hah_nurse",
+            Role::IpuNurse => "ipu_nurse",
+            Role::Consultant => "consultant",
+            Role::AdviceNurse => "advice_nurse",
+        }
+    }
+
+    /// The role called `name`, if any.
+    pub fn from_name(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.name() == name)
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Role {
+    /// A role by name; an unknown name is refused with the list of roles
+    /// and the nearest one.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Role::from_name(&name).ok_or_else(|| {
+            let known: std::collections::HashSet<&str> = Role::NAMES.into_iter().collect();
+            serde::de::Error::custom(format!(
+                "expected one of the roles {}, found {name:?}{}",
+                Role::NAMES.join(", "),
+                super::error::suggest(&name, &known)
+            ))
+        })
+    }
+}
+
+/// The schema of a table keyed by role names (`{ cspc_nurse = …, … }`):
+/// keys are [`Role`]s, values `V`.
+struct RoleTable<V>(std::marker::PhantomData<V>);
+
+impl<V: JsonSchema> JsonSchema for RoleTable<V> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("RoleTable_{}", V::schema_name()).into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let keys = generator.subschema_for::<Role>();
+        let values = generator.subschema_for::<V>();
+        schemars::json_schema!({
+            "type": "object",
+            "propertyNames": keys,
+            "additionalProperties": values,
+        })
+    }
+}
+
 /// Supply dynamics of one role.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -763,7 +887,8 @@ pub struct Workforce {
     pub hours_per_fte_week: f64,
     /// Supply dynamics by role; a role not listed keeps its establishment.
     #[serde(default)]
-    pub roles: BTreeMap<String, RoleSupply>,
+    #[schemars(with = "RoleTable<RoleSupply>")]
+    pub roles: BTreeMap<Role, RoleSupply>,
 }
 
 fn uplift() -> f64 {
@@ -806,7 +931,8 @@ pub struct Costs {
     /// Per CSPC home visit.
     pub cspc_visit: f64,
     /// Per FTE-year in post, by role (staff not already in a bed-day cost).
-    pub fte_year: BTreeMap<String, f64>,
+    #[schemars(with = "RoleTable<f64>")]
+    pub fte_year: BTreeMap<Role, f64>,
 }
 
 /// Waves of boroughs starting in successive periods.

@@ -1,18 +1,10 @@
 //! Checks on a typed scenario: ranges, shares, references and sizes. Every
 //! problem is reported (not just the first), each at its file:line:column.
 
-use super::error::{PathStep, ScenarioError};
+use super::error::{PathStep, ScenarioError, suggest};
 use super::load::Loaded;
 use super::types::{Deaths, Duration, PlaceShares, Scenario};
 
-/// Workforce roles, with the kind of area each belongs to.
-pub const ROLES: [&str; 5] = [
-    "cspc_nurse",
-    "hah_nurse",
-    "ipu_nurse",
-    "consultant",
-    "advice_nurse",
-];
 use std::collections::HashSet;
 
 /// Most reported years.
@@ -422,19 +414,6 @@ fn check_sites(c: &mut Checker, s: &Scenario) {
     }
 }
 
-/// ` (did you mean "…"?)` naming the known name nearest to `name`, if any is near.
-pub(crate) fn suggest(name: &str, known: &HashSet<&str>) -> String {
-    let mut candidates: Vec<&&str> = known.iter().collect();
-    candidates.sort();
-    candidates
-        .into_iter()
-        .map(|k| (strsim::jaro_winkler(name, k), *k))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| format!(" (did you mean {k:?}?)"))
-        .unwrap_or_default()
-}
-
 fn check_pathway(c: &mut Checker, s: &Scenario) {
     let w = &s.pathway;
     let p = [key("pathway")];
@@ -623,28 +602,8 @@ fn roster_changes_per_year(line: &super::types::AdviceLine) -> f64 {
 
 fn peak_deaths(d: &Deaths, start: i32, years: u32) -> f64 {
     (0..years as i32)
-        .map(|y| deaths_in_year(d, start + y))
+        .map(|y| d.in_year(start + y))
         .fold(0.0, f64::max)
-}
-
-/// Deaths in calendar `year` by the rules in [`Deaths`].
-pub fn deaths_in_year(d: &Deaths, year: i32) -> f64 {
-    if let Some(table) = &d.by_year {
-        let mut rows: Vec<(i32, f64)> = table
-            .iter()
-            .filter_map(|(k, v)| Some((k.parse().ok()?, *v)))
-            .collect();
-        rows.sort_by_key(|r| r.0);
-        return rows
-            .iter()
-            .rev()
-            .find(|(y, _)| *y <= year)
-            .or(rows.first())
-            .map_or(0.0, |r| r.1);
-    }
-    let base = d.base.unwrap_or(0.0);
-    let growth = d.growth.unwrap_or(0.0);
-    base * (1.0 + growth).powi(year - d.base_year.unwrap_or(year))
 }
 
 fn check_lines(c: &mut Checker, s: &Scenario) {
@@ -858,18 +817,7 @@ fn check_workforce(c: &mut Checker, s: &Scenario) {
         "hours per week",
     );
     for (role, r) in &w.roles {
-        let rp = c.with(&p, &["roles", role]);
-        if !ROLES.contains(&role.as_str()) {
-            let known: HashSet<&str> = ROLES.into_iter().collect();
-            c.fail(
-                &rp,
-                format!(
-                    "expected one of the roles {}, found {role:?}{}",
-                    ROLES.join(", "),
-                    suggest(role, &known)
-                ),
-            );
-        }
+        let rp = c.with(&p, &["roles", role.name()]);
         c.share(&c.with(&rp, &["attrition"]), r.attrition);
         c.range(
             &c.with(&rp, &["recruitment"]),
@@ -906,18 +854,7 @@ fn check_costs(c: &mut Checker, s: &Scenario) {
         c.range(&c.with(&p, &[name]), v, 0.0, 1e9, "a unit cost");
     }
     for (role, v) in &k.fte_year {
-        let rp = c.with(&p, &["fte_year", role]);
-        if !ROLES.contains(&role.as_str()) {
-            let known: HashSet<&str> = ROLES.into_iter().collect();
-            c.fail(
-                &rp,
-                format!(
-                    "expected one of the roles {}, found {role:?}{}",
-                    ROLES.join(", "),
-                    suggest(role, &known)
-                ),
-            );
-        }
+        let rp = c.with(&p, &["fte_year", role.name()]);
         c.range(&rp, *v, 0.0, 1e9, "a cost per FTE-year");
     }
     check_yearly_costs(c, s);
@@ -983,7 +920,7 @@ fn consultant_warnings(loaded: &Loaded) -> Vec<ScenarioError> {
     let vacancy = s
         .workforce
         .as_ref()
-        .and_then(|w| w.roles.get("consultant"))
+        .and_then(|w| w.roles.get(&super::types::Role::Consultant))
         .map_or(0.0, |r| r.vacancy);
     s.sites
         .iter()

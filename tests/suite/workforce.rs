@@ -3,6 +3,7 @@
 use crate::common;
 
 use carecap::model::CareConfig;
+use carecap::scenario::types::Role;
 use carecap::scenario::{self, Scenario};
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
@@ -32,8 +33,8 @@ fn without_attrition_or_recruitment_supply_stays_at_its_start() {
         role.attrition = 0.0;
         role.recruitment = 0.0;
     }
-    let vacancy = w.roles["ipu_nurse"].vacancy;
-    let cspc_vacancy = w.roles["cspc_nurse"].vacancy;
+    let vacancy = w.roles[&Role::IpuNurse].vacancy;
+    let cspc_vacancy = w.roles[&Role::CspcNurse].vacancy;
     let runs = run(&s, 3);
     for site in s.sites.iter().filter(|x| x.beds > 0) {
         let expected = site.nurses_fte.unwrap() * (1.0 - vacancy);
@@ -94,7 +95,7 @@ fn a_nurse_shortage_closes_beds_and_turns_people_away() {
         .as_mut()
         .unwrap()
         .roles
-        .get_mut("ipu_nurse")
+        .get_mut(&Role::IpuNurse)
         .unwrap();
     nurses.vacancy = 0.4;
     nurses.recruitment = 0.0;

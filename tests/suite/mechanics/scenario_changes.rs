@@ -149,7 +149,9 @@ fn validation_warns_of_a_unit_closed_from_the_first_day() {
         .find(|x| x.name == "Michael Sobell House")
         .unwrap();
     // In post at the start: establishment × (1 − vacancy) < the minimum.
-    let vacancy = loaded.scenario.workforce.as_ref().unwrap().roles["consultant"].vacancy;
+    let vacancy = loaded.scenario.workforce.as_ref().unwrap().roles
+        [&carecap::scenario::types::Role::Consultant]
+        .vacancy;
     site.consultant_fte = site.min_consultant_fte / (1.0 - vacancy) * 0.9;
     let warned = scenario::validate::warnings(&short);
     assert_eq!(warned.len(), 1, "{warned:?}");

@@ -1,7 +1,7 @@
 //! Staffing and costs: demand for staff from the demand that arrived, per-role gaps, capacity costs.
 
 use carecap::model::CareConfig;
-use carecap::scenario::types::{Intervention, Scenario};
+use carecap::scenario::types::{Intervention, Role, Scenario};
 use carecap::scenario::{self, Loaded, schedule};
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
@@ -268,7 +268,7 @@ fn reopening_a_unit_costs_its_staff_and_beds() {
     let base = load("scenarios/nwl-baseline.toml", 3);
     let option = load("scenarios/options/reopen-pembridge.toml", 3);
     let costs = &option.scenario.costs;
-    let unit_cost = |role: &str| costs.fte_year.get(role).copied().unwrap_or(0.0);
+    let unit_cost = |role: Role| costs.fte_year.get(&role).copied().unwrap_or(0.0);
     let beds = 13.0;
     let reps = 6;
     let (a, b) = (run(&base, reps), run(&option, reps));
@@ -276,8 +276,8 @@ fn reopening_a_unit_costs_its_staff_and_beds() {
     let mut diff = Welford::new();
     for (x, y) in a.iter().zip(&b) {
         let pembridge = |m: &'static str| y[&("Pembridge".to_string(), year, m)];
-        let bound = pembridge("fte_supply_ipu_nurse") * unit_cost("ipu_nurse")
-            + pembridge("fte_supply_consultant") * unit_cost("consultant");
+        let bound = pembridge("fte_supply_ipu_nurse") * unit_cost(Role::IpuNurse)
+            + pembridge("fte_supply_consultant") * unit_cost(Role::Consultant);
         assert!(
             bound > 0.0,
             "the scenario prices the nurses and consultants it recruits"
