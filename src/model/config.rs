@@ -7,6 +7,7 @@ use crate::engine::arrivals::PiecewiseRate;
 use crate::engine::roster::{HOURS_PER_WEEK, Roster};
 use crate::engine::time::{DAY, HOUR, MINUTE, SECOND};
 use crate::scenario::types::{AdviceLine, Calls, Cover, PlaceShares, Role, Scenario};
+use crate::scenario::units::Fte;
 use std::sync::Arc;
 
 /// Days in a simulated year (leap days are ignored).
@@ -42,9 +43,9 @@ pub struct PlaceDraw([f64; 3]);
 impl PlaceDraw {
     fn new(p: &PlaceShares) -> Self {
         PlaceDraw([
-            p.home,
-            p.home + p.care_home,
-            p.home + p.care_home + p.hospice,
+            p.home.get(),
+            p.home.get() + p.care_home.get(),
+            p.home.get() + p.care_home.get() + p.hospice.get(),
         ])
     }
 
@@ -306,26 +307,28 @@ impl CareConfig {
                 BoroughConfig {
                     name: b.name.clone(),
                     deaths: Arc::new(PiecewiseRate::from_equal_segments(DAY, daily)),
-                    referral_share: b.need_share.unwrap_or(s.demand.need_share)
-                        * b.reach.unwrap_or(s.demand.reach),
-                    caseload_capacity: (b.cspc.nurses_fte * b.cspc.caseload_per_fte).floor() as u32,
-                    hah_slots: b.hah.slots,
+                    referral_share: b.need_share.unwrap_or(s.demand.need_share).get()
+                        * b.reach.unwrap_or(s.demand.reach).get(),
+                    caseload_capacity: (b.cspc.nurses_fte.get() * b.cspc.caseload_per_fte.get())
+                        .floor() as u32,
+                    hah_slots: b.hah.slots.get(),
                     hah_effect: match b.hah.cover {
                         Cover::AllDay => 1.0,
-                        Cover::Daytime => s.pathway.daytime_hah_effect,
+                        Cover::Daytime => s.pathway.daytime_hah_effect.get(),
                     },
-                    enhanced_beds: b.enhanced_beds,
-                    crisis_multiplier: b.crisis_rate_multiplier,
+                    enhanced_beds: b.enhanced_beds.get(),
+                    crisis_multiplier: b.crisis_rate_multiplier.get(),
                     site_order: site_order(s, &b.name),
                     line: s
                         .advice_lines
                         .iter()
                         .position(|l| l.boroughs.contains(&b.name)),
-                    caseload_per_fte: b.cspc.caseload_per_fte,
-                    cspc_establishment: b.cspc.nurses_fte,
-                    hah_establishment: b.hah.staff_fte,
-                    hah_fte_per_patient: b.hah.hours_per_patient_day * 7.0 / hours * (1.0 + uplift),
-                    hah_hours_per_day: b.hah.hours_per_patient_day,
+                    caseload_per_fte: b.cspc.caseload_per_fte.get(),
+                    cspc_establishment: b.cspc.nurses_fte.get(),
+                    hah_establishment: b.hah.staff_fte.map(Fte::get),
+                    hah_fte_per_patient: b.hah.hours_per_patient_day.get() * 7.0 / hours
+                        * (1.0 + uplift),
+                    hah_hours_per_day: b.hah.hours_per_patient_day.get(),
                     programmes_per_year: 0.0,
                 }
             })
@@ -335,16 +338,16 @@ impl CareConfig {
             .iter()
             .map(|x| SiteConfig {
                 name: x.name.clone(),
-                beds: x.beds,
-                waiting_list: x.waiting_list as usize,
+                beds: x.beds.get(),
+                waiting_list: x.waiting_list.get() as usize,
                 discharge_after: Sampler::new(&x.discharge_after),
-                nurse_fte_per_bed: x.nurses_per_bed * 168.0 / hours * (1.0 + uplift),
+                nurse_fte_per_bed: x.nurses_per_bed.get() * 168.0 / hours * (1.0 + uplift),
                 nurse_establishment: x
                     .nurses_fte
-                    .unwrap_or_else(|| x.nurses_for_every_bed(uplift, hours)),
-                consultant_establishment: x.consultant_fte,
-                min_consultant_fte: x.min_consultant_fte,
-                consultant_fte_per_bed: x.consultant_fte_per_bed,
+                    .map_or_else(|| x.nurses_for_every_bed(uplift, hours), Fte::get),
+                consultant_establishment: x.consultant_fte.get(),
+                min_consultant_fte: x.min_consultant_fte.get(),
+                consultant_fte_per_bed: x.consultant_fte_per_bed.get(),
                 programmes_per_year: 0.0,
             })
             .collect();
@@ -365,7 +368,7 @@ impl CareConfig {
             supply: supply(s),
             changes: Vec::new(),
             costs: costs(s),
-            region_programmes_per_year: s.bereavement.cost_per_year,
+            region_programmes_per_year: s.bereavement.cost_per_year.get(),
         }
     }
 
@@ -440,32 +443,32 @@ fn pathway(s: &Scenario) -> PathwayConfig {
     let p = &s.pathway;
     let per_week = |x: f64| x / (7 * DAY) as f64;
     PathwayConfig {
-        cancer_share: s.demand.cancer_share,
+        cancer_share: s.demand.cancer_share.get(),
         prognosis_cancer: Sampler::new(&p.prognosis_cancer),
         prognosis_other: Sampler::new(&p.prognosis_non_cancer),
         preference: PlaceDraw::new(&p.preferred_place),
         unknown_place: PlaceDraw::new(&s.demand.unknown_place_of_death),
-        ucp_uptake: p.ucp_uptake,
-        ucp_rr: p.ucp_rr,
+        ucp_uptake: p.ucp_uptake.get(),
+        ucp_rr: p.ucp_rr.get(),
         visit_rates: (
-            per_week(p.visits_per_week),
-            per_week(p.visits_per_week_last_fortnight),
+            per_week(p.visits_per_week.get()),
+            per_week(p.visits_per_week_last_fortnight.get()),
         ),
         crisis_rates: (
-            per_week(p.crises_per_week),
-            per_week(p.crises_per_week_last_fortnight),
+            per_week(p.crises_per_week.get()),
+            per_week(p.crises_per_week_last_fortnight.get()),
         ),
-        crisis_bed_share: p.crisis_bed_share,
+        crisis_bed_share: p.crisis_bed_share.get(),
         terminal_phase: Sampler::new(&p.terminal_phase),
-        terminal_hospital_share: p.terminal_hospital_share,
-        hah_hospital_rr: p.hah_hospital_rr,
+        terminal_hospital_share: p.terminal_hospital_share.get(),
+        hah_hospital_rr: p.hah_hospital_rr.get(),
         acute_stay: Sampler::new(&p.acute_stay),
-        urgent_window: (p.urgent_days * DAY as f64) as u64,
+        urgent_window: (p.urgent_days.get() * DAY as f64) as u64,
         enhanced_discharge_after: Sampler::new(&s.enhanced_beds.discharge_after),
-        bed_diversion_share: p.bed_diversion_share,
-        bereavement_share: s.bereavement.referral_share,
-        bereavement_capacity: s.bereavement.capacity,
-        bereavement_waiting: s.bereavement.waiting_list as usize,
+        bed_diversion_share: p.bed_diversion_share.get(),
+        bereavement_share: s.bereavement.referral_share.get(),
+        bereavement_capacity: s.bereavement.capacity.get(),
+        bereavement_waiting: s.bereavement.waiting_list.get() as usize,
         bereavement_duration: Sampler::new(&s.bereavement.support_duration),
         hah_episode_mean: p.terminal_phase.mean_days() * DAY as f64,
     }
@@ -564,8 +567,8 @@ fn line(s: &Scenario, l: &AdviceLine, uplift: f64, hours: f64) -> LineConfig {
     let roster = roster(&l.roster);
     let fte_needed = l.roster_fte(uplift, hours);
     let profile = hour_of_week_profile(&s.calls);
-    let public_calls = (l.open_to_all && l.public_calls_per_day > 0.0).then(|| {
-        let per_hour = l.public_calls_per_day / 24.0 / HOUR as f64;
+    let public_calls = (l.open_to_all && l.public_calls_per_day.get() > 0.0).then(|| {
+        let per_hour = l.public_calls_per_day.get() / 24.0 / HOUR as f64;
         PiecewiseRate::periodic(HOUR, profile.iter().map(|m| per_hour * m).collect())
     });
     LineConfig {
@@ -575,11 +578,11 @@ fn line(s: &Scenario, l: &AdviceLine, uplift: f64, hours: f64) -> LineConfig {
         patience: l.patience.as_ref().map(|p| Sampler::new(&p.in_days())),
         target: l.answer_target_seconds as u64 * SECOND,
         public_calls,
-        callback_share: l.callback_share,
-        callback_delay: (l.callback_delay_minutes * MINUTE as f64) as u64,
+        callback_share: l.callback_share.get(),
+        callback_delay: (l.callback_delay_minutes.get() * MINUTE as f64) as u64,
         fte_needed,
-        establishment: l.nurses_fte.unwrap_or(fte_needed),
-        programmes_per_year: l.cost_per_year,
+        establishment: l.nurses_fte.map_or(fte_needed, Fte::get),
+        programmes_per_year: l.cost_per_year.get(),
     }
 }
 
@@ -601,13 +604,17 @@ fn calls(s: &Scenario) -> CallsConfig {
     let hour_of_week = hour_of_week_profile(c);
     let o = &c.outcomes;
     CallsConfig {
-        per_patient: c.per_patient_day / DAY as f64,
-        late_multiplier: c.last_fortnight_multiplier,
+        per_patient: c.per_patient_day.get() / DAY as f64,
+        late_multiplier: c.last_fortnight_multiplier.get(),
         peak: hour_of_week.iter().cloned().fold(0.0, f64::max),
         hour_of_week,
-        outcomes: [o.advice, o.advice + o.visit, o.advice + o.visit + o.hah],
-        abandoned_ambulance_share: c.abandoned_ambulance_share,
-        answered_crisis_rr: c.answered_crisis_rr,
+        outcomes: [
+            o.advice.get(),
+            o.advice.get() + o.visit.get(),
+            o.advice.get() + o.visit.get() + o.hah.get(),
+        ],
+        abandoned_ambulance_share: c.abandoned_ambulance_share.get(),
+        answered_crisis_rr: c.answered_crisis_rr.get(),
     }
 }
 
@@ -616,10 +623,11 @@ fn supply(s: &Scenario) -> [Option<SupplyConfig>; 5] {
     if let Some(w) = &s.workforce {
         for role in Role::ALL {
             out[role as usize] = w.roles.get(&role).map(|r| SupplyConfig {
-                monthly_attrition: r.attrition / 12.0,
-                monthly_recruitment: r.recruitment / 12.0,
-                lag_months: (r.hiring_lag_days / (DAYS_PER_YEAR as f64 / 12.0)).round() as usize,
-                vacancy: r.vacancy,
+                monthly_attrition: r.attrition.get() / 12.0,
+                monthly_recruitment: r.recruitment.get() / 12.0,
+                lag_months: (r.hiring_lag_days.get() / (DAYS_PER_YEAR as f64 / 12.0)).round()
+                    as usize,
+                vacancy: r.vacancy.get(),
             });
         }
     }
@@ -630,18 +638,18 @@ fn costs(s: &Scenario) -> CostConfig {
     let c = &s.costs;
     let mut fte_year = [0.0; 5];
     for role in Role::ALL {
-        fte_year[role as usize] = c.fte_year.get(&role).copied().unwrap_or(0.0);
+        fte_year[role as usize] = c.fte_year.get(&role).map_or(0.0, |c| c.get());
     }
     CostConfig {
-        ipu_bed_day: c.ipu_bed_day,
-        ipu_bed_day_available: c.ipu_bed_day_available,
-        enhanced_bed_day: c.enhanced_bed_day,
-        enhanced_bed_day_available: c.enhanced_bed_day_available,
-        hah_slot_day_available: c.hah_slot_day_available,
-        acute_bed_day: c.acute_bed_day,
-        hah_hour: c.hah_hour,
-        call: c.call,
-        cspc_visit: c.cspc_visit,
+        ipu_bed_day: c.ipu_bed_day.get(),
+        ipu_bed_day_available: c.ipu_bed_day_available.get(),
+        enhanced_bed_day: c.enhanced_bed_day.get(),
+        enhanced_bed_day_available: c.enhanced_bed_day_available.get(),
+        hah_slot_day_available: c.hah_slot_day_available.get(),
+        acute_bed_day: c.acute_bed_day.get(),
+        hah_hour: c.hah_hour.get(),
+        call: c.call.get(),
+        cspc_visit: c.cspc_visit.get(),
         fte_year,
     }
 }

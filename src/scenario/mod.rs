@@ -8,6 +8,7 @@ pub mod error;
 pub mod load;
 pub mod schedule;
 pub mod types;
+pub mod units;
 pub mod validate;
 
 pub use error::{ScenarioError, ScenarioErrors};

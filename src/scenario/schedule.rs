@@ -20,6 +20,7 @@
 use super::error::{PathStep, ScenarioError, ScenarioErrors};
 use super::load::Loaded;
 use super::types::{Intervention, Scenario};
+use super::units::Date;
 use super::validate::validate;
 use std::collections::BTreeSet;
 use toml::{Table, Value};
@@ -68,44 +69,12 @@ pub struct Programme {
 
 /// Days in a simulated year.
 const YEAR_DAYS: i64 = 365;
-const MONTH_DAYS: [i64; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/// A real calendar date written `YYYY-MM-DD` (four-digit year, two-digit
-/// month and day): (year, month 1–12, day 1–31), or `None` for anything
-/// else, including days a month does not have (30 February; 29 February
-/// outside leap years).
-pub fn calendar_date(date: &str) -> Option<(i32, usize, i64)> {
-    let bytes = date.as_bytes();
-    let digits = |r: std::ops::Range<usize>| bytes[r].iter().all(u8::is_ascii_digit);
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return None;
-    }
-    if !(digits(0..4) && digits(5..7) && digits(8..10)) {
-        return None;
-    }
-    let y: i32 = date[0..4].parse().ok()?;
-    let m: usize = date[5..7].parse().ok()?;
-    let d: i64 = date[8..10].parse().ok()?;
-    if !(1..=12).contains(&m) {
-        return None;
-    }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days_in_month = if m == 2 && leap {
-        29
-    } else {
-        MONTH_DAYS[m - 1]
-    };
-    (1..=days_in_month).contains(&d).then_some((y, m, d))
-}
-
-/// Day number of the calendar date `YYYY-MM-DD` (see [`calendar_date`])
-/// since 1 January of `start_year` (365-day years; 29 February counts as
-/// 28 February).
+/// Day number of the calendar date written `YYYY-MM-DD` since 1 January
+/// of `start_year` (see [`Date::day_number`]), or `None` if it is not a
+/// date on the calendar.
 pub fn day_of(date: &str, start_year: i32) -> Option<i64> {
-    let (y, m, d) = calendar_date(date)?;
-    let d = d.min(MONTH_DAYS[m - 1]);
-    let before: i64 = MONTH_DAYS[..m - 1].iter().sum();
-    Some((y as i64 - start_year as i64) * YEAR_DAYS + before + d - 1)
+    Date::parse(date).map(|d| d.day_number(start_year))
 }
 
 fn months_to_days(months: u32) -> i64 {
@@ -179,17 +148,7 @@ fn waves<'a>(
         );
         return Vec::new();
     }
-    let Some(start) = day_of(&i.from, start_year) else {
-        fail(
-            errors,
-            "from",
-            format!(
-                "expected a date YYYY-MM-DD that is on the calendar (e.g. 2027-04-01), found {:?}",
-                i.from
-            ),
-        );
-        return Vec::new();
-    };
+    let start = i.from.day_number(start_year);
     if i.ramp_months > 600 {
         fail(
             errors,
@@ -326,13 +285,14 @@ fn ramp_fraction(w: &Wave, day: i64) -> f64 {
 fn programmes(waves: &[Wave], day: i64) -> Vec<Programme> {
     waves
         .iter()
-        .filter(|w| w.intervention.cost_per_year > 0.0 && day >= w.start)
+        .filter(|w| w.intervention.cost_per_year.get() > 0.0 && day >= w.start)
         .map(|w| {
             let entries = waves.iter().filter(|x| x.index == w.index).count();
             Programme {
                 target: w.intervention.target.clone(),
                 entry: w.entry.clone(),
-                per_year: w.intervention.cost_per_year / entries as f64 * ramp_fraction(w, day),
+                per_year: w.intervention.cost_per_year.get() / entries as f64
+                    * ramp_fraction(w, day),
             }
         })
         .collect()
@@ -353,8 +313,8 @@ fn defaulted(scenario: &Scenario, w: &Wave) -> Option<Value> {
             .find(|b| Some(b.name.as_str()) == entry)
     };
     let value = match (i.target.as_str(), i.parameter.as_str()) {
-        ("borough", "need_share") => scenario.demand.need_share,
-        ("borough", "reach") => scenario.demand.reach,
+        ("borough", "need_share") => scenario.demand.need_share.get(),
+        ("borough", "reach") => scenario.demand.reach.get(),
         ("borough", "hah.staff_fte") => borough()?.hah.staff_for_every_slot(uplift, hours),
         ("site", "nurses_fte") => scenario
             .sites
@@ -499,10 +459,21 @@ fn read_phase(
     };
     let scenario: Scenario =
         serde_path_to_error::deserialize(Value::Table(doc.clone())).map_err(|e| {
-            let w = waves.iter().find(|w| w.start <= day).map_or(0, |w| w.index);
+            // Blame the intervention that writes the key that does not fit.
+            let path = e.path().to_string();
+            let written = |w: &&Wave| {
+                let i = w.intervention;
+                w.start <= day && path.ends_with(&format!(".{}", i.parameter))
+            };
+            let w = waves
+                .iter()
+                .find(written)
+                .or_else(|| waves.iter().find(|w| w.start <= day))
+                .map_or(0, |w| w.index);
             let i = &loaded.scenario.interventions[w];
+            let message = super::load::explain_serde(e.inner().message());
             ScenarioErrors(vec![
-                loaded.error_at(&at(i, "parameter"), context(e.inner().to_string())),
+                loaded.error_at(&at(i, "parameter"), context(format!("{path}: {message}"))),
             ])
         })?;
     let check = Loaded {
