@@ -623,7 +623,7 @@ fn every_serde_error(
 }
 
 /// Converts serde's path (indices into `root`) into named steps.
-fn serde_path(root: &Value, path: &serde_path_to_error::Path) -> Vec<PathStep> {
+pub(crate) fn serde_path(root: &Value, path: &serde_path_to_error::Path) -> Vec<PathStep> {
     use serde_path_to_error::Segment;
     let mut steps = Vec::new();
     let mut node: Option<&Value> = Some(root);

@@ -19,13 +19,14 @@
 
 use super::error::{PathStep, ScenarioError, ScenarioErrors};
 use super::load::Loaded;
-use super::types::{Intervention, Scenario};
+use super::types::{Intervention, Scenario, check_change};
 use super::units::Date;
 use super::validate::validate;
 use std::collections::BTreeSet;
 use toml::{Table, Value};
 
-/// Tables an intervention may target.
+/// Tables an intervention or a sweep may target (which parameters an
+/// intervention may change is [`CHANGEABLE`](super::types::CHANGEABLE)).
 pub const TARGETS: [&str; 10] = [
     "borough",
     "site",
@@ -38,8 +39,6 @@ pub const TARGETS: [&str; 10] = [
     "workforce",
     "costs",
 ];
-/// Parameters fixed for a whole run (they shape the arrival streams).
-pub const FIXED: [&str; 3] = ["deaths", "seasonality", "day_of_week"];
 /// Most change dates a scenario may have.
 pub const MAX_CHANGES: usize = 1_000;
 
@@ -120,32 +119,13 @@ fn waves<'a>(
     let fail = |errors: &mut Vec<ScenarioError>, field: &str, msg: String| {
         errors.push(loaded.error_at(&at(i, field), msg))
     };
-    if !TARGETS.contains(&i.target.as_str()) {
-        fail(
-            errors,
-            "target",
-            format!(
-                "expected one of {}, found {:?}",
-                TARGETS.join(", "),
-                i.target
-            ),
-        );
-        return Vec::new();
-    }
-    if i.parameter
-        .split('.')
-        .next()
-        .is_some_and(|k| FIXED.contains(&k))
-    {
-        fail(
-            errors,
-            "parameter",
-            format!(
-                "expected a parameter that can change during a run, found {:?} (fixed: {})",
-                i.parameter,
-                FIXED.join(", ")
-            ),
-        );
+    if let Err(why) = check_change(&i.target, &i.parameter) {
+        let field = if TARGETS.contains(&i.target.as_str()) {
+            "parameter"
+        } else {
+            "target"
+        };
+        fail(errors, field, why);
         return Vec::new();
     }
     let start = i.from.day_number(start_year);
@@ -181,6 +161,20 @@ fn waves<'a>(
             vec![None]
         }
     };
+    for entry in &entries {
+        let mut probe = doc.clone();
+        if parameter_table(&mut probe, &i.target, entry.as_deref(), &i.parameter).is_none() {
+            fail(
+                errors,
+                "parameter",
+                format!(
+                    "expected a key inside the tables of [{}], found {:?}, which goes through a value that is not a table",
+                    i.target, i.parameter
+                ),
+            );
+            return Vec::new();
+        }
+    }
     if let Some(c) = i.cohorts
         && c.every_months > 600
     {
@@ -236,13 +230,18 @@ fn table_mut<'d>(doc: &'d mut Table, w: &Wave) -> Option<&'d mut Table> {
 
 /// The table holding `parameter` (a dotted key) of `target` (an array of
 /// named tables, with `entry` naming one, or a table), creating missing
-/// intermediate tables. Interventions and sweeps both write through it.
+/// intermediate tables (and the target table itself, if the document
+/// leaves it to its defaults). Interventions and sweeps both write through it.
 pub fn parameter_table<'d>(
     doc: &'d mut Table,
     target: &str,
     entry: Option<&str>,
     parameter: &str,
 ) -> Option<&'d mut Table> {
+    if entry.is_none() && !doc.contains_key(target) {
+        // A table the file leaves to its defaults, e.g. `[workforce]`.
+        doc.insert(target.to_string(), Value::Table(Table::new()));
+    }
     let node = doc.get_mut(target)?;
     let mut table = match entry {
         Some(name) => node
@@ -446,11 +445,12 @@ fn read_phase(
     day: i64,
     waves: &[Wave],
 ) -> Result<Scenario, ScenarioErrors> {
-    let active: Vec<&str> = waves
-        .iter()
-        .filter(|w| w.start <= day)
-        .map(|w| w.intervention.name.as_str())
-        .collect();
+    let mut active: Vec<&str> = Vec::new();
+    for w in waves.iter().filter(|w| w.start <= day) {
+        if !active.contains(&w.intervention.name.as_str()) {
+            active.push(&w.intervention.name);
+        }
+    }
     let context = |message: String| {
         format!(
             "with intervention(s) {} in effect on day {day}: {message}",
@@ -460,10 +460,11 @@ fn read_phase(
     let scenario: Scenario =
         serde_path_to_error::deserialize(Value::Table(doc.clone())).map_err(|e| {
             // Blame the intervention that writes the key that does not fit.
-            let path = e.path().to_string();
+            let root = Value::Table(doc.clone());
+            let path = super::error::render_path(&super::load::serde_path(&root, e.path()));
             let written = |w: &&Wave| {
                 let i = w.intervention;
-                w.start <= day && path.ends_with(&format!(".{}", i.parameter))
+                w.start <= day && path.ends_with(&i.parameter)
             };
             let w = waves
                 .iter()
@@ -497,6 +498,15 @@ fn read_phase(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_target_has_its_changeable_parameters() {
+        let listed: Vec<&str> = crate::scenario::types::CHANGEABLE
+            .iter()
+            .map(|(t, _)| *t)
+            .collect();
+        assert_eq!(listed, TARGETS);
+    }
 
     #[test]
     fn dates_count_365_day_years_from_the_start_year() {

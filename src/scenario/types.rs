@@ -989,3 +989,245 @@ pub struct Intervention {
     #[serde(default)]
     pub cost_per_year: CostPerYear,
 }
+
+/// What an `[[intervention]]` may change while a run is under way: for
+/// each table it may target, the parameters (dotted keys; `*` stands for
+/// any one key, such as a role) whose new value the running model takes
+/// up from the change date. A parameter is changeable if it is one of
+/// these or lies inside one. Everything else is refused when the scenario
+/// is checked, with the reason from [`FIXED_FOR_THE_RUN`] if it has one:
+/// an intervention never silently does nothing.
+///
+/// How each is taken up: capacities, waiting-list limits, staff
+/// establishments, rosters and public call streams are reset at the change
+/// (see the care model's configuration change); rates, shares, durations,
+/// costs and relative risks are read from the configuration in force each
+/// time they are used, so they apply to what happens from the change on
+/// (a person's prognosis and preferences are drawn when they arrive).
+pub const CHANGEABLE: [(&str, &[&str]); 10] = [
+    (
+        "borough",
+        &[
+            "need_share",
+            "reach",
+            "cspc",
+            "hah",
+            "enhanced_beds",
+            "crisis_rate_multiplier",
+        ],
+    ),
+    (
+        "site",
+        &[
+            "beds",
+            "discharge_after",
+            "waiting_list",
+            "nurses_per_bed",
+            "nurses_fte",
+            "consultant_fte",
+            "min_consultant_fte",
+            "consultant_fte_per_bed",
+        ],
+    ),
+    (
+        "advice_line",
+        &[
+            "roster",
+            "handling_time",
+            "patience",
+            "answer_target_seconds",
+            "open_to_all",
+            "public_calls_per_day",
+            "callback_share",
+            "callback_delay_minutes",
+            "nurses_fte",
+            "cost_per_year",
+        ],
+    ),
+    (
+        "demand",
+        &[
+            "need_share",
+            "reach",
+            "cancer_share",
+            "unknown_place_of_death",
+        ],
+    ),
+    (
+        "pathway",
+        &[
+            "prognosis_cancer",
+            "prognosis_non_cancer",
+            "preferred_place",
+            "ucp_uptake",
+            "ucp_rr",
+            "visits_per_week",
+            "visits_per_week_last_fortnight",
+            "crises_per_week",
+            "crises_per_week_last_fortnight",
+            "crisis_bed_share",
+            "terminal_phase",
+            "terminal_hospital_share",
+            "bed_diversion_share",
+            "hah_hospital_rr",
+            "daytime_hah_effect",
+            "acute_stay",
+            "urgent_days",
+        ],
+    ),
+    (
+        "calls",
+        &[
+            "per_patient_day",
+            "last_fortnight_multiplier",
+            "hour_of_day",
+            "day_of_week",
+            "outcomes",
+            "abandoned_ambulance_share",
+            "answered_crisis_rr",
+        ],
+    ),
+    ("enhanced_beds", &["discharge_after"]),
+    (
+        "bereavement",
+        &[
+            "referral_share",
+            "capacity",
+            "support_duration",
+            "waiting_list",
+            "cost_per_year",
+        ],
+    ),
+    (
+        "workforce",
+        &[
+            "uplift",
+            "hours_per_fte_week",
+            "roles.*.attrition",
+            "roles.*.recruitment",
+            "roles.*.hiring_lag_days",
+        ],
+    ),
+    (
+        "costs",
+        &[
+            "ipu_bed_day",
+            "ipu_bed_day_available",
+            "enhanced_bed_day",
+            "enhanced_bed_day_available",
+            "hah_slot_day_available",
+            "acute_bed_day",
+            "hah_hour",
+            "call",
+            "cspc_visit",
+            "fte_year",
+        ],
+    ),
+];
+
+/// Parameters a running model cannot change, with why: (table or `*` for
+/// any, dotted key or `*`-pattern, reason). A parameter inside one of
+/// these is fixed too.
+pub const FIXED_FOR_THE_RUN: [(&str, &str, &str); 9] = [
+    (
+        "borough",
+        "deaths",
+        "interventions cannot change arrivals; change it in the scenario instead",
+    ),
+    (
+        "demand",
+        "seasonality",
+        "interventions cannot change arrivals; change it in the scenario instead",
+    ),
+    (
+        "demand",
+        "day_of_week",
+        "interventions cannot change arrivals; change it in the scenario instead",
+    ),
+    (
+        "*",
+        "name",
+        "names label the results of the whole run; rename the entry in the scenario instead",
+    ),
+    (
+        "borough",
+        "population",
+        "it is informational and the model does not use it",
+    ),
+    (
+        "site",
+        "catchment",
+        "which units serve which boroughs is the region's structure; change it in the \
+         scenario (or an option file) instead",
+    ),
+    (
+        "site",
+        "overflow",
+        "which units serve which boroughs is the region's structure; change it in the \
+         scenario (or an option file) instead",
+    ),
+    (
+        "advice_line",
+        "boroughs",
+        "which line serves which borough is the region's structure; change it in the \
+         scenario (or an option file) instead",
+    ),
+    (
+        "workforce",
+        "roles.*.vacancy",
+        "it is the share of posts empty at the start; during a run staff in post change \
+         only by attrition and recruitment, so change those instead",
+    ),
+];
+
+/// Whether the dotted key `outer` is `inner` or contains it, `*` in
+/// either standing for any one key.
+fn covers(outer: &str, inner: &str) -> bool {
+    let (outer, inner): (Vec<&str>, Vec<&str>) =
+        (outer.split('.').collect(), inner.split('.').collect());
+    outer.len() <= inner.len()
+        && outer
+            .iter()
+            .zip(&inner)
+            .all(|(a, b)| *a == "*" || *b == "*" || a == b)
+}
+
+/// Checks that an intervention on `target` may change `parameter` while
+/// the model runs (see [`CHANGEABLE`]); the reason in words otherwise.
+pub fn check_change(target: &str, parameter: &str) -> Result<(), String> {
+    let Some((_, allowed)) = CHANGEABLE.iter().find(|(t, _)| *t == target) else {
+        let tables: Vec<&str> = CHANGEABLE.iter().map(|(t, _)| *t).collect();
+        return Err(format!(
+            "expected one of {}, found {target:?}",
+            tables.join(", ")
+        ));
+    };
+    if let Some((_, _, why)) = FIXED_FOR_THE_RUN
+        .iter()
+        .find(|(t, p, _)| (*t == "*" || *t == target) && covers(p, parameter))
+    {
+        return Err(format!(
+            "{target}.{parameter} is fixed for the whole run: {why}"
+        ));
+    }
+    if allowed.iter().any(|a| covers(a, parameter)) {
+        return Ok(());
+    }
+    let inside: Vec<&str> = allowed
+        .iter()
+        .copied()
+        .filter(|a| covers(parameter, a))
+        .collect();
+    if !inside.is_empty() {
+        return Err(format!(
+            "{target}.{parameter} holds keys that cannot change during a run; change {} one by one instead",
+            inside.join(", ")
+        ));
+    }
+    let known: std::collections::HashSet<&str> = allowed.iter().copied().collect();
+    Err(format!(
+        "expected a parameter of [{target}] that a running model can change ({}), found {parameter:?}{}",
+        allowed.join(", "),
+        super::error::suggest(parameter, &known)
+    ))
+}
