@@ -17,5 +17,6 @@ mod mechanics;
 mod no_alloc;
 mod readme;
 mod report;
+mod scenario_types;
 mod shards;
 mod workforce;
