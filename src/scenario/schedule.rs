@@ -1,4 +1,6 @@
-//! Interventions: scheduled changes to any documented parameter.
+//! Interventions: scheduled changes to any parameter a running model can
+//! take up (the list is [`CHANGEABLE`](super::types::CHANGEABLE); anything
+//! else is refused here, with the reason).
 //!
 //! One generic mechanism, no code per intervention: the typed scenario
 //! (with every default filled in) is turned back into a TOML document, the

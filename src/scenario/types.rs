@@ -954,8 +954,9 @@ pub struct Cohorts {
     pub every_months: u32,
 }
 
-/// `[[intervention]]`: a change to one documented parameter from a date,
-/// optionally per borough in waves, with a linear ramp.
+/// `[[intervention]]`: a change to one parameter from a date, optionally
+/// per borough in waves, with a linear ramp. Only parameters a running
+/// model takes up may change ([`CHANGEABLE`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Intervention {
