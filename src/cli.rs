@@ -3,8 +3,8 @@
 //! input (a scenario error or a usage error on the command line, such as
 //! an unknown flag or `--shard 3/3`), 2 runtime failure.
 
-use crate::batch::run::{RunOptions, run};
-use crate::batch::shard::StudyArgs;
+use crate::batch::run::RunOptions;
+use crate::batch::study::{Study, StudyArgs, StudyKind};
 use crate::report::terminal;
 use crate::scenario;
 use clap::{Args, Parser, Subcommand};
@@ -49,25 +49,37 @@ struct StudyFlags {
 impl StudyFlags {
     fn options(&self) -> RunOptions {
         RunOptions {
-            replications: self.reps,
-            seed: self.seed,
             threads: threads(self.threads),
             out: self.out.clone(),
             progress: std::io::stderr().is_terminal(),
         }
     }
 
-    /// Runs the study, or only the requested shard of it.
-    fn carry_out(&self, args: StudyArgs, whole: impl FnOnce(&RunOptions) -> RunResult) -> ExitCode {
+    /// Builds the study `command` names over `inputs` and runs it, or only
+    /// the requested shard of it.
+    fn carry_out(
+        &self,
+        command: StudyKind,
+        inputs: Vec<PathBuf>,
+        sweep: Option<PathBuf>,
+    ) -> ExitCode {
+        let args = StudyArgs {
+            command,
+            inputs,
+            sweep,
+            replications: self.reps,
+            seed: self.seed,
+        };
         let opts = self.options();
         match self.shard {
             Some(k) => sharded(&args, k, &opts, self.resume),
-            None => finish(whole(&opts), !self.no_charts),
+            None => finish(
+                Study::build(&args, &opts).and_then(Study::run),
+                !self.no_charts,
+            ),
         }
     }
 }
-
-type RunResult = Result<crate::batch::run::RunReport, crate::batch::run::RunError>;
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -195,32 +207,20 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Run { scenario, flags } => {
-            let args = study_args("run", vec![scenario.clone()], None, &flags);
-            flags.carry_out(args, |opts| run(&scenario, opts))
-        }
+        Command::Run { scenario, flags } => flags.carry_out(StudyKind::Run, vec![scenario], None),
         Command::Compare {
             baseline,
             options,
             flags,
         } => {
-            let mut inputs = vec![baseline.clone()];
-            inputs.extend(options.iter().cloned());
-            let args = study_args("compare", inputs, None, &flags);
-            flags.carry_out(args, |opts| {
-                crate::batch::compare::compare(&baseline, &options, opts)
-            })
+            let inputs = std::iter::once(baseline).chain(options).collect();
+            flags.carry_out(StudyKind::Compare, inputs, None)
         }
         Command::Batch {
             inputs,
             sweep,
             flags,
-        } => {
-            let args = study_args("batch", inputs.clone(), sweep.clone(), &flags);
-            flags.carry_out(args, |opts| {
-                crate::batch::sweep::batch(&inputs, sweep.as_deref(), opts)
-            })
-        }
+        } => flags.carry_out(StudyKind::Batch, inputs, sweep),
         Command::Merge {
             dir,
             threads,
@@ -329,22 +329,6 @@ fn threads(requested: usize) -> usize {
         eprintln!("note: {note}");
     }
     threads
-}
-
-/// What a shard needs to rebuild the study.
-fn study_args(
-    command: &str,
-    inputs: Vec<PathBuf>,
-    sweep: Option<PathBuf>,
-    flags: &StudyFlags,
-) -> StudyArgs {
-    StudyArgs {
-        command: command.into(),
-        inputs,
-        sweep,
-        replications: flags.reps,
-        seed: flags.seed,
-    }
 }
 
 fn sharded(

@@ -1,48 +1,31 @@
 //! `carecap compare BASELINE OPTION...`: the baseline and its options on
 //! the same replications and seed, with paired differences.
 
-use super::run::{RunError, RunOptions, RunReport, folder_name};
-use super::study::{Member, execute};
+use super::plan::{Overrides, Plan};
+use super::run::RunError;
+use crate::scenario::ScenarioErrors;
 use std::path::{Path, PathBuf};
 
-/// Compares `options` with `baseline`.
-pub fn compare(
+/// The scenarios of a comparison, baseline first: the baseline with the
+/// command line's `overrides`, every option with the baseline's
+/// replications and seed. Every problem of every file is reported.
+pub fn plans(
     baseline: &Path,
     options: &[PathBuf],
-    opts: &RunOptions,
-) -> Result<RunReport, RunError> {
-    let (members, shared, out_dir) = plan(baseline, options, opts)?;
-    execute(members, out_dir, &shared, "compare")
-}
-
-/// The members of a comparison (baseline first, all sharing its seed and
-/// replications), the options they run with, and the results folder.
-pub fn plan(
-    baseline: &Path,
-    options: &[PathBuf],
-    opts: &RunOptions,
-) -> Result<(Vec<Member>, RunOptions, PathBuf), RunError> {
-    let base = Member::read(baseline, opts)?;
-    // Every scenario uses the baseline's replications and seed.
-    let shared = RunOptions {
-        replications: Some(base.loaded.scenario.scenario.replications),
-        seed: Some(base.loaded.scenario.scenario.seed),
-        ..opts.clone()
-    };
-    let mut members = vec![base];
+    overrides: &Overrides,
+) -> Result<Vec<Plan>, RunError> {
+    let base = Plan::read(baseline, overrides)?;
+    let shared = base.same_sampling();
+    let mut plans = vec![base];
     let mut errors = Vec::new();
     for path in options {
-        match Member::read(path, &shared) {
-            Ok(m) => members.push(m),
-            Err(RunError::Invalid(e)) => errors.extend(e.0),
-            Err(e) => return Err(e),
+        match Plan::read(path, &shared) {
+            Ok(p) => plans.push(p),
+            Err(e) => errors.extend(e.0),
         }
     }
     if !errors.is_empty() {
-        return Err(crate::scenario::ScenarioErrors(errors).into());
+        return Err(ScenarioErrors(errors).into());
     }
-    let out_dir = opts.out.clone().unwrap_or_else(|| {
-        Path::new("output").join(format!("compare-{}", folder_name(&members[0].name)))
-    });
-    Ok((members, shared, out_dir))
+    Ok(plans)
 }

@@ -9,6 +9,7 @@
 //! the number of replications.
 
 pub mod compare;
+pub mod plan;
 pub mod run;
 pub mod shard;
 pub mod slurm;

@@ -10,13 +10,10 @@ use crate::report::tables::Key;
 use crate::scenario::ScenarioErrors;
 use std::path::{Path, PathBuf};
 
-/// Options of `carecap run`.
+/// How a study runs (what it runs is its
+/// [`StudyArgs`](super::study::StudyArgs)).
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
-    /// Replications (overrides the scenario).
-    pub replications: Option<u32>,
-    /// Seed (overrides the scenario).
-    pub seed: Option<u64>,
     /// Worker threads, 0 for one per core.
     pub threads: usize,
     /// Results folder (default `output/<scenario-name>/`).
@@ -143,12 +140,19 @@ pub fn result_keys(cfg: &CareConfig) -> Vec<(usize, Key)> {
     keys
 }
 
-/// Runs the scenario at `path` and writes its results.
-pub fn run(path: &Path, opts: &RunOptions) -> Result<RunReport, RunError> {
-    let member = super::study::Member::read(path, opts)?;
-    let out_dir = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(folder_name(&member.name)));
-    super::study::execute(vec![member], out_dir, opts, "run")
+/// Runs the scenario at `path` (with the command line's `overrides`) and
+/// writes its results.
+pub fn run(
+    path: &Path,
+    overrides: &super::plan::Overrides,
+    opts: &RunOptions,
+) -> Result<RunReport, RunError> {
+    let args = super::study::StudyArgs {
+        command: super::study::StudyKind::Run,
+        inputs: vec![path.to_path_buf()],
+        sweep: None,
+        replications: overrides.replications,
+        seed: overrides.seed,
+    };
+    super::study::Study::build(&args, opts)?.run()
 }

@@ -18,9 +18,10 @@
 //! message, never a panic), and only regular files are read, never more
 //! than their declared size.
 
+use super::plan::Plan;
 use super::run::{RunError, RunOptions, RunReport, prepare_output};
 use super::run_units;
-use super::study::{Member, execute_from, simulate_all};
+use super::study::{Study, StudyArgs, execute_from, simulate_all};
 use crate::model::system::ReplicationResult;
 use crate::report::atomic::{AtomicFile, write_atomic};
 use crate::report::manifest::sha256_hex;
@@ -67,25 +68,10 @@ impl std::str::FromStr for Shard {
     }
 }
 
-/// The command line a study came from, enough to rebuild it for a merge.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StudyArgs {
-    /// `run`, `compare` or `batch`.
-    pub command: String,
-    /// Scenario files (or folders, for batch), as given.
-    pub inputs: Vec<PathBuf>,
-    /// Sweep file (batch).
-    pub sweep: Option<PathBuf>,
-    /// `--reps`.
-    pub replications: Option<u32>,
-    /// `--seed`.
-    pub seed: Option<u64>,
-}
-
 impl StudyArgs {
     /// The command that computes shard `shard` into `out`.
     pub fn shard_command(&self, shard: Shard, out: &Path) -> String {
-        let mut words = vec!["carecap".to_string(), self.command.clone()];
+        let mut words = vec!["carecap".to_string(), self.command.name().to_string()];
         words.extend(self.inputs.iter().map(|p| quote(&p.display().to_string())));
         if let Some(s) = &self.sweep {
             words.push(format!("--sweep {}", quote(&s.display().to_string())));
@@ -110,62 +96,6 @@ pub(super) fn quote(s: &str) -> String {
         s.to_string()
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
-    }
-}
-
-/// A study rebuilt from its arguments.
-pub struct Plan {
-    /// Members, baseline first.
-    pub members: Vec<Member>,
-    /// Shared options.
-    pub opts: RunOptions,
-    /// Results folder.
-    pub out_dir: PathBuf,
-    /// Sizing to do after the merge.
-    pub sizing: super::sweep::SizingPlan,
-}
-
-/// Builds the study `args` describe, as the command itself would.
-pub fn plan(args: &StudyArgs, opts: &RunOptions) -> Result<Plan, RunError> {
-    let opts = RunOptions {
-        replications: args.replications,
-        seed: args.seed,
-        ..opts.clone()
-    };
-    match args.command.as_str() {
-        "run" => {
-            let member = Member::read(&args.inputs[0], &opts)?;
-            let out_dir = opts
-                .out
-                .clone()
-                .unwrap_or_else(|| Path::new("output").join(super::run::folder_name(&member.name)));
-            Ok(Plan {
-                members: vec![member],
-                opts,
-                out_dir,
-                sizing: None,
-            })
-        }
-        "compare" => {
-            let (members, opts, out_dir) =
-                super::compare::plan(&args.inputs[0], &args.inputs[1..], &opts)?;
-            Ok(Plan {
-                members,
-                opts,
-                out_dir,
-                sizing: None,
-            })
-        }
-        _ => {
-            let (members, opts, out_dir, sizing) =
-                super::sweep::plan(&args.inputs, args.sweep.as_deref(), &opts)?;
-            Ok(Plan {
-                members,
-                opts,
-                out_dir,
-                sizing,
-            })
-        }
     }
 }
 
@@ -240,15 +170,11 @@ impl PartManifest {
             ));
         }
         let inputs = self.args.inputs.len();
-        let least = match self.args.command.as_str() {
-            "run" | "batch" => 1,
-            "compare" => 2,
-            other => return Err(format!("expected run, compare or batch, found {other:?}")),
-        };
+        let least = self.args.command.least_inputs();
         if inputs < least {
             return Err(format!(
                 "expected at least {least} scenario file(s) for {}, found {inputs}",
-                self.args.command
+                self.args.command.name()
             ));
         }
         if !self.wall_seconds.is_finite() || self.wall_seconds < 0.0 {
@@ -266,14 +192,16 @@ fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn config_hash(members: &[Member]) -> String {
+fn config_hash(members: &[Plan]) -> String {
     let mut h = Sha256::new();
     for m in members {
-        let s = &m.loaded.scenario.scenario;
         h.update(
             format!(
                 "{}\n{}\n{}\n{}\n",
-                m.name, m.loaded.resolved_sha256, s.seed, s.replications
+                m.name,
+                m.loaded.resolved_sha256,
+                m.seed(),
+                m.replications()
             )
             .as_bytes(),
         );
@@ -294,14 +222,14 @@ pub fn run_shard(
     opts: &RunOptions,
     resume: bool,
 ) -> Result<PathBuf, RunError> {
-    let plan = plan(args, opts)?;
-    let dir = plan.out_dir.join("shards");
+    let study = Study::build(args, opts)?;
+    let dir = study.out_dir.join("shards");
     let json = dir.join(format!("{}.json", part_name(shard)));
-    if resume && finished(&json, &config_hash(&plan.members)) {
+    if resume && finished(&json, &config_hash(&study.plans)) {
         return Ok(json);
     }
     prepare_output(&dir)?;
-    let reps = plan.members[0].loaded.scenario.scenario.replications as u64;
+    let reps = study.replications();
     let units: Vec<u64> = (0..reps)
         .filter(|r| r % shard.count == shard.index)
         .collect();
@@ -318,8 +246,8 @@ pub fn run_shard(
     let clock = Instant::now();
     run_units(
         &units,
-        plan.opts.threads,
-        |rep| simulate_all(&plan.members, rep),
+        study.opts.threads,
+        |rep| simulate_all(&study.plans, rep),
         |rep, results| {
             events += results.iter().map(|r| r.events).sum::<u64>();
             let block = encode(rep, &results);
@@ -343,7 +271,7 @@ pub fn run_shard(
         shards: shard.count,
         replications: reps,
         units,
-        config_sha256: config_hash(&plan.members),
+        config_sha256: config_hash(&study.plans),
         part_bytes: bytes,
         part_sha256: hex(&hasher.finalize()),
         wall_seconds,
@@ -619,26 +547,26 @@ pub fn merge(dir: &Path, opts: &RunOptions) -> Result<RunReport, RunError> {
     }
     let parts = manifests(dir).map_err(refuse)?;
     let args = parts[0].1.args.clone();
-    let plan = plan(
+    let study = Study::build(
         &args,
         &RunOptions {
             out: Some(dir.to_path_buf()),
             ..opts.clone()
         },
     )?;
-    let reps = plan.members[0].loaded.scenario.scenario.replications as u64;
-    if config_hash(&plan.members) != parts[0].1.config_sha256 || reps != parts[0].1.replications {
+    let reps = study.replications();
+    if config_hash(&study.plans) != parts[0].1.config_sha256 || reps != parts[0].1.replications {
         return Err(refuse(
             "refusing to merge: the scenario files have changed since the shards ran".into(),
         ));
     }
-    let lengths: Vec<(usize, usize)> = plan
-        .members
+    let lengths: Vec<(usize, usize)> = study
+        .plans
         .iter()
         .map(|m| {
             (
-                super::study::values_len(&m.cfg),
-                super::study::by_hour_len(&m.cfg),
+                super::study::values_len(&m.config),
+                super::study::by_hour_len(&m.config),
             )
         })
         .collect();
@@ -678,13 +606,12 @@ pub fn merge(dir: &Path, opts: &RunOptions) -> Result<RunReport, RunError> {
             .filter(|_| m.wall_seconds > 0.0 || m.units.is_empty())
             .map(|s| s + m.wall_seconds);
     }
-    let names: Vec<String> = plan.members.iter().map(|m| m.name.clone()).collect();
-    let command = args.command.clone();
+    let names: Vec<String> = study.plans.iter().map(|m| m.name.clone()).collect();
     let report = execute_from(
-        plan.members,
-        plan.out_dir.clone(),
-        &plan.opts,
-        &command,
+        study.plans,
+        study.out_dir.clone(),
+        &study.opts,
+        study.kind.name(),
         |_, consume| {
             for rep in 0..reps {
                 let reader = readers[(rep % n) as usize]
@@ -700,6 +627,6 @@ pub fn merge(dir: &Path, opts: &RunOptions) -> Result<RunReport, RunError> {
             Ok(seconds)
         },
     )?;
-    super::sweep::finish_sizing(&report, &plan.sizing, &names)?;
+    super::sweep::finish_sizing(&report, &study.sizing, &names)?;
     Ok(report)
 }

@@ -9,8 +9,9 @@
 //! unless they are plain words, paths with control characters are refused,
 //! and every path is written as one shell word (quoted when it needs to be).
 
-use super::run::{RunError, RunOptions, folder_name};
-use super::shard::{StudyArgs, plan, quote};
+use super::run::{RunError, RunOptions};
+use super::shard::quote;
+use super::study::{Study, StudyArgs, StudyKind};
 use crate::report::atomic::write_atomic;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -96,31 +97,28 @@ fn check_job(job: &Job) -> Result<(), RunError> {
 pub fn write(job: &Job) -> Result<String, RunError> {
     check_job(job)?;
     let command = if job.scenarios.len() > 1 {
-        "compare"
+        StudyKind::Compare
     } else {
-        "run"
+        StudyKind::Run
     };
     let args = StudyArgs {
-        command: command.into(),
+        command,
         inputs: job.scenarios.clone(),
         sweep: None,
         replications: job.replications,
         seed: None,
     };
-    let plan = plan(
+    // The study is built (and so checked) here, as each shard will build it.
+    let study = Study::build(
         &args,
         &RunOptions {
             out: job.out.clone(),
             ..RunOptions::default()
         },
     )?;
-    let reps = plan.members[0].loaded.scenario.scenario.replications as u64;
-    let out = job.out.clone().unwrap_or_else(|| {
-        std::path::Path::new("output").join(match command {
-            "run" => folder_name(&plan.members[0].name),
-            _ => format!("compare-{}", folder_name(&plan.members[0].name)),
-        })
-    });
+    let reps = study.replications();
+    let out = study.out_dir;
+    let command = command.name();
     let logs = out.join("logs");
     std::fs::create_dir_all(&logs).map_err(|source| RunError::Output {
         path: logs.clone(),

@@ -9,8 +9,10 @@
 //! replication order, so the outputs are byte-identical for any thread
 //! count, and memory does not grow with replications.
 
-use super::run::{RunError, RunOptions, RunReport, prepare_output, result_keys};
+use super::plan::{Overrides, Plan};
+use super::run::{RunError, RunOptions, RunReport, folder_name, prepare_output};
 use super::run_units;
+use super::sweep::SizingPlan;
 use crate::engine::rng::{GENERATOR_NAME, STREAM_DERIVATION_VERSION};
 use crate::model::advice::BY_HOUR_METRICS;
 use crate::model::config::CareConfig;
@@ -18,58 +20,138 @@ use crate::model::system::{ReplicationResult, simulate};
 use crate::report::appraisal;
 use crate::report::atomic::{AtomicFile, write_atomic};
 use crate::report::folder::{self, FolderLock};
-use crate::report::manifest::{Manifest, ManifestFile, ManifestScenario, sha256_hex};
+use crate::report::manifest::{Manifest, ManifestFile};
 use crate::report::tables::{self, Across, Key};
 use crate::report::warnings;
-use crate::scenario::{self, Loaded, ScenarioErrors};
+use crate::scenario::{self, ScenarioErrors};
 use crate::stats::Welford;
 use crate::stats::ci::mean_interval;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
-/// One scenario of a study, compiled.
-#[derive(Debug)]
-pub struct Member {
-    /// Scenario name.
-    pub name: String,
-    /// The scenario as loaded (after overrides).
-    pub loaded: Loaded,
-    /// Its compiled configuration (all phases).
-    pub cfg: CareConfig,
-    /// Its result keys.
-    pub keys: Vec<(usize, Key)>,
+/// What a study runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StudyKind {
+    /// One scenario (`carecap run`).
+    Run,
+    /// A baseline and its options, paired (`carecap compare`).
+    Compare,
+    /// Many scenarios and sweeps (`carecap batch`).
+    Batch,
 }
 
-impl Member {
-    /// Reads, overrides (`--reps`, `--seed`), validates and compiles the
-    /// scenario at `path`.
-    pub fn read(path: &Path, opts: &RunOptions) -> Result<Member, RunError> {
-        Member::from_loaded(scenario::read(path)?, opts)
+impl StudyKind {
+    /// The command's name, as the manifest records it.
+    pub fn name(self) -> &'static str {
+        match self {
+            StudyKind::Run => "run",
+            StudyKind::Compare => "compare",
+            StudyKind::Batch => "batch",
+        }
     }
 
-    /// Overrides, validates and compiles an already loaded scenario.
-    pub fn from_loaded(mut loaded: Loaded, opts: &RunOptions) -> Result<Member, RunError> {
-        if let Some(r) = opts.replications {
-            loaded.scenario.scenario.replications = r;
+    /// Fewest scenario files (or folders) the study needs.
+    pub fn least_inputs(self) -> usize {
+        match self {
+            StudyKind::Compare => 2,
+            StudyKind::Run | StudyKind::Batch => 1,
         }
-        if let Some(s) = opts.seed {
-            loaded.scenario.scenario.seed = s;
-        }
-        let errors = scenario::validate::validate(&loaded);
-        if !errors.is_empty() {
-            return Err(ScenarioErrors(errors).into());
-        }
-        let phases = scenario::schedule::phases(&loaded)?;
-        let cfg = CareConfig::from_phases(&phases);
-        let keys = result_keys(&cfg);
-        Ok(Member {
-            name: loaded.scenario.scenario.name.clone(),
-            loaded,
-            cfg,
-            keys,
+    }
+}
+
+/// The command line a study came from: enough to build it again (a shard,
+/// a merge, the SLURM scripts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudyArgs {
+    /// `run`, `compare` or `batch`.
+    pub command: StudyKind,
+    /// Scenario files (or folders, for batch), as given.
+    pub inputs: Vec<PathBuf>,
+    /// Sweep file (batch).
+    pub sweep: Option<PathBuf>,
+    /// `--reps`.
+    pub replications: Option<u32>,
+    /// `--seed`.
+    pub seed: Option<u64>,
+}
+
+/// A study built from its arguments: every scenario planned once.
+pub struct Study {
+    /// What it runs.
+    pub kind: StudyKind,
+    /// Its scenarios, baseline first, all with the baseline's replications
+    /// and seed.
+    pub plans: Vec<Plan>,
+    /// Worker threads, results folder, progress.
+    pub opts: RunOptions,
+    /// Results folder.
+    pub out_dir: PathBuf,
+    /// Sizing to do once the results are written.
+    pub sizing: SizingPlan,
+}
+
+impl Study {
+    /// Builds the study `args` describe: each scenario loaded, overridden,
+    /// validated, phased and compiled once (see [`Plan`]).
+    pub fn build(args: &StudyArgs, opts: &RunOptions) -> Result<Study, RunError> {
+        let overrides = Overrides {
+            replications: args.replications,
+            seed: args.seed,
+        };
+        let Some(first) = args.inputs.first() else {
+            return Err(RunError::Refused(format!(
+                "expected at least {} scenario file(s) for {}",
+                args.command.least_inputs(),
+                args.command.name()
+            )));
+        };
+        let (plans, sizing, default_dir) = match args.command {
+            StudyKind::Run => {
+                let plan = Plan::read(first, &overrides)?;
+                let dir = folder_name(&plan.name);
+                (vec![plan], None, dir)
+            }
+            StudyKind::Compare => {
+                let plans = super::compare::plans(first, &args.inputs[1..], &overrides)?;
+                let dir = format!("compare-{}", folder_name(&plans[0].name));
+                (plans, None, dir)
+            }
+            StudyKind::Batch => {
+                let (plans, sizing) =
+                    super::sweep::plans(&args.inputs, args.sweep.as_deref(), &overrides)?;
+                let dir = format!("batch-{}", folder_name(&plans[0].name));
+                (plans, sizing, dir)
+            }
+        };
+        let out_dir = opts
+            .out
+            .clone()
+            .unwrap_or_else(|| Path::new("output").join(default_dir));
+        Ok(Study {
+            kind: args.command,
+            plans,
+            opts: opts.clone(),
+            out_dir,
+            sizing,
         })
+    }
+
+    /// Replications of the study (the baseline's).
+    pub fn replications(&self) -> u64 {
+        self.plans[0].replications()
+    }
+
+    /// Simulates every replication here and writes the results (and the
+    /// sizing tables, if the sweep asks for them).
+    pub fn run(self) -> Result<RunReport, RunError> {
+        let names: Vec<String> = self.plans.iter().map(|p| p.name.clone()).collect();
+        let report = execute(self.plans, self.out_dir, &self.opts, self.kind.name())?;
+        super::sweep::finish_sizing(&report, &self.sizing, &names)?;
+        Ok(report)
     }
 }
 
@@ -108,14 +190,14 @@ const HEADLINE: &[&str] = &[
 /// Runs `members` (the first is the baseline) and writes the results into
 /// `out_dir`.
 pub fn execute(
-    members: Vec<Member>,
+    members: Vec<Plan>,
     out_dir: PathBuf,
     opts: &RunOptions,
     command: &str,
 ) -> Result<RunReport, RunError> {
     let threads = opts.threads;
     execute_from(members, out_dir, opts, command, |members, consume| {
-        let reps = members[0].loaded.scenario.scenario.replications as u64;
+        let reps = members[0].replications();
         let units: Vec<u64> = (0..reps).collect();
         run_units(&units, threads, |rep| simulate_all(members, rep), consume)?;
         Ok(None)
@@ -123,8 +205,8 @@ pub fn execute(
 }
 
 /// One replication of every member.
-pub fn simulate_all(members: &[Member], rep: u64) -> Vec<ReplicationResult> {
-    members.iter().map(|m| simulate(&m.cfg, rep)).collect()
+pub fn simulate_all(members: &[Plan], rep: u64) -> Vec<ReplicationResult> {
+    members.iter().map(|m| simulate(&m.config, rep)).collect()
 }
 
 /// Where a study's replication results come from: simulated now, or read
@@ -135,14 +217,14 @@ pub type Consumer<'c> = dyn FnMut(u64, Vec<ReplicationResult>) + 'c;
 
 /// Like [`execute`], with the replication results supplied by `produce`.
 pub fn execute_from<F>(
-    members: Vec<Member>,
+    members: Vec<Plan>,
     out_dir: PathBuf,
     opts: &RunOptions,
     command: &str,
     produce: F,
 ) -> Result<RunReport, RunError>
 where
-    F: FnOnce(&[Member], &mut Consumer<'_>) -> Result<Option<f64>, RunError>,
+    F: FnOnce(&[Plan], &mut Consumer<'_>) -> Result<Option<f64>, RunError>,
 {
     check_names(&members)?;
     prepare_output(&out_dir)?;
@@ -157,7 +239,7 @@ where
     let started = SystemTime::now();
     let clock = Instant::now();
     let baseline = &members[0];
-    let reps = baseline.loaded.scenario.scenario.replications as u64;
+    let reps = baseline.replications();
     let base_index: HashMap<&Key, usize> = baseline
         .keys
         .iter()
@@ -180,7 +262,7 @@ where
             };
             Tallies {
                 across: vec![Across::default(); member.keys.len()],
-                by_hour: vec![Welford::new(); by_hour_len(&member.cfg)],
+                by_hour: vec![Welford::new(); by_hour_len(&member.config)],
                 diffs: vec![Welford::new(); pairs.len()],
                 pairs,
             }
@@ -280,7 +362,7 @@ where
                 write_atomic(&path, bytes.as_bytes()).map_err(write_err(&path))?,
             );
         }
-        let last = baseline.cfg.start_year + baseline.cfg.years as i32 - 1;
+        let last = baseline.config.start_year + baseline.config.years as i32 - 1;
         differences = rows
             .iter()
             .filter(|r| {
@@ -304,11 +386,8 @@ where
         carecap_version: env!("CARGO_PKG_VERSION").into(),
         run_id,
         command: command.into(),
-        scenarios: members
-            .iter()
-            .map(|m| manifest_scenario(&m.loaded))
-            .collect(),
-        seed: baseline.loaded.scenario.scenario.seed,
+        scenarios: members.iter().map(|m| m.sources.clone()).collect(),
+        seed: baseline.seed(),
         replications: reps,
         threads: rayon_threads(opts.threads),
         generator: GENERATOR_NAME.into(),
@@ -345,7 +424,7 @@ where
 /// The scenarios' own warnings (see [`scenario::validate::warnings`]),
 /// then the waiting lists that grow through the horizon, found from the
 /// yearly means as `summary.csv` holds them.
-fn study_warnings(members: &[Member], tallies: &[Tallies]) -> Vec<String> {
+fn study_warnings(members: &[Plan], tallies: &[Tallies]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for m in members {
         for w in scenario::validate::warnings(&m.loaded) {
@@ -369,7 +448,7 @@ fn study_warnings(members: &[Member], tallies: &[Tallies]) -> Vec<String> {
 }
 
 /// (key → (mean, ci)) of one member, for the appraisal.
-fn summary_means(member: &Member, t: &Tallies) -> appraisal::Means {
+fn summary_means(member: &Plan, t: &Tallies) -> appraisal::Means {
     appraisal::Means {
         name: member.name.clone(),
         values: member
@@ -381,7 +460,7 @@ fn summary_means(member: &Member, t: &Tallies) -> appraisal::Means {
     }
 }
 
-fn check_names(members: &[Member]) -> Result<(), RunError> {
+fn check_names(members: &[Plan]) -> Result<(), RunError> {
     for (i, m) in members.iter().enumerate() {
         if members[..i].iter().any(|o| o.name == m.name) {
             let e = m.loaded.error_at(
@@ -400,7 +479,7 @@ fn check_names(members: &[Member]) -> Result<(), RunError> {
     Ok(())
 }
 
-fn summary_table(members: &[Member], tallies: &[Tallies]) -> Vec<u8> {
+fn summary_table(members: &[Plan], tallies: &[Tallies]) -> Vec<u8> {
     let mut out = Vec::new();
     let _ = writeln!(out, "{}", tables::SUMMARY_HEADER);
     for (member, t) in members.iter().zip(tallies) {
@@ -426,7 +505,7 @@ pub struct CompareRow {
     pub baseline_mean: f64,
 }
 
-fn compare_rows(members: &[Member], tallies: &[Tallies]) -> Vec<CompareRow> {
+fn compare_rows(members: &[Plan], tallies: &[Tallies]) -> Vec<CompareRow> {
     let baseline = &members[0];
     let mut rows = Vec::new();
     for (member, t) in members.iter().zip(tallies).skip(1) {
@@ -479,7 +558,7 @@ pub(crate) fn by_hour_len(cfg: &CareConfig) -> usize {
     cfg.years as usize * (cfg.lines.len() + 1) * 24 * BY_HOUR_METRICS.len()
 }
 
-fn by_hour_tables(members: &[Member], tallies: &[Tallies]) -> Vec<u8> {
+fn by_hour_tables(members: &[Plan], tallies: &[Tallies]) -> Vec<u8> {
     let mut out = String::from(tables::BY_HOUR_HEADER);
     out.push('\n');
     for (member, t) in members.iter().zip(tallies) {
@@ -490,8 +569,8 @@ fn by_hour_tables(members: &[Member], tallies: &[Tallies]) -> Vec<u8> {
 
 /// `by_hour.csv` rows of one scenario: advice-line figures by hour of day
 /// for the busiest year (most calls region-wide) and the last year.
-fn by_hour_rows(member: &Member, across: &[Across], by_hour: &[Welford], out: &mut String) {
-    let cfg = &member.cfg;
+fn by_hour_rows(member: &Plan, across: &[Across], by_hour: &[Welford], out: &mut String) {
+    let cfg = &*member.config;
     if cfg.lines.is_empty() {
         return;
     }
@@ -545,21 +624,6 @@ fn by_hour_rows(member: &Member, across: &[Across], by_hour: &[Welford], out: &m
 
 fn rfc3339(t: SystemTime) -> String {
     humantime::format_rfc3339_seconds(t).to_string()
-}
-
-fn manifest_scenario(loaded: &Loaded) -> ManifestScenario {
-    ManifestScenario {
-        name: loaded.scenario.scenario.name.clone(),
-        files: loaded
-            .files
-            .iter()
-            .map(|f| ManifestFile {
-                path: f.path.display().to_string(),
-                sha256: sha256_hex(f.text.as_bytes()),
-            })
-            .collect(),
-        resolved_sha256: loaded.resolved_sha256.clone(),
-    }
 }
 
 fn rayon_threads(requested: usize) -> usize {

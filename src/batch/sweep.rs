@@ -22,8 +22,8 @@
 //! the variants see the same residents and the search for the smallest
 //! capacity compares like with like.
 
-use super::run::{RunError, RunOptions, RunReport, folder_name};
-use super::study::{Member, execute};
+use super::plan::{Overrides, Plan};
+use super::run::{RunError, RunReport};
 use crate::report::atomic::write_atomic;
 use crate::report::manifest::ManifestFile;
 use crate::report::tables;
@@ -174,6 +174,23 @@ pub fn read_sweep(path: &Path) -> Result<SweepFile, RunError> {
             ));
         }
     }
+    if let Some(sizing) = &sweep.sizing
+        && crate::model::services::metric(&sizing.metric).is_none()
+    {
+        let known: std::collections::HashSet<&str> =
+            crate::model::METRICS.iter().map(|m| m.name).collect();
+        errors.push(at(
+            &[
+                PathStep::Key("sizing".into()),
+                PathStep::Key("metric".into()),
+            ],
+            format!(
+                "expected a metric (see the README's metric table), found {:?}{}",
+                sizing.metric,
+                crate::scenario::error::suggest(&sizing.metric, &known)
+            ),
+        ));
+    }
     if sweep.sizing.is_some() && sweep.parameters.len() != 1 {
         errors.push(at(
             &[PathStep::Key("sizing".into())],
@@ -311,19 +328,6 @@ pub fn scenario_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, RunError> {
 /// The sweep and grid points of a batch, for sizing after the run.
 pub type SizingPlan = Option<(SweepFile, Vec<Vec<Value>>)>;
 
-/// Runs a batch: every scenario (× every sweep point) in one study.
-pub fn batch(
-    inputs: &[PathBuf],
-    sweep_path: Option<&Path>,
-    opts: &RunOptions,
-) -> Result<RunReport, RunError> {
-    let (members, shared, out_dir, sizing) = plan(inputs, sweep_path, opts)?;
-    let names: Vec<String> = members.iter().map(|m| m.name.clone()).collect();
-    let report = execute(members, out_dir, &shared, "batch")?;
-    finish_sizing(&report, &sizing, &names)?;
-    Ok(report)
-}
-
 /// Writes the sizing tables if the sweep asked for them, and adds them to
 /// the run's manifest.
 pub fn finish_sizing(
@@ -350,13 +354,15 @@ pub fn finish_sizing(
     Ok(())
 }
 
-/// The members of a batch (every scenario at every grid point), the options
-/// they share, the results folder and what sizing needs afterwards.
-pub fn plan(
+/// The scenarios of a batch (every scenario at every grid point), all
+/// with the first's replications and seed (the first with the command
+/// line's `overrides`), and what sizing needs afterwards. Every problem of
+/// every file is reported once.
+pub fn plans(
     inputs: &[PathBuf],
     sweep_path: Option<&Path>,
-    opts: &RunOptions,
-) -> Result<(Vec<Member>, RunOptions, PathBuf, SizingPlan), RunError> {
+    overrides: &Overrides,
+) -> Result<(Vec<Plan>, SizingPlan), RunError> {
     let files = scenario_files(inputs)?;
     if files.is_empty() {
         return Err(sweep_error(
@@ -365,12 +371,12 @@ pub fn plan(
         ));
     }
     let sweep = sweep_path.map(read_sweep).transpose()?;
-    let mut members: Vec<Member> = Vec::new();
+    let mut plans: Vec<Plan> = Vec::new();
     let mut points: Vec<Vec<Value>> = Vec::new();
-    let mut errors = Vec::new();
-    let mut shared = opts.clone();
+    let mut errors: Vec<ScenarioError> = Vec::new();
+    let mut shared = *overrides;
     for file in &files {
-        let loaded = match scenario::read(file) {
+        let loaded = match scenario::load::load(file) {
             Ok(l) => l,
             Err(e) => {
                 errors.extend(e.0);
@@ -382,27 +388,29 @@ pub fn plan(
             _ => vec![(loaded, Vec::new())],
         };
         for (variant, point) in expanded {
-            match Member::from_loaded(variant, &shared) {
-                Ok(m) => {
-                    if members.is_empty() {
-                        shared.replications = Some(m.loaded.scenario.scenario.replications);
-                        shared.seed = Some(m.loaded.scenario.scenario.seed);
+            match Plan::build(variant, &shared) {
+                Ok(plan) => {
+                    if plans.is_empty() {
+                        shared = plan.same_sampling();
                     }
-                    members.push(m);
+                    plans.push(plan);
                     points.push(point);
                 }
-                Err(RunError::Invalid(e)) => errors.extend(e.0),
-                Err(e) => return Err(e),
+                // A problem of the file itself is the same in every variant.
+                Err(e) => {
+                    for e in e.0 {
+                        if !errors.contains(&e) {
+                            errors.push(e);
+                        }
+                    }
+                }
             }
         }
     }
     if !errors.is_empty() {
         return Err(ScenarioErrors(errors).into());
     }
-    let out_dir = opts.out.clone().unwrap_or_else(|| {
-        Path::new("output").join(format!("batch-{}", folder_name(&members[0].name)))
-    });
-    Ok((members, shared, out_dir, sweep.map(|s| (s, points))))
+    Ok((plans, sweep.map(|s| (s, points))))
 }
 
 /// The smallest value meeting the target: (value, mean, interval).

@@ -31,7 +31,7 @@ impl AcuteConfig {
     pub fn compile(s: &Scenario) -> AcuteConfig {
         AcuteConfig {
             stay: Sampler::new(&s.pathway.acute_stay),
-            bed_day_cost: s.costs.acute_bed_day,
+            bed_day_cost: s.costs.acute_bed_day.get(),
         }
     }
 }

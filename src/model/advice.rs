@@ -15,13 +15,15 @@ use super::dist::Sampler;
 use super::ids::{Area, BoroughId, LineId};
 use super::metrics::{DAYS_PER_YEAR, Ledger, Levels, YearOut, pct, per_year, ratio_pct};
 use super::person::PersonRef;
-use super::workforce::{ROLES, StaffPool, SupplyConfig, pool_key, role, staffed_share};
+use super::workforce::fte_year_cost;
+use super::workforce::{StaffPool, SupplyConfig, pool_key, role, staffed_share};
 use crate::engine::arrivals::{ArrivalProcess, PiecewiseRate};
 use crate::engine::pool::{CapacityPool, Request};
 use crate::engine::rng::{Purpose, StreamRng, stream};
 use crate::engine::roster::{HOURS_PER_WEEK, Roster};
 use crate::engine::time::{DAY, HOUR, MINUTE, SECOND};
 use crate::engine::{Scheduler, SimTime};
+use crate::scenario::types::Role;
 use crate::scenario::types::{AdviceLine, Calls, Scenario, Shift};
 use crate::stats::QuantileSketch;
 use rand::RngExt;
@@ -108,12 +110,7 @@ impl LineConfig {
     /// Every line of a validated scenario.
     pub fn compile(s: &Scenario) -> Vec<LineConfig> {
         let (uplift, hours) = s.staffing_conventions();
-        let fte_year_cost = s
-            .costs
-            .fte_year
-            .get(ROLES[role::ADVICE_NURSE])
-            .copied()
-            .unwrap_or(0.0);
+        let fte_year_cost = fte_year_cost(s, Role::AdviceNurse);
         s.advice_lines
             .iter()
             .map(|l| line(s, l, uplift, hours, fte_year_cost))
@@ -128,13 +125,17 @@ impl CallsConfig {
         let hour_of_week = hour_of_week_profile(c);
         let o = &c.outcomes;
         CallsConfig {
-            per_patient: c.per_patient_day / DAY as f64,
-            late_multiplier: c.last_fortnight_multiplier,
+            per_patient: c.per_patient_day.get() / DAY as f64,
+            late_multiplier: c.last_fortnight_multiplier.get(),
             peak: hour_of_week.iter().cloned().fold(0.0, f64::max),
             hour_of_week,
-            outcomes: [o.advice, o.advice + o.visit, o.advice + o.visit + o.hah],
-            abandoned_ambulance_share: c.abandoned_ambulance_share,
-            answered_crisis_rr: c.answered_crisis_rr,
+            outcomes: [
+                o.advice.get(),
+                o.advice.get() + o.visit.get(),
+                o.advice.get() + o.visit.get() + o.hah.get(),
+            ],
+            abandoned_ambulance_share: c.abandoned_ambulance_share.get(),
+            answered_crisis_rr: c.answered_crisis_rr.get(),
         }
     }
 }
@@ -159,8 +160,8 @@ fn roster(shifts: &[Shift]) -> Roster {
 fn line(s: &Scenario, l: &AdviceLine, uplift: f64, hours: f64, fte_year_cost: f64) -> LineConfig {
     let fte_needed = l.roster_fte(uplift, hours);
     let profile = hour_of_week_profile(&s.calls);
-    let public_calls = (l.open_to_all && l.public_calls_per_day > 0.0).then(|| {
-        let per_hour = l.public_calls_per_day / 24.0 / HOUR as f64;
+    let public_calls = (l.open_to_all && l.public_calls_per_day.get() > 0.0).then(|| {
+        let per_hour = l.public_calls_per_day.get() / 24.0 / HOUR as f64;
         PiecewiseRate::periodic(HOUR, profile.iter().map(|m| per_hour * m).collect())
     });
     LineConfig {
@@ -170,12 +171,12 @@ fn line(s: &Scenario, l: &AdviceLine, uplift: f64, hours: f64, fte_year_cost: f6
         patience: l.patience.as_ref().map(|p| Sampler::new(&p.in_days())),
         target: l.answer_target_seconds as u64 * SECOND,
         public_calls,
-        callback_share: l.callback_share,
-        callback_delay: (l.callback_delay_minutes * MINUTE as f64) as u64,
+        callback_share: l.callback_share.get(),
+        callback_delay: (l.callback_delay_minutes.get() * MINUTE as f64) as u64,
         fte_needed,
-        establishment: l.nurses_fte.unwrap_or(fte_needed),
-        programmes_per_year: l.cost_per_year,
-        call_cost: s.costs.call,
+        establishment: l.nurses_fte.map_or(fte_needed, |f| f.get()),
+        programmes_per_year: l.cost_per_year.get(),
+        call_cost: s.costs.call.get(),
         fte_year_cost,
     }
 }

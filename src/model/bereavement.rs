@@ -34,9 +34,9 @@ impl BereavementConfig {
     /// The service of a validated scenario.
     pub fn compile(s: &Scenario) -> BereavementConfig {
         BereavementConfig {
-            referral_share: s.bereavement.referral_share,
-            capacity: s.bereavement.capacity,
-            waiting_list: s.bereavement.waiting_list as usize,
+            referral_share: s.bereavement.referral_share.get(),
+            capacity: s.bereavement.capacity.get(),
+            waiting_list: s.bereavement.waiting_list.get() as usize,
             duration: Sampler::new(&s.bereavement.support_duration),
         }
     }

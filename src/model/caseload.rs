@@ -5,10 +5,12 @@
 
 use super::ids::{Area, BoroughId};
 use super::metrics::{Ledger, Levels, YearOut, mean_days, per_year};
+use super::workforce::fte_year_cost;
 use super::workforce::{StaffPool, SupplyConfig, pool_key, role};
 use crate::engine::SimTime;
 use crate::engine::pool::{CapacityPool, Request, Waiter};
 use crate::engine::time::SECOND;
+use crate::scenario::types::Role;
 use crate::scenario::types::Scenario;
 
 crate::metric_table! {
@@ -43,19 +45,14 @@ pub struct CaseloadConfig {
 impl CaseloadConfig {
     /// Every borough's caseload from a validated scenario.
     pub fn compile(s: &Scenario) -> Vec<CaseloadConfig> {
-        let fte_year_cost = s
-            .costs
-            .fte_year
-            .get(super::workforce::ROLES[role::CSPC_NURSE])
-            .copied()
-            .unwrap_or(0.0);
+        let fte_year_cost = fte_year_cost(s, Role::CspcNurse);
         s.boroughs
             .iter()
             .map(|b| CaseloadConfig {
-                caseload_per_fte: b.cspc.caseload_per_fte,
-                establishment: b.cspc.nurses_fte,
-                capacity: (b.cspc.nurses_fte * b.cspc.caseload_per_fte).floor() as u32,
-                visit_cost: s.costs.cspc_visit,
+                caseload_per_fte: b.cspc.caseload_per_fte.get(),
+                establishment: b.cspc.nurses_fte.get(),
+                capacity: (b.cspc.nurses_fte.get() * b.cspc.caseload_per_fte.get()).floor() as u32,
+                visit_cost: s.costs.cspc_visit.get(),
                 fte_year_cost,
             })
             .collect()

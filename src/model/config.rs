@@ -18,11 +18,11 @@ use super::metrics::{AreaKind, DAYS_PER_YEAR, YEAR};
 use super::outpatients::ClinicConfig;
 use super::person::PlaceDraw;
 use super::psychology::PsychConfig;
-use super::workforce::{ROLE_COUNT, ROLES, SupplyConfig};
+use super::workforce::{ROLE_COUNT, SupplyConfig};
 use crate::engine::arrivals::PiecewiseRate;
 use crate::engine::time::DAY;
+use crate::scenario::types::Role;
 use crate::scenario::types::Scenario;
-use crate::scenario::validate::deaths_in_year;
 use std::sync::Arc;
 
 const MONTH_DAYS: [u64; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -144,9 +144,9 @@ impl CareConfig {
                 BoroughConfig {
                     name: b.name.clone(),
                     deaths: Arc::new(PiecewiseRate::from_equal_segments(DAY, daily)),
-                    referral_share: b.need_share.unwrap_or(s.demand.need_share)
-                        * b.reach.unwrap_or(s.demand.reach),
-                    crisis_multiplier: b.crisis_rate_multiplier,
+                    referral_share: b.need_share.unwrap_or(s.demand.need_share).get()
+                        * b.reach.unwrap_or(s.demand.reach).get(),
+                    crisis_multiplier: b.crisis_rate_multiplier.get(),
                     site_order: site_order(s, &b.name)
                         .into_iter()
                         .map(SiteId::new)
@@ -180,7 +180,7 @@ impl CareConfig {
             psych: PsychConfig::compile(s),
             supply: supply(s),
             changes: Vec::new(),
-            region_programmes_per_year: s.bereavement.cost_per_year,
+            region_programmes_per_year: s.bereavement.cost_per_year.get(),
         }
     }
 
@@ -274,27 +274,27 @@ fn pathway(s: &Scenario) -> PathwayConfig {
     let p = &s.pathway;
     let per_week = |x: f64| x / (7 * DAY) as f64;
     PathwayConfig {
-        cancer_share: s.demand.cancer_share,
+        cancer_share: s.demand.cancer_share.get(),
         prognosis_cancer: Sampler::new(&p.prognosis_cancer),
         prognosis_other: Sampler::new(&p.prognosis_non_cancer),
         preference: PlaceDraw::new(&p.preferred_place),
         unknown_place: PlaceDraw::new(&s.demand.unknown_place_of_death),
-        ucp_uptake: p.ucp_uptake,
-        ucp_rr: p.ucp_rr,
+        ucp_uptake: p.ucp_uptake.get(),
+        ucp_rr: p.ucp_rr.get(),
         visit_rates: (
-            per_week(p.visits_per_week),
-            per_week(p.visits_per_week_last_fortnight),
+            per_week(p.visits_per_week.get()),
+            per_week(p.visits_per_week_last_fortnight.get()),
         ),
         crisis_rates: (
-            per_week(p.crises_per_week),
-            per_week(p.crises_per_week_last_fortnight),
+            per_week(p.crises_per_week.get()),
+            per_week(p.crises_per_week_last_fortnight.get()),
         ),
-        crisis_bed_share: p.crisis_bed_share,
+        crisis_bed_share: p.crisis_bed_share.get(),
         terminal_phase: Sampler::new(&p.terminal_phase),
-        terminal_hospital_share: p.terminal_hospital_share,
-        hah_hospital_rr: p.hah_hospital_rr,
-        urgent_window: (p.urgent_days * DAY as f64) as u64,
-        bed_diversion_share: p.bed_diversion_share,
+        terminal_hospital_share: p.terminal_hospital_share.get(),
+        hah_hospital_rr: p.hah_hospital_rr.get(),
+        urgent_window: (p.urgent_days.get() * DAY as f64) as u64,
+        bed_diversion_share: p.bed_diversion_share.get(),
     }
 }
 
@@ -339,7 +339,7 @@ fn daily_rate(
     let dow = &s.demand.day_of_week;
     let dow_mean = dow.iter().sum::<f64>() / dow.len().max(1) as f64;
     let weekday = dow.get((day % 7) as usize).copied().unwrap_or(1.0) / dow_mean;
-    deaths_in_year(deaths, year) / DAYS_PER_YEAR as f64 * season * weekday
+    deaths.in_year(year) / DAYS_PER_YEAR as f64 * season * weekday
 }
 
 fn month_of(day_of_year: u64) -> usize {
@@ -373,12 +373,13 @@ fn normalised_month_weights(w: &[f64]) -> [f64; 12] {
 fn supply(s: &Scenario) -> [Option<SupplyConfig>; ROLE_COUNT] {
     let mut out = [None; ROLE_COUNT];
     if let Some(w) = &s.workforce {
-        for (i, role) in ROLES.iter().enumerate() {
-            out[i] = w.roles.get(*role).map(|r| SupplyConfig {
-                monthly_attrition: r.attrition / 12.0,
-                monthly_recruitment: r.recruitment / 12.0,
-                lag_months: (r.hiring_lag_days / (DAYS_PER_YEAR as f64 / 12.0)).round() as usize,
-                vacancy: r.vacancy,
+        for (i, role) in Role::ALL.iter().enumerate() {
+            out[i] = w.roles.get(role).map(|r| SupplyConfig {
+                monthly_attrition: r.attrition.get() / 12.0,
+                monthly_recruitment: r.recruitment.get() / 12.0,
+                lag_months: (r.hiring_lag_days.get() / (DAYS_PER_YEAR as f64 / 12.0)).round()
+                    as usize,
+                vacancy: r.vacancy.get(),
             });
         }
     }

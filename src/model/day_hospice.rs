@@ -6,13 +6,15 @@
 //! carer needs bereavement support (both parameters). Staff in post open
 //! the places (FTE per daily place).
 
-use super::ids::{Area, BoroughId};
+use super::ids::{Area, BoroughId, borough_ids, unit_of_borough};
 use super::metrics::{Ledger, Levels, YearOut, mean_days, per_year};
-use super::workforce::{ROLES, StaffPool, SupplyConfig, pool_key, role, staffed_units};
+use super::workforce::fte_year_cost;
+use super::workforce::{StaffPool, SupplyConfig, pool_key, role, staffed_units};
 use crate::engine::SimTime;
 use crate::engine::pool::{CapacityPool, Request};
 use crate::engine::rng::{Purpose, keyed_uniform};
 use crate::engine::time::{DAY, SECOND};
+use crate::scenario::types::Role;
 use crate::scenario::types::Scenario;
 
 crate::metric_table! {
@@ -68,30 +70,26 @@ pub struct DayHospiceConfig {
 impl DayHospiceConfig {
     /// Every unit of a validated scenario.
     pub fn compile(s: &Scenario) -> Vec<DayHospiceConfig> {
-        let fte_year_cost = s
-            .costs
-            .fte_year
-            .get(ROLES[role::DAY_HOSPICE_NURSE])
-            .copied()
-            .unwrap_or(0.0);
+        let fte_year_cost = fte_year_cost(s, Role::DayHospiceNurse);
         s.day_hospices
             .iter()
             .map(|d| DayHospiceConfig {
                 name: d.name.clone(),
                 boroughs: borough_ids(s, &d.boroughs),
-                places_per_day: d.places_per_day,
+                places_per_day: d.places_per_day.get(),
                 days_open: d.days_open_per_week.max(1),
                 attendance_days: d.attendance_days_per_week.max(1),
-                referral_share: d.referral_share,
-                waiting_list: d.waiting_list as usize,
-                staff_per_place: d.staff_per_place,
-                establishment: d
-                    .staff_fte
-                    .unwrap_or(d.places_per_day as f64 * d.staff_per_place),
-                crisis_rr: d.crisis_rr,
-                carer_rr: d.carer_bereavement_rr,
-                cost_per_attendance: d.cost_per_attendance,
-                programmes_per_year: d.cost_per_year,
+                referral_share: d.referral_share.get(),
+                waiting_list: d.waiting_list.get() as usize,
+                staff_per_place: d.staff_per_place.get(),
+                establishment: d.staff_fte.map_or(
+                    d.places_per_day.get() as f64 * d.staff_per_place.get(),
+                    |f| f.get(),
+                ),
+                crisis_rr: d.crisis_rr.get(),
+                carer_rr: d.carer_bereavement_rr.get(),
+                cost_per_attendance: d.cost_per_attendance.get(),
+                programmes_per_year: d.cost_per_year.get(),
                 fte_year_cost,
             })
             .collect()
@@ -101,27 +99,6 @@ impl DayHospiceConfig {
     fn attendees(&self, places: u32) -> u32 {
         places * self.days_open / self.attendance_days
     }
-}
-
-/// The ids of the named boroughs (unknown names were refused by the
-/// validator).
-pub fn borough_ids(s: &Scenario, names: &[String]) -> Vec<BoroughId> {
-    names
-        .iter()
-        .filter_map(|n| s.boroughs.iter().position(|b| &b.name == n))
-        .map(BoroughId::new)
-        .collect()
-}
-
-/// Which unit serves each borough (the first that lists it).
-pub fn unit_of_borough(boroughs: usize, units: &[Vec<BoroughId>]) -> Vec<Option<usize>> {
-    let mut out = vec![None; boroughs];
-    for (u, list) in units.iter().enumerate().rev() {
-        for b in list {
-            out[b.index()] = Some(u);
-        }
-    }
-    out
 }
 
 crate::additive! {

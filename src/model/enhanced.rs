@@ -34,10 +34,10 @@ impl EnhancedConfig {
     /// Enhanced beds of a validated scenario.
     pub fn compile(s: &Scenario) -> EnhancedConfig {
         EnhancedConfig {
-            beds: s.boroughs.iter().map(|b| b.enhanced_beds).collect(),
+            beds: s.boroughs.iter().map(|b| b.enhanced_beds.get()).collect(),
             discharge_after: Sampler::new(&s.enhanced_beds.discharge_after),
-            bed_day_cost: s.costs.enhanced_bed_day,
-            bed_day_available_cost: s.costs.enhanced_bed_day_available,
+            bed_day_cost: s.costs.enhanced_bed_day.get(),
+            bed_day_available_cost: s.costs.enhanced_bed_day_available.get(),
         }
     }
 }

@@ -5,10 +5,12 @@
 
 use super::ids::{Area, BoroughId};
 use super::metrics::{Ledger, Levels, YearOut, per_year};
-use super::workforce::{ROLES, StaffPool, SupplyConfig, pool_key, role, staffed_units};
+use super::workforce::fte_year_cost;
+use super::workforce::{StaffPool, SupplyConfig, pool_key, role, staffed_units};
 use crate::engine::SimTime;
 use crate::engine::pool::{CapacityPool, Request};
 use crate::engine::time::DAY;
+use crate::scenario::types::Role;
 use crate::scenario::types::{Cover, Scenario};
 
 crate::metric_table! {
@@ -53,26 +55,21 @@ impl HahConfig {
     /// Every borough's service from a validated scenario.
     pub fn compile(s: &Scenario) -> Vec<HahConfig> {
         let (uplift, hours) = s.staffing_conventions();
-        let fte_year_cost = s
-            .costs
-            .fte_year
-            .get(ROLES[role::HAH_NURSE])
-            .copied()
-            .unwrap_or(0.0);
+        let fte_year_cost = fte_year_cost(s, Role::HahNurse);
         s.boroughs
             .iter()
             .map(|b| HahConfig {
-                slots: b.hah.slots,
+                slots: b.hah.slots.get(),
                 effect: match b.hah.cover {
                     Cover::AllDay => 1.0,
-                    Cover::Daytime => s.pathway.daytime_hah_effect,
+                    Cover::Daytime => s.pathway.daytime_hah_effect.get(),
                 },
-                establishment: b.hah.staff_fte,
-                fte_per_patient: b.hah.hours_per_patient_day * 7.0 / hours * (1.0 + uplift),
-                hours_per_day: b.hah.hours_per_patient_day,
+                establishment: b.hah.staff_fte.map(|f| f.get()),
+                fte_per_patient: b.hah.hours_per_patient_day.get() * 7.0 / hours * (1.0 + uplift),
+                hours_per_day: b.hah.hours_per_patient_day.get(),
                 episode_mean: s.pathway.terminal_phase.mean_days() * DAY as f64,
-                hour_cost: s.costs.hah_hour,
-                slot_day_available_cost: s.costs.hah_slot_day_available,
+                hour_cost: s.costs.hah_hour.get(),
+                slot_day_available_cost: s.costs.hah_slot_day_available.get(),
                 fte_year_cost,
             })
             .collect()

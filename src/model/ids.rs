@@ -2,6 +2,8 @@
 //! a hospice in-patient site, an advice line. Each is an index into the
 //! plan's list of that kind, so a site can never be looked up as a line.
 
+use crate::scenario::types::Scenario;
+
 macro_rules! id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -51,4 +53,25 @@ pub enum Area {
     Line(LineId),
     /// The whole region (`ALL`).
     All,
+}
+
+/// The ids of the named boroughs (unknown names were refused by the
+/// validator).
+pub fn borough_ids(s: &Scenario, names: &[String]) -> Vec<BoroughId> {
+    names
+        .iter()
+        .filter_map(|n| s.boroughs.iter().position(|b| &b.name == n))
+        .map(BoroughId::new)
+        .collect()
+}
+
+/// Which unit serves each borough (the first that lists it).
+pub fn unit_of_borough(boroughs: usize, units: &[Vec<BoroughId>]) -> Vec<Option<usize>> {
+    let mut out = vec![None; boroughs];
+    for (u, list) in units.iter().enumerate().rev() {
+        for b in list {
+            out[b.index()] = Some(u);
+        }
+    }
+    out
 }

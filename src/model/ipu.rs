@@ -11,10 +11,12 @@ use super::ids::{Area, BoroughId, SiteId};
 use super::metrics::{
     Ledger, LevelHistogram, Levels, YearOut, mean_days, pct, per_year, ratio_pct,
 };
-use super::workforce::{ROLES, StaffPool, SupplyConfig, pool_key, role, staffed_units};
+use super::workforce::fte_year_cost;
+use super::workforce::{StaffPool, SupplyConfig, pool_key, role, staffed_units};
 use crate::engine::SimTime;
 use crate::engine::pool::{CapacityPool, Request, Waiter};
 use crate::engine::time::{DAY, SECOND};
+use crate::scenario::types::Role;
 use crate::scenario::types::Scenario;
 
 crate::metric_table! {
@@ -79,26 +81,26 @@ impl SiteConfig {
     /// Every site from a validated scenario.
     pub fn compile(s: &Scenario) -> Vec<SiteConfig> {
         let (uplift, hours) = s.staffing_conventions();
-        let cost = |r: usize| s.costs.fte_year.get(ROLES[r]).copied().unwrap_or(0.0);
+
         s.sites
             .iter()
             .map(|x| SiteConfig {
                 name: x.name.clone(),
-                beds: x.beds,
-                waiting_list: x.waiting_list as usize,
+                beds: x.beds.get(),
+                waiting_list: x.waiting_list.get() as usize,
                 discharge_after: Sampler::new(&x.discharge_after),
-                nurse_fte_per_bed: x.nurses_per_bed * 168.0 / hours * (1.0 + uplift),
+                nurse_fte_per_bed: x.nurses_per_bed.get() * 168.0 / hours * (1.0 + uplift),
                 nurse_establishment: x
                     .nurses_fte
-                    .unwrap_or_else(|| x.nurses_for_every_bed(uplift, hours)),
-                consultant_establishment: x.consultant_fte,
-                min_consultant_fte: x.min_consultant_fte,
-                consultant_fte_per_bed: x.consultant_fte_per_bed,
+                    .map_or_else(|| x.nurses_for_every_bed(uplift, hours), |f| f.get()),
+                consultant_establishment: x.consultant_fte.get(),
+                min_consultant_fte: x.min_consultant_fte.get(),
+                consultant_fte_per_bed: x.consultant_fte_per_bed.get(),
                 programmes_per_year: 0.0,
-                bed_day_cost: s.costs.ipu_bed_day,
-                bed_day_available_cost: s.costs.ipu_bed_day_available,
-                nurse_year_cost: cost(role::IPU_NURSE),
-                consultant_year_cost: cost(role::CONSULTANT),
+                bed_day_cost: s.costs.ipu_bed_day.get(),
+                bed_day_available_cost: s.costs.ipu_bed_day_available.get(),
+                nurse_year_cost: fte_year_cost(s, Role::IpuNurse),
+                consultant_year_cost: fte_year_cost(s, Role::Consultant),
             })
             .collect()
     }

@@ -5,14 +5,15 @@
 //! last days waiting. Clinicians in post decide how many of the week's
 //! sessions run.
 
-use super::day_hospice::{borough_ids, unit_of_borough};
-use super::ids::{Area, BoroughId};
+use super::ids::{Area, BoroughId, borough_ids, unit_of_borough};
 use super::metrics::{Ledger, Levels, YearOut, mean_days, per_year};
-use super::workforce::{ROLES, StaffPool, SupplyConfig, pool_key, role, staffed_units};
+use super::workforce::fte_year_cost;
+use super::workforce::{StaffPool, SupplyConfig, pool_key, role, staffed_units};
 use crate::engine::pool::{CapacityPool, Request};
 use crate::engine::rng::{Purpose, keyed_uniform};
 use crate::engine::time::{DAY, HOUR, SECOND, WEEK};
 use crate::engine::{Scheduler, SimTime};
+use crate::scenario::types::Role;
 use crate::scenario::types::Scenario;
 
 crate::metric_table! {
@@ -63,28 +64,24 @@ pub struct ClinicConfig {
 impl ClinicConfig {
     /// Every clinic of a validated scenario.
     pub fn compile(s: &Scenario) -> Vec<ClinicConfig> {
-        let fte_year_cost = s
-            .costs
-            .fte_year
-            .get(ROLES[role::OUTPATIENT_CLINICIAN])
-            .copied()
-            .unwrap_or(0.0);
+        let fte_year_cost = fte_year_cost(s, Role::OutpatientClinician);
         s.outpatient_clinics
             .iter()
             .map(|c| ClinicConfig {
                 name: c.name.clone(),
                 boroughs: borough_ids(s, &c.boroughs),
                 sessions: c.sessions_per_week,
-                first_per_session: c.first_appointments_per_session,
-                appointments_per_session: c.appointments_per_session,
-                referral_share: c.referral_share,
-                waiting_list: c.waiting_list as usize,
-                staff_per_session: c.staff_per_session,
-                establishment: c
-                    .staff_fte
-                    .unwrap_or(c.sessions_per_week as f64 * c.staff_per_session),
-                cost_per_appointment: c.cost_per_appointment,
-                programmes_per_year: c.cost_per_year,
+                first_per_session: c.first_appointments_per_session.get(),
+                appointments_per_session: c.appointments_per_session.get(),
+                referral_share: c.referral_share.get(),
+                waiting_list: c.waiting_list.get() as usize,
+                staff_per_session: c.staff_per_session.get(),
+                establishment: c.staff_fte.map_or(
+                    c.sessions_per_week as f64 * c.staff_per_session.get(),
+                    |f| f.get(),
+                ),
+                cost_per_appointment: c.cost_per_appointment.get(),
+                programmes_per_year: c.cost_per_year.get(),
                 fte_year_cost,
             })
             .collect()

@@ -50,9 +50,9 @@ impl PlaceDraw {
     /// The draw for the scenario's shares.
     pub fn new(p: &PlaceShares) -> Self {
         PlaceDraw([
-            p.home,
-            p.home + p.care_home,
-            p.home + p.care_home + p.hospice,
+            p.home.get(),
+            p.home.get() + p.care_home.get(),
+            p.home.get() + p.care_home.get() + p.hospice.get(),
         ])
     }
 

@@ -6,14 +6,15 @@
 //! if it comes first; people who die waiting, and referrals turned away by
 //! a full list, are unmet need (`psych_unmet`).
 
-use super::day_hospice::{borough_ids, unit_of_borough};
-use super::ids::{Area, BoroughId};
+use super::ids::{Area, BoroughId, borough_ids, unit_of_borough};
 use super::metrics::{Ledger, Levels, YearOut, mean_days, per_year};
-use super::workforce::{ROLES, StaffPool, SupplyConfig, pool_key, role};
+use super::workforce::fte_year_cost;
+use super::workforce::{StaffPool, SupplyConfig, pool_key, role};
 use crate::engine::pool::{CapacityPool, Request};
 use crate::engine::rng::{Purpose, keyed_uniform};
 use crate::engine::time::{SECOND, ticks_from_days};
 use crate::engine::{Scheduler, SimTime};
+use crate::scenario::types::Role;
 use crate::scenario::types::Scenario;
 
 crate::metric_table! {
@@ -63,26 +64,21 @@ pub struct PsychConfig {
 impl PsychConfig {
     /// Every service of a validated scenario.
     pub fn compile(s: &Scenario) -> Vec<PsychConfig> {
-        let fte_year_cost = s
-            .costs
-            .fte_year
-            .get(ROLES[role::PSYCHOLOGIST])
-            .copied()
-            .unwrap_or(0.0);
+        let fte_year_cost = fte_year_cost(s, Role::Psychologist);
         s.psychological_support
             .iter()
             .map(|p| PsychConfig {
                 name: p.name.clone(),
                 boroughs: borough_ids(s, &p.boroughs),
-                establishment: p.staff_fte,
-                clients_per_fte: p.clients_per_fte,
-                course: ticks_from_days(p.sessions as f64 * p.days_between_sessions),
+                establishment: p.staff_fte.get(),
+                clients_per_fte: p.clients_per_fte.get(),
+                course: ticks_from_days(p.sessions as f64 * p.days_between_sessions.get()),
                 sessions: p.sessions,
-                patient_share: p.patient_referral_share,
-                carer_share: p.carer_referral_share,
-                waiting_list: p.waiting_list as usize,
-                cost_per_session: p.cost_per_session,
-                programmes_per_year: p.cost_per_year,
+                patient_share: p.patient_referral_share.get(),
+                carer_share: p.carer_referral_share.get(),
+                waiting_list: p.waiting_list.get() as usize,
+                cost_per_session: p.cost_per_session.get(),
+                programmes_per_year: p.cost_per_year.get(),
                 fte_year_cost,
             })
             .collect()

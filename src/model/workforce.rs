@@ -5,31 +5,38 @@
 //! staff in post into the capacity it can open.
 
 use crate::engine::rng::{Purpose, StreamRng, stream};
+use crate::scenario::types::{Role, Scenario};
 use rand_distr::{Distribution, Poisson};
 
-/// Workforce roles, in metric order.
-pub const ROLES: [&str; ROLE_COUNT] = crate::scenario::validate::ROLES;
+/// Workforce roles' names, in metric order.
+pub const ROLES: [&str; ROLE_COUNT] = Role::NAMES;
 /// Number of roles.
-pub const ROLE_COUNT: usize = 8;
+pub const ROLE_COUNT: usize = Role::COUNT;
 
-/// Index of each role.
+/// Index of each role in the ledgers' arrays (its place in [`Role::ALL`]).
 pub mod role {
+    use crate::scenario::types::Role;
     /// Community specialist palliative care nurse (per borough).
-    pub const CSPC_NURSE: usize = 0;
+    pub const CSPC_NURSE: usize = Role::CspcNurse as usize;
     /// Hospice-at-home nurse or carer (per borough).
-    pub const HAH_NURSE: usize = 1;
+    pub const HAH_NURSE: usize = Role::HahNurse as usize;
     /// In-patient unit nurse (per site).
-    pub const IPU_NURSE: usize = 2;
+    pub const IPU_NURSE: usize = Role::IpuNurse as usize;
     /// Palliative medicine consultant (per site).
-    pub const CONSULTANT: usize = 3;
+    pub const CONSULTANT: usize = Role::Consultant as usize;
     /// Advice-line nurse (per line).
-    pub const ADVICE_NURSE: usize = 4;
+    pub const ADVICE_NURSE: usize = Role::AdviceNurse as usize;
     /// Day hospice nurse or carer (per unit).
-    pub const DAY_HOSPICE_NURSE: usize = 5;
+    pub const DAY_HOSPICE_NURSE: usize = Role::DayHospiceNurse as usize;
     /// Out-patient clinician (per clinic).
-    pub const OUTPATIENT_CLINICIAN: usize = 6;
+    pub const OUTPATIENT_CLINICIAN: usize = Role::OutpatientClinician as usize;
     /// Psychologist or counsellor (per service).
-    pub const PSYCHOLOGIST: usize = 7;
+    pub const PSYCHOLOGIST: usize = Role::Psychologist as usize;
+}
+
+/// The cost of one FTE-year of `role` in scenario `s` (0 if not given).
+pub fn fte_year_cost(s: &Scenario, role: Role) -> f64 {
+    s.costs.fte_year.get(&role).map_or(0.0, |c| c.get())
 }
 
 /// Supply dynamics of one role, per month.

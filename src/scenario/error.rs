@@ -1,5 +1,6 @@
 //! Errors in scenario files, each pinned to a file, line and column.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -94,6 +95,19 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
     (line, column)
+}
+
+/// ` (did you mean "…"?)` naming the known name nearest to `name`, if any is near.
+pub fn suggest(name: &str, known: &HashSet<&str>) -> String {
+    let mut candidates: Vec<&&str> = known.iter().collect();
+    candidates.sort();
+    candidates
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(name, k), *k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| format!(" (did you mean {k:?}?)"))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -351,7 +351,7 @@ fn incomplete_new_entries(
         let message = format!(
             "{:?} is not a {what} of the scenario this file extends{}; a new {what} needs {}",
             entry.name,
-            super::validate::suggest(&entry.name, &known),
+            super::error::suggest(&entry.name, &known),
             missing.join(", ")
         );
         let path = [
@@ -632,7 +632,7 @@ fn every_serde_error(
 }
 
 /// Converts serde's path (indices into `root`) into named steps.
-fn serde_path(root: &Value, path: &serde_path_to_error::Path) -> Vec<PathStep> {
+pub(crate) fn serde_path(root: &Value, path: &serde_path_to_error::Path) -> Vec<PathStep> {
     use serde_path_to_error::Segment;
     let mut steps = Vec::new();
     let mut node: Option<&Value> = Some(root);

@@ -1,4 +1,6 @@
-//! Interventions: scheduled changes to any documented parameter.
+//! Interventions: scheduled changes to any parameter a running model can
+//! take up (the list is [`CHANGEABLE`](super::types::CHANGEABLE); anything
+//! else is refused here, with the reason).
 //!
 //! One generic mechanism, no code per intervention: the typed scenario
 //! (with every default filled in) is turned back into a TOML document, the
@@ -19,19 +21,21 @@
 
 use super::error::{PathStep, ScenarioError, ScenarioErrors};
 use super::load::Loaded;
-use super::types::{Intervention, Scenario};
+use super::types::{Intervention, Scenario, check_change};
+use super::units::Date;
 use super::validate::validate;
 use std::collections::BTreeSet;
 use toml::{Table, Value};
 
-/// Tables an intervention may target.
+/// Tables an intervention or a sweep may target (which parameters an
+/// intervention may change is [`CHANGEABLE`](super::types::CHANGEABLE)).
 pub const TARGETS: [&str; 13] = [
-    "borough",
-    "site",
-    "advice_line",
     "day_hospice",
     "outpatient_clinic",
     "psychological_support",
+    "borough",
+    "site",
+    "advice_line",
     "demand",
     "pathway",
     "calls",
@@ -40,8 +44,6 @@ pub const TARGETS: [&str; 13] = [
     "workforce",
     "costs",
 ];
-/// Parameters fixed for a whole run (they shape the arrival streams).
-pub const FIXED: [&str; 3] = ["deaths", "seasonality", "day_of_week"];
 /// Most change dates a scenario may have.
 pub const MAX_CHANGES: usize = 1_000;
 
@@ -71,44 +73,12 @@ pub struct Programme {
 
 /// Days in a simulated year.
 const YEAR_DAYS: i64 = 365;
-const MONTH_DAYS: [i64; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/// A real calendar date written `YYYY-MM-DD` (four-digit year, two-digit
-/// month and day): (year, month 1–12, day 1–31), or `None` for anything
-/// else, including days a month does not have (30 February; 29 February
-/// outside leap years).
-pub fn calendar_date(date: &str) -> Option<(i32, usize, i64)> {
-    let bytes = date.as_bytes();
-    let digits = |r: std::ops::Range<usize>| bytes[r].iter().all(u8::is_ascii_digit);
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return None;
-    }
-    if !(digits(0..4) && digits(5..7) && digits(8..10)) {
-        return None;
-    }
-    let y: i32 = date[0..4].parse().ok()?;
-    let m: usize = date[5..7].parse().ok()?;
-    let d: i64 = date[8..10].parse().ok()?;
-    if !(1..=12).contains(&m) {
-        return None;
-    }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days_in_month = if m == 2 && leap {
-        29
-    } else {
-        MONTH_DAYS[m - 1]
-    };
-    (1..=days_in_month).contains(&d).then_some((y, m, d))
-}
-
-/// Day number of the calendar date `YYYY-MM-DD` (see [`calendar_date`])
-/// since 1 January of `start_year` (365-day years; 29 February counts as
-/// 28 February).
+/// Day number of the calendar date written `YYYY-MM-DD` since 1 January
+/// of `start_year` (see [`Date::day_number`]), or `None` if it is not a
+/// date on the calendar.
 pub fn day_of(date: &str, start_year: i32) -> Option<i64> {
-    let (y, m, d) = calendar_date(date)?;
-    let d = d.min(MONTH_DAYS[m - 1]);
-    let before: i64 = MONTH_DAYS[..m - 1].iter().sum();
-    Some((y as i64 - start_year as i64) * YEAR_DAYS + before + d - 1)
+    Date::parse(date).map(|d| d.day_number(start_year))
 }
 
 fn months_to_days(months: u32) -> i64 {
@@ -154,45 +124,16 @@ fn waves<'a>(
     let fail = |errors: &mut Vec<ScenarioError>, field: &str, msg: String| {
         errors.push(loaded.error_at(&at(i, field), msg))
     };
-    if !TARGETS.contains(&i.target.as_str()) {
-        fail(
-            errors,
-            "target",
-            format!(
-                "expected one of {}, found {:?}",
-                TARGETS.join(", "),
-                i.target
-            ),
-        );
+    if let Err(why) = check_change(&i.target, &i.parameter) {
+        let field = if TARGETS.contains(&i.target.as_str()) {
+            "parameter"
+        } else {
+            "target"
+        };
+        fail(errors, field, why);
         return Vec::new();
     }
-    if i.parameter
-        .split('.')
-        .next()
-        .is_some_and(|k| FIXED.contains(&k))
-    {
-        fail(
-            errors,
-            "parameter",
-            format!(
-                "expected a parameter that can change during a run, found {:?} (fixed: {})",
-                i.parameter,
-                FIXED.join(", ")
-            ),
-        );
-        return Vec::new();
-    }
-    let Some(start) = day_of(&i.from, start_year) else {
-        fail(
-            errors,
-            "from",
-            format!(
-                "expected a date YYYY-MM-DD that is on the calendar (e.g. 2027-04-01), found {:?}",
-                i.from
-            ),
-        );
-        return Vec::new();
-    };
+    let start = i.from.day_number(start_year);
     if i.ramp_months > 600 {
         fail(
             errors,
@@ -225,6 +166,20 @@ fn waves<'a>(
             vec![None]
         }
     };
+    for entry in &entries {
+        let mut probe = doc.clone();
+        if parameter_table(&mut probe, &i.target, entry.as_deref(), &i.parameter).is_none() {
+            fail(
+                errors,
+                "parameter",
+                format!(
+                    "expected a key inside the tables of [{}], found {:?}, which goes through a value that is not a table",
+                    i.target, i.parameter
+                ),
+            );
+            return Vec::new();
+        }
+    }
     if let Some(c) = i.cohorts
         && c.every_months > 600
     {
@@ -280,13 +235,18 @@ fn table_mut<'d>(doc: &'d mut Table, w: &Wave) -> Option<&'d mut Table> {
 
 /// The table holding `parameter` (a dotted key) of `target` (an array of
 /// named tables, with `entry` naming one, or a table), creating missing
-/// intermediate tables. Interventions and sweeps both write through it.
+/// intermediate tables (and the target table itself, if the document
+/// leaves it to its defaults). Interventions and sweeps both write through it.
 pub fn parameter_table<'d>(
     doc: &'d mut Table,
     target: &str,
     entry: Option<&str>,
     parameter: &str,
 ) -> Option<&'d mut Table> {
+    if entry.is_none() && !doc.contains_key(target) {
+        // A table the file leaves to its defaults, e.g. `[workforce]`.
+        doc.insert(target.to_string(), Value::Table(Table::new()));
+    }
     let node = doc.get_mut(target)?;
     let mut table = match entry {
         Some(name) => node
@@ -329,13 +289,14 @@ fn ramp_fraction(w: &Wave, day: i64) -> f64 {
 fn programmes(waves: &[Wave], day: i64) -> Vec<Programme> {
     waves
         .iter()
-        .filter(|w| w.intervention.cost_per_year > 0.0 && day >= w.start)
+        .filter(|w| w.intervention.cost_per_year.get() > 0.0 && day >= w.start)
         .map(|w| {
             let entries = waves.iter().filter(|x| x.index == w.index).count();
             Programme {
                 target: w.intervention.target.clone(),
                 entry: w.entry.clone(),
-                per_year: w.intervention.cost_per_year / entries as f64 * ramp_fraction(w, day),
+                per_year: w.intervention.cost_per_year.get() / entries as f64
+                    * ramp_fraction(w, day),
             }
         })
         .collect()
@@ -356,8 +317,8 @@ fn defaulted(scenario: &Scenario, w: &Wave) -> Option<Value> {
             .find(|b| Some(b.name.as_str()) == entry)
     };
     let value = match (i.target.as_str(), i.parameter.as_str()) {
-        ("borough", "need_share") => scenario.demand.need_share,
-        ("borough", "reach") => scenario.demand.reach,
+        ("borough", "need_share") => scenario.demand.need_share.get(),
+        ("borough", "reach") => scenario.demand.reach.get(),
         ("borough", "hah.staff_fte") => borough()?.hah.staff_for_every_slot(uplift, hours),
         ("site", "nurses_fte") => scenario
             .sites
@@ -489,11 +450,12 @@ fn read_phase(
     day: i64,
     waves: &[Wave],
 ) -> Result<Scenario, ScenarioErrors> {
-    let active: Vec<&str> = waves
-        .iter()
-        .filter(|w| w.start <= day)
-        .map(|w| w.intervention.name.as_str())
-        .collect();
+    let mut active: Vec<&str> = Vec::new();
+    for w in waves.iter().filter(|w| w.start <= day) {
+        if !active.contains(&w.intervention.name.as_str()) {
+            active.push(&w.intervention.name);
+        }
+    }
     let context = |message: String| {
         format!(
             "with intervention(s) {} in effect on day {day}: {message}",
@@ -502,10 +464,22 @@ fn read_phase(
     };
     let scenario: Scenario =
         serde_path_to_error::deserialize(Value::Table(doc.clone())).map_err(|e| {
-            let w = waves.iter().find(|w| w.start <= day).map_or(0, |w| w.index);
+            // Blame the intervention that writes the key that does not fit.
+            let root = Value::Table(doc.clone());
+            let path = super::error::render_path(&super::load::serde_path(&root, e.path()));
+            let written = |w: &&Wave| {
+                let i = w.intervention;
+                w.start <= day && path.ends_with(&i.parameter)
+            };
+            let w = waves
+                .iter()
+                .find(written)
+                .or_else(|| waves.iter().find(|w| w.start <= day))
+                .map_or(0, |w| w.index);
             let i = &loaded.scenario.interventions[w];
+            let message = super::load::explain_serde(e.inner().message());
             ScenarioErrors(vec![
-                loaded.error_at(&at(i, "parameter"), context(e.inner().to_string())),
+                loaded.error_at(&at(i, "parameter"), context(format!("{path}: {message}"))),
             ])
         })?;
     let check = Loaded {
@@ -529,6 +503,15 @@ fn read_phase(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_target_has_its_changeable_parameters() {
+        let listed: Vec<&str> = crate::scenario::types::CHANGEABLE
+            .iter()
+            .map(|(t, _)| *t)
+            .collect();
+        assert_eq!(listed, TARGETS);
+    }
 
     #[test]
     fn dates_count_365_day_years_from_the_start_year() {

@@ -6,6 +6,7 @@
 //! baseline documents; the baseline writes every one of them out with its
 //! source.
 
+use super::units::*;
 use crate::engine::roster::HOURS_PER_WEEK;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -79,8 +80,8 @@ impl Scenario {
     pub fn staffing_conventions(&self) -> (f64, f64) {
         self.workforce
             .as_ref()
-            .map_or((uplift(), hours_per_fte()), |w| {
-                (w.uplift, w.hours_per_fte_week)
+            .map_or((uplift().get(), hours_per_fte().get()), |w| {
+                (w.uplift.get(), w.hours_per_fte_week.get())
             })
     }
 }
@@ -188,13 +189,13 @@ impl Duration {
 #[serde(deny_unknown_fields)]
 pub struct PlaceShares {
     /// At home.
-    pub home: f64,
+    pub home: Share,
     /// In a care home.
-    pub care_home: f64,
+    pub care_home: Share,
     /// In a hospice (in-patient unit or enhanced end-of-life bed).
-    pub hospice: f64,
+    pub hospice: Share,
     /// In an acute hospital.
-    pub hospital: f64,
+    pub hospital: Share,
 }
 
 /// `[demand]`: region-wide demand settings.
@@ -202,11 +203,11 @@ pub struct PlaceShares {
 #[serde(deny_unknown_fields, default)]
 pub struct Demand {
     /// Share of deaths with palliative-care need (evidence 0.63–0.82).
-    pub need_share: f64,
+    pub need_share: Share,
     /// Share of need that reaches community specialist palliative care.
-    pub reach: f64,
+    pub reach: Share,
     /// Share of referrals with a cancer diagnosis.
-    pub cancer_share: f64,
+    pub cancer_share: Share,
     /// Twelve monthly multipliers (January first); rescaled to average 1.
     pub seasonality: Vec<f64>,
     /// Seven day-of-week multipliers (Monday first); rescaled to average 1.
@@ -218,16 +219,16 @@ pub struct Demand {
 impl Default for Demand {
     fn default() -> Self {
         Demand {
-            need_share: 0.75,
-            reach: 0.48,
-            cancer_share: 0.75,
+            need_share: Share(0.75),
+            reach: Share(0.48),
+            cancer_share: Share(0.75),
             seasonality: vec![1.0; 12],
             day_of_week: vec![1.0; 7],
             unknown_place_of_death: PlaceShares {
-                home: 0.25,
-                care_home: 0.22,
-                hospice: 0.01,
-                hospital: 0.52,
+                home: Share(0.25),
+                care_home: Share(0.22),
+                hospice: Share(0.01),
+                hospital: Share(0.52),
             },
         }
     }
@@ -239,17 +240,41 @@ impl Default for Demand {
 pub struct Deaths {
     /// Deaths in `base_year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base: Option<f64>,
+    pub base: Option<DeathsPerYear>,
     /// The year `base` refers to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_year: Option<i32>,
     /// Annual growth as a fraction (0.01 = +1% a year).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub growth: Option<f64>,
+    pub growth: Option<Growth>,
     /// Deaths by calendar year, e.g. `{ "2025" = 1900, "2026" = 1920 }`;
     /// years after the last use the last value, years before the first the first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub by_year: Option<BTreeMap<String, f64>>,
+    pub by_year: Option<BTreeMap<String, DeathsPerYear>>,
+}
+
+impl Deaths {
+    /// Deaths in calendar `year`: from `by_year` (years after the last use
+    /// the last value, years before the first the first), or `base` grown
+    /// by `growth` a year from `base_year`.
+    pub fn in_year(&self, year: i32) -> f64 {
+        if let Some(table) = &self.by_year {
+            let mut rows: Vec<(i32, f64)> = table
+                .iter()
+                .filter_map(|(k, v)| Some((k.parse().ok()?, v.get())))
+                .collect();
+            rows.sort_by_key(|r| r.0);
+            return rows
+                .iter()
+                .rev()
+                .find(|(y, _)| *y <= year)
+                .or(rows.first())
+                .map_or(0.0, |r| r.1);
+        }
+        let base = self.base.map_or(0.0, DeathsPerYear::get);
+        let growth = self.growth.map_or(0.0, Growth::get);
+        base * (1.0 + growth).powi(year - self.base_year.unwrap_or(year))
+    }
 }
 
 /// Community specialist palliative care team of a borough.
@@ -257,9 +282,9 @@ pub struct Deaths {
 #[serde(deny_unknown_fields)]
 pub struct Cspc {
     /// Clinical nurse specialists in post (FTE).
-    pub nurses_fte: f64,
+    pub nurses_fte: Fte,
     /// Patients one FTE holds on caseload at once.
-    pub caseload_per_fte: f64,
+    pub caseload_per_fte: PatientsPerFte,
 }
 
 /// Hours a hospice-at-home service covers.
@@ -278,28 +303,29 @@ pub enum Cover {
 #[serde(deny_unknown_fields)]
 pub struct HospiceAtHome {
     /// Patients the service can care for at once.
-    pub slots: u32,
+    pub slots: Places,
     /// Hours of cover.
     pub cover: Cover,
     /// Hospice-at-home nurses and carers (FTE establishment); absent: slots
     /// are not limited by staff.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub staff_fte: Option<f64>,
+    pub staff_fte: Option<Fte>,
     /// Hands-on care hours per patient per day.
     #[serde(default = "nine")]
-    pub hours_per_patient_day: f64,
+    pub hours_per_patient_day: HoursPerDay,
 }
 
 impl HospiceAtHome {
     /// Staff (FTE) who keep every slot open: slots × care hours a week ÷
     /// hours per FTE × (1 + uplift). What "not limited by staff" amounts to.
     pub fn staff_for_every_slot(&self, uplift: f64, hours_per_fte_week: f64) -> f64 {
-        self.slots as f64 * self.hours_per_patient_day * 7.0 / hours_per_fte_week * (1.0 + uplift)
+        self.slots.get() as f64 * self.hours_per_patient_day.get() * 7.0 / hours_per_fte_week
+            * (1.0 + uplift)
     }
 }
 
-fn nine() -> f64 {
-    9.0
+fn nine() -> HoursPerDay {
+    HoursPerDay(9.0)
 }
 
 /// `[[borough]]`: an area, its deaths and its community services.
@@ -315,24 +341,24 @@ pub struct Borough {
     pub deaths: Deaths,
     /// Overrides `[demand].need_share`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub need_share: Option<f64>,
+    pub need_share: Option<Share>,
     /// Overrides `[demand].reach`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reach: Option<f64>,
+    pub reach: Option<Share>,
     /// The community specialist palliative care team.
     pub cspc: Cspc,
     /// Hospice at home.
     pub hah: HospiceAtHome,
     /// Enhanced end-of-life beds in the borough.
     #[serde(default)]
-    pub enhanced_beds: u32,
+    pub enhanced_beds: Places,
     /// Multiplier on crisis rates (1 = as `[pathway]`).
     #[serde(default = "one")]
-    pub crisis_rate_multiplier: f64,
+    pub crisis_rate_multiplier: Multiplier,
 }
 
-fn one() -> f64 {
-    1.0
+fn one() -> Multiplier {
+    Multiplier(1.0)
 }
 
 /// `[[site]]`: a hospice in-patient unit.
@@ -342,7 +368,7 @@ pub struct Site {
     /// Site name (unique).
     pub name: String,
     /// Beds open to the region.
-    pub beds: u32,
+    pub beds: Places,
     /// Boroughs whose residents come here first.
     pub catchment: Vec<String>,
     /// Other sites to try, in order, when this one is full.
@@ -356,39 +382,46 @@ pub struct Site {
     pub discharge_after: Duration,
     /// Longest bed waiting list (0: no list, a full unit turns people away).
     #[serde(default)]
-    pub waiting_list: u32,
+    pub waiting_list: Places,
     /// Nurses on duty per occupied bed at any hour (0.5 = one nurse to two beds).
     #[serde(default = "half")]
-    pub nurses_per_bed: f64,
+    pub nurses_per_bed: FtePerBed,
     /// Nurse establishment (FTE); absent: enough to staff every bed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nurses_fte: Option<f64>,
+    pub nurses_fte: Option<Fte>,
     /// Palliative medicine consultants (FTE establishment).
-    #[serde(default = "one")]
-    pub consultant_fte: f64,
+    #[serde(default = "one_fte")]
+    pub consultant_fte: Fte,
     /// Consultant FTE below which the unit closes to admissions.
-    #[serde(default = "half")]
-    pub min_consultant_fte: f64,
+    #[serde(default = "half_fte")]
+    pub min_consultant_fte: Fte,
     /// Consultant FTE needed per occupied bed (demand), with
     /// `min_consultant_fte` as a floor.
     #[serde(default = "consultant_per_bed")]
-    pub consultant_fte_per_bed: f64,
+    pub consultant_fte_per_bed: FtePerBed,
 }
 
 impl Site {
     /// Nurse establishment (FTE) that staffs every bed round the clock:
     /// the default when `nurses_fte` is absent.
     pub fn nurses_for_every_bed(&self, uplift: f64, hours_per_fte_week: f64) -> f64 {
-        self.beds as f64 * self.nurses_per_bed * HOURS_PER_WEEK as f64 / hours_per_fte_week
+        self.beds.get() as f64 * self.nurses_per_bed.get() * HOURS_PER_WEEK as f64
+            / hours_per_fte_week
             * (1.0 + uplift)
     }
 }
 
-fn half() -> f64 {
-    0.5
+fn half() -> FtePerBed {
+    FtePerBed(0.5)
 }
-fn consultant_per_bed() -> f64 {
-    0.05
+fn one_fte() -> Fte {
+    Fte(1.0)
+}
+fn half_fte() -> Fte {
+    Fte(0.5)
+}
+fn consultant_per_bed() -> FtePerBed {
+    FtePerBed(0.05)
 }
 
 /// `[pathway]`: how people on the specialist caseload move through care.
@@ -402,36 +435,36 @@ pub struct Pathway {
     /// Preferred place of death.
     pub preferred_place: PlaceShares,
     /// Share of people on the caseload with an Urgent Care Plan.
-    pub ucp_uptake: f64,
+    pub ucp_uptake: Share,
     /// Relative risk that a crisis needs a bed, or that the last days end
     /// in hospital, with an Urgent Care Plan.
-    pub ucp_rr: f64,
+    pub ucp_rr: RelativeRisk,
     /// Home visits per week on the caseload.
-    pub visits_per_week: f64,
+    pub visits_per_week: PerWeek,
     /// Home visits per week in the last fortnight of life.
-    pub visits_per_week_last_fortnight: f64,
+    pub visits_per_week_last_fortnight: PerWeek,
     /// Crises per week on the caseload.
-    pub crises_per_week: f64,
+    pub crises_per_week: PerWeek,
     /// Crises per week in the last fortnight of life.
-    pub crises_per_week_last_fortnight: f64,
+    pub crises_per_week_last_fortnight: PerWeek,
     /// Share of crises that cannot be resolved at home and need a bed.
-    pub crisis_bed_share: f64,
+    pub crisis_bed_share: Share,
     /// Length of the terminal phase (last days of life).
     pub terminal_phase: Duration,
     /// Share of terminal phases at home ending in hospital, without
     /// hospice at home or a care plan.
-    pub terminal_hospital_share: f64,
+    pub terminal_hospital_share: Share,
     /// Share of would-be hospital transfers in the last days that a free
     /// bed (hospice IPU or enhanced end-of-life bed) can take instead.
-    pub bed_diversion_share: f64,
+    pub bed_diversion_share: Share,
     /// Relative risk of that hospital transfer with 24/7 hospice at home.
-    pub hah_hospital_rr: f64,
+    pub hah_hospital_rr: RelativeRisk,
     /// Fraction of the 24/7 effect that a daytime-only service gives.
-    pub daytime_hah_effect: f64,
+    pub daytime_hah_effect: Share,
     /// Acute hospital stay.
     pub acute_stay: Duration,
     /// People this close to death (days) go first on waiting lists.
-    pub urgent_days: f64,
+    pub urgent_days: Days,
 }
 
 impl Default for Pathway {
@@ -440,25 +473,25 @@ impl Default for Pathway {
             prognosis_cancer: Duration::lognormal(53.0, 1.0),
             prognosis_non_cancer: Duration::lognormal(27.0, 1.0),
             preferred_place: PlaceShares {
-                home: 0.55,
-                care_home: 0.12,
-                hospice: 0.25,
-                hospital: 0.08,
+                home: Share(0.55),
+                care_home: Share(0.12),
+                hospice: Share(0.25),
+                hospital: Share(0.08),
             },
-            ucp_uptake: 0.40,
-            ucp_rr: 0.8,
-            visits_per_week: 1.0,
-            visits_per_week_last_fortnight: 3.0,
-            crises_per_week: 0.05,
-            crises_per_week_last_fortnight: 0.5,
-            crisis_bed_share: 0.35,
+            ucp_uptake: Share(0.40),
+            ucp_rr: RelativeRisk(0.8),
+            visits_per_week: PerWeek(1.0),
+            visits_per_week_last_fortnight: PerWeek(3.0),
+            crises_per_week: PerWeek(0.05),
+            crises_per_week_last_fortnight: PerWeek(0.5),
+            crisis_bed_share: Share(0.35),
             terminal_phase: Duration::lognormal(4.0, 0.6),
-            terminal_hospital_share: 0.30,
-            bed_diversion_share: 0.63,
-            hah_hospital_rr: 0.4,
-            daytime_hah_effect: 0.5,
+            terminal_hospital_share: Share(0.30),
+            bed_diversion_share: Share(0.63),
+            hah_hospital_rr: RelativeRisk(0.4),
+            daytime_hah_effect: Share(0.5),
             acute_stay: Duration::lognormal(7.0, 0.8),
-            urgent_days: 14.0,
+            urgent_days: Days(14.0),
         }
     }
 }
@@ -485,26 +518,26 @@ impl Default for EnhancedBeds {
 #[serde(deny_unknown_fields, default)]
 pub struct Bereavement {
     /// Share of deaths of people on the caseload whose carers are referred.
-    pub referral_share: f64,
+    pub referral_share: Share,
     /// Carers supported at once across the region.
-    pub capacity: u32,
+    pub capacity: Places,
     /// Length of support.
     pub support_duration: Duration,
     /// Longest waiting list.
-    pub waiting_list: u32,
+    pub waiting_list: Places,
     /// The service's own yearly cost beyond staff and activity (a
     /// programme cost; 0 leaves it out).
-    pub cost_per_year: f64,
+    pub cost_per_year: CostPerYear,
 }
 
 impl Default for Bereavement {
     fn default() -> Self {
         Bereavement {
-            referral_share: 0.3,
-            capacity: 300,
+            referral_share: Share(0.3),
+            capacity: Places(300),
             support_duration: Duration::Exponential { mean_days: 90.0 },
-            waiting_list: 10_000,
-            cost_per_year: 0.0,
+            waiting_list: Places(10_000),
+            cost_per_year: CostPerYear(0.0),
         }
     }
 }
@@ -573,7 +606,7 @@ impl Minutes {
 /// Days a shift applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum Days {
+pub enum ShiftDays {
     /// Every day.
     All,
     /// Monday to Friday.
@@ -596,14 +629,14 @@ pub enum Days {
     Sun,
 }
 
-impl Days {
+impl ShiftDays {
     /// Whether day `d` (0 = Monday) is included.
     pub fn includes(self, d: usize) -> bool {
         match self {
-            Days::All => true,
-            Days::Weekdays => d < 5,
-            Days::Weekends => d >= 5,
-            one => one as usize - Days::Mon as usize == d,
+            ShiftDays::All => true,
+            ShiftDays::Weekdays => d < 5,
+            ShiftDays::Weekends => d >= 5,
+            one => one as usize - ShiftDays::Mon as usize == d,
         }
     }
 }
@@ -615,7 +648,7 @@ impl Days {
 #[serde(deny_unknown_fields)]
 pub struct Shift {
     /// Days.
-    pub days: Days,
+    pub days: ShiftDays,
     /// First hour (0–23).
     pub from: u32,
     /// Hour the shift ends (1–24).
@@ -647,20 +680,20 @@ pub struct AdviceLine {
     pub open_to_all: bool,
     /// Calls a day from the public when open to all (before hour and day profiles).
     #[serde(default)]
-    pub public_calls_per_day: f64,
+    pub public_calls_per_day: CallsPerDay,
     /// Share of abandoned callers who are called back.
     #[serde(default)]
-    pub callback_share: f64,
+    pub callback_share: Share,
     /// Minutes until a callback.
     #[serde(default = "fifteen")]
-    pub callback_delay_minutes: f64,
+    pub callback_delay_minutes: DelayMinutes,
     /// Advice-line nurse establishment (FTE); absent: enough for the roster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nurses_fte: Option<f64>,
+    pub nurses_fte: Option<Fte>,
     /// The line's own yearly running cost beyond its nurses and calls
     /// (telephony, systems; a programme cost, 0 leaves it out).
     #[serde(default)]
-    pub cost_per_year: f64,
+    pub cost_per_year: CostPerYear,
 }
 
 impl Shift {
@@ -688,8 +721,8 @@ impl AdviceLine {
 fn sixty() -> u32 {
     60
 }
-fn fifteen() -> f64 {
-    15.0
+fn fifteen() -> DelayMinutes {
+    DelayMinutes(15.0)
 }
 
 /// Shares of call outcomes; they must sum to 1.
@@ -697,13 +730,13 @@ fn fifteen() -> f64 {
 #[serde(deny_unknown_fields)]
 pub struct CallOutcomes {
     /// Advice only.
-    pub advice: f64,
+    pub advice: Share,
     /// A CSPC visit.
-    pub visit: f64,
+    pub visit: Share,
     /// Hospice at home is started.
-    pub hah: f64,
+    pub hah: Share,
     /// An ambulance / emergency department.
-    pub ambulance: f64,
+    pub ambulance: Share,
 }
 
 /// `[calls]`: who calls the advice lines and what calls lead to.
@@ -711,9 +744,9 @@ pub struct CallOutcomes {
 #[serde(deny_unknown_fields, default)]
 pub struct Calls {
     /// Calls about each caseload patient per day (patients, carers, professionals).
-    pub per_patient_day: f64,
+    pub per_patient_day: CallsPerPatientDay,
     /// Multiplier on that rate in the last fortnight of life.
-    pub last_fortnight_multiplier: f64,
+    pub last_fortnight_multiplier: Multiplier,
     /// 24 hour-of-day multipliers (midnight first); rescaled to average 1.
     pub hour_of_day: Vec<f64>,
     /// 7 day-of-week multipliers (Monday first); rescaled to average 1.
@@ -721,9 +754,9 @@ pub struct Calls {
     /// Outcomes of answered routine calls.
     pub outcomes: CallOutcomes,
     /// Share of abandoned calls that end in an ambulance.
-    pub abandoned_ambulance_share: f64,
+    pub abandoned_ambulance_share: Share,
     /// Relative risk that a crisis needs a bed when its call is answered within target.
-    pub answered_crisis_rr: f64,
+    pub answered_crisis_rr: RelativeRisk,
 }
 
 impl Default for Calls {
@@ -733,19 +766,134 @@ impl Default for Calls {
         hours.extend(std::iter::repeat_n(1.04, 12));
         hours.extend(std::iter::repeat_n(1.6, 4));
         Calls {
-            per_patient_day: 0.05,
-            last_fortnight_multiplier: 2.0,
+            per_patient_day: CallsPerPatientDay(0.05),
+            last_fortnight_multiplier: Multiplier(2.0),
             hour_of_day: hours,
             day_of_week: vec![1.0; 7],
             outcomes: CallOutcomes {
-                advice: 0.65,
-                visit: 0.20,
-                hah: 0.10,
-                ambulance: 0.05,
+                advice: Share(0.65),
+                visit: Share(0.20),
+                hah: Share(0.10),
+                ambulance: Share(0.05),
             },
-            abandoned_ambulance_share: 0.15,
-            answered_crisis_rr: 0.8,
+            abandoned_ambulance_share: Share(0.15),
+            answered_crisis_rr: RelativeRisk(0.8),
         }
+    }
+}
+
+/// A workforce role, written in scenario files by its snake_case name
+/// (`[workforce.roles.cspc_nurse]`, `[costs] fte_year = { consultant = … }`).
+/// Each role belongs to one kind of area; the order is the order of the
+/// role metrics (`fte_demand_<role>`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Community specialist palliative care nurse (per borough).
+    CspcNurse,
+    /// Hospice-at-home nurse or carer (per borough).
+    HahNurse,
+    /// In-patient unit nurse (per site).
+    IpuNurse,
+    /// Palliative medicine consultant (per site).
+    Consultant,
+    /// Advice-line nurse (per line).
+    AdviceNurse,
+    /// Day hospice nurse or carer (per unit; reported for the region).
+    DayHospiceNurse,
+    /// Out-patient clinician (per clinic; reported for the region).
+    OutpatientClinician,
+    /// Psychologist or counsellor (per service; reported for the region).
+    Psychologist,
+}
+
+impl Role {
+    /// Every role, in metric order.
+    pub const ALL: [Role; 8] = [
+        Role::CspcNurse,
+        Role::HahNurse,
+        Role::IpuNurse,
+        Role::Consultant,
+        Role::AdviceNurse,
+        Role::DayHospiceNurse,
+        Role::OutpatientClinician,
+        Role::Psychologist,
+    ];
+    /// Number of roles.
+    pub const COUNT: usize = Role::ALL.len();
+    /// Every role's name, in metric order.
+    pub const NAMES: [&'static str; 8] = [
+        Role::CspcNurse.name(),
+        Role::HahNurse.name(),
+        Role::IpuNurse.name(),
+        Role::Consultant.name(),
+        Role::AdviceNurse.name(),
+        Role::DayHospiceNurse.name(),
+        Role::OutpatientClinician.name(),
+        Role::Psychologist.name(),
+    ];
+
+    /// The name used in scenario files and metric names.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Role::CspcNurse => "cspc_nurse",
+            Role::HahNurse => "hah_nurse",
+            Role::IpuNurse => "ipu_nurse",
+            Role::Consultant => "consultant",
+            Role::AdviceNurse => "advice_nurse",
+            Role::DayHospiceNurse => "day_hospice_nurse",
+            Role::OutpatientClinician => "outpatient_clinician",
+            Role::Psychologist => "psychologist",
+        }
+    }
+
+    /// The role called `name`, if any.
+    pub fn from_name(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.name() == name)
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Role {
+    /// A role by name; an unknown name is refused with the list of roles
+    /// and the nearest one.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Role::from_name(&name).ok_or_else(|| {
+            let known: std::collections::HashSet<&str> = Role::NAMES.into_iter().collect();
+            serde::de::Error::custom(format!(
+                "expected one of the roles {}, found {name:?}{}",
+                Role::NAMES.join(", "),
+                super::error::suggest(&name, &known)
+            ))
+        })
+    }
+}
+
+/// The schema of a table keyed by role names (`{ cspc_nurse = …, … }`):
+/// keys are [`Role`]s, values `V`.
+struct RoleTable<V>(std::marker::PhantomData<V>);
+
+impl<V: JsonSchema> JsonSchema for RoleTable<V> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("RoleTable_{}", V::schema_name()).into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let keys = generator.subschema_for::<Role>();
+        let values = generator.subschema_for::<V>();
+        schemars::json_schema!({
+            "type": "object",
+            "propertyNames": keys,
+            "additionalProperties": values,
+        })
     }
 }
 
@@ -754,15 +902,15 @@ impl Default for Calls {
 #[serde(deny_unknown_fields)]
 pub struct RoleSupply {
     /// Share of staff in post leaving per year.
-    pub attrition: f64,
+    pub attrition: Share,
     /// Share of vacant posts filled per year (adverts that succeed). In
     /// steady state the vacancy rate is attrition ÷ (attrition + recruitment
     /// × (1 − vacancy)/vacancy …): to hold vacancy v, use attrition × (1 − v) / v.
-    pub recruitment: f64,
+    pub recruitment: SharePerYear,
     /// Days from offer to start.
-    pub hiring_lag_days: f64,
+    pub hiring_lag_days: Days,
     /// Share of the establishment vacant at the start.
-    pub vacancy: f64,
+    pub vacancy: Share,
 }
 
 /// `[workforce]`: supply dynamics per role and the demand conventions.
@@ -774,20 +922,21 @@ pub struct RoleSupply {
 pub struct Workforce {
     /// Uplift on rostered cover for leave, sickness and training (0.22–0.30).
     #[serde(default = "uplift")]
-    pub uplift: f64,
+    pub uplift: Uplift,
     /// Contracted hours per FTE per week.
     #[serde(default = "hours_per_fte")]
-    pub hours_per_fte_week: f64,
+    pub hours_per_fte_week: HoursPerWeek,
     /// Supply dynamics by role; a role not listed keeps its establishment.
     #[serde(default)]
-    pub roles: BTreeMap<String, RoleSupply>,
+    #[schemars(with = "RoleTable<RoleSupply>")]
+    pub roles: BTreeMap<Role, RoleSupply>,
 }
 
-fn uplift() -> f64 {
-    0.25
+fn uplift() -> Uplift {
+    Uplift(0.25)
 }
-fn hours_per_fte() -> f64 {
-    37.5
+fn hours_per_fte() -> HoursPerWeek {
+    HoursPerWeek(37.5)
 }
 
 /// `[costs]`: unit costs (any currency; 0 leaves an item out).
@@ -802,28 +951,29 @@ fn hours_per_fte() -> f64 {
 pub struct Costs {
     /// Per occupied hospice in-patient bed-day (activity: drugs, food,
     /// consumables).
-    pub ipu_bed_day: f64,
+    pub ipu_bed_day: Cost,
     /// Per hospice in-patient bed-day available (the unit's beds, open or
     /// shut for want of staff): the bed's fixed, non-staff cost.
-    pub ipu_bed_day_available: f64,
+    pub ipu_bed_day_available: Cost,
     /// Per occupied enhanced end-of-life bed-day.
-    pub enhanced_bed_day: f64,
+    pub enhanced_bed_day: Cost,
     /// Per enhanced end-of-life bed-day available (a bed commissioned
     /// whether used or not).
-    pub enhanced_bed_day_available: f64,
+    pub enhanced_bed_day_available: Cost,
     /// Per hospice-at-home slot-day available (the slots the service
     /// offers): its fixed, non-staff cost.
-    pub hah_slot_day_available: f64,
+    pub hah_slot_day_available: Cost,
     /// Per acute hospital bed-day of people on the caseload.
-    pub acute_bed_day: f64,
+    pub acute_bed_day: Cost,
     /// Per hour of hospice-at-home care.
-    pub hah_hour: f64,
+    pub hah_hour: Cost,
     /// Per advice-line call answered.
-    pub call: f64,
+    pub call: Cost,
     /// Per CSPC home visit.
-    pub cspc_visit: f64,
+    pub cspc_visit: Cost,
     /// Per FTE-year in post, by role (staff not already in a bed-day cost).
-    pub fte_year: BTreeMap<String, f64>,
+    #[schemars(with = "RoleTable<Cost>")]
+    pub fte_year: BTreeMap<Role, Cost>,
 }
 
 /// Waves of boroughs starting in successive periods.
@@ -836,8 +986,9 @@ pub struct Cohorts {
     pub every_months: u32,
 }
 
-/// `[[intervention]]`: a change to one documented parameter from a date,
-/// optionally per borough in waves, with a linear ramp.
+/// `[[intervention]]`: a change to one parameter from a date, optionally
+/// per borough in waves, with a linear ramp. Only parameters a running
+/// model takes up may change ([`CHANGEABLE`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Intervention {
@@ -856,8 +1007,9 @@ pub struct Intervention {
     /// The new value (a number is ramped linearly; anything else switches).
     #[schemars(with = "serde_json::Value")]
     pub value: toml::Value,
-    /// Start date, `YYYY-MM-DD`.
-    pub from: String,
+    /// Start date, a TOML date (`from = 2027-04-01`; the quoted form
+    /// `"2027-04-01"` is read too).
+    pub from: Date,
     /// Months over which a number moves from its old to its new value.
     #[serde(default)]
     pub ramp_months: u32,
@@ -868,5 +1020,314 @@ pub struct Intervention {
     /// (from `from`, ramped like the change, pro rata over the year), shared
     /// equally by the entries it names; 0 leaves it out.
     #[serde(default)]
-    pub cost_per_year: f64,
+    pub cost_per_year: CostPerYear,
+}
+
+/// What an `[[intervention]]` may change while a run is under way: for
+/// each table it may target, the parameters (dotted keys; `*` stands for
+/// any one key, such as a role) whose new value the running model takes
+/// up from the change date. A parameter is changeable if it is one of
+/// these or lies inside one. Everything else is refused when the scenario
+/// is checked, with the reason from [`FIXED_FOR_THE_RUN`] if it has one:
+/// an intervention never silently does nothing.
+///
+/// How each is taken up: capacities, waiting-list limits, staff
+/// establishments, rosters and public call streams are reset at the change
+/// (see the care model's configuration change); rates, shares, durations,
+/// costs and relative risks are read from the configuration in force each
+/// time they are used, so they apply to what happens from the change on
+/// (a person's prognosis and preferences are drawn when they arrive).
+pub const CHANGEABLE: [(&str, &[&str]); 13] = [
+    (
+        "day_hospice",
+        &[
+            "places_per_day",
+            "days_open_per_week",
+            "referral_share",
+            "waiting_list",
+            "staff_per_place",
+            "staff_fte",
+            "crisis_rr",
+            "carer_bereavement_rr",
+            "cost_per_attendance",
+            "cost_per_year",
+        ],
+    ),
+    (
+        "outpatient_clinic",
+        &[
+            "sessions_per_week",
+            "first_appointments_per_session",
+            "appointments_per_session",
+            "referral_share",
+            "waiting_list",
+            "staff_per_session",
+            "staff_fte",
+            "cost_per_appointment",
+            "cost_per_year",
+        ],
+    ),
+    (
+        "psychological_support",
+        &[
+            "staff_fte",
+            "clients_per_fte",
+            "sessions",
+            "days_between_sessions",
+            "patient_referral_share",
+            "carer_referral_share",
+            "waiting_list",
+            "cost_per_session",
+            "cost_per_year",
+        ],
+    ),
+    (
+        "borough",
+        &[
+            "need_share",
+            "reach",
+            "cspc",
+            "hah",
+            "enhanced_beds",
+            "crisis_rate_multiplier",
+        ],
+    ),
+    (
+        "site",
+        &[
+            "beds",
+            "discharge_after",
+            "waiting_list",
+            "nurses_per_bed",
+            "nurses_fte",
+            "consultant_fte",
+            "min_consultant_fte",
+            "consultant_fte_per_bed",
+        ],
+    ),
+    (
+        "advice_line",
+        &[
+            "roster",
+            "handling_time",
+            "patience",
+            "answer_target_seconds",
+            "open_to_all",
+            "public_calls_per_day",
+            "callback_share",
+            "callback_delay_minutes",
+            "nurses_fte",
+            "cost_per_year",
+        ],
+    ),
+    (
+        "demand",
+        &[
+            "need_share",
+            "reach",
+            "cancer_share",
+            "unknown_place_of_death",
+        ],
+    ),
+    (
+        "pathway",
+        &[
+            "prognosis_cancer",
+            "prognosis_non_cancer",
+            "preferred_place",
+            "ucp_uptake",
+            "ucp_rr",
+            "visits_per_week",
+            "visits_per_week_last_fortnight",
+            "crises_per_week",
+            "crises_per_week_last_fortnight",
+            "crisis_bed_share",
+            "terminal_phase",
+            "terminal_hospital_share",
+            "bed_diversion_share",
+            "hah_hospital_rr",
+            "daytime_hah_effect",
+            "acute_stay",
+            "urgent_days",
+        ],
+    ),
+    (
+        "calls",
+        &[
+            "per_patient_day",
+            "last_fortnight_multiplier",
+            "hour_of_day",
+            "day_of_week",
+            "outcomes",
+            "abandoned_ambulance_share",
+            "answered_crisis_rr",
+        ],
+    ),
+    ("enhanced_beds", &["discharge_after"]),
+    (
+        "bereavement",
+        &[
+            "referral_share",
+            "capacity",
+            "support_duration",
+            "waiting_list",
+            "cost_per_year",
+        ],
+    ),
+    (
+        "workforce",
+        &[
+            "uplift",
+            "hours_per_fte_week",
+            "roles.*.attrition",
+            "roles.*.recruitment",
+            "roles.*.hiring_lag_days",
+        ],
+    ),
+    (
+        "costs",
+        &[
+            "ipu_bed_day",
+            "ipu_bed_day_available",
+            "enhanced_bed_day",
+            "enhanced_bed_day_available",
+            "hah_slot_day_available",
+            "acute_bed_day",
+            "hah_hour",
+            "call",
+            "cspc_visit",
+            "fte_year",
+        ],
+    ),
+];
+
+/// Parameters a running model cannot change, with why: (table or `*` for
+/// any, dotted key or `*`-pattern, reason). A parameter inside one of
+/// these is fixed too.
+pub const FIXED_FOR_THE_RUN: [(&str, &str, &str); 13] = [
+    (
+        "day_hospice",
+        "boroughs",
+        "which units serve which boroughs is the region's structure; change it in the \
+         scenario (or an option file) instead",
+    ),
+    (
+        "day_hospice",
+        "attendance_days_per_week",
+        "each borough's attendance pattern is set when the run starts; change it in the \
+         scenario instead",
+    ),
+    (
+        "outpatient_clinic",
+        "boroughs",
+        "which units serve which boroughs is the region's structure; change it in the \
+         scenario (or an option file) instead",
+    ),
+    (
+        "psychological_support",
+        "boroughs",
+        "which units serve which boroughs is the region's structure; change it in the \
+         scenario (or an option file) instead",
+    ),
+    (
+        "borough",
+        "deaths",
+        "interventions cannot change arrivals; change it in the scenario instead",
+    ),
+    (
+        "demand",
+        "seasonality",
+        "interventions cannot change arrivals; change it in the scenario instead",
+    ),
+    (
+        "demand",
+        "day_of_week",
+        "interventions cannot change arrivals; change it in the scenario instead",
+    ),
+    (
+        "*",
+        "name",
+        "names label the results of the whole run; rename the entry in the scenario instead",
+    ),
+    (
+        "borough",
+        "population",
+        "it is informational and the model does not use it",
+    ),
+    (
+        "site",
+        "catchment",
+        "which units serve which boroughs is the region's structure; change it in the \
+         scenario (or an option file) instead",
+    ),
+    (
+        "site",
+        "overflow",
+        "which units serve which boroughs is the region's structure; change it in the \
+         scenario (or an option file) instead",
+    ),
+    (
+        "advice_line",
+        "boroughs",
+        "which line serves which borough is the region's structure; change it in the \
+         scenario (or an option file) instead",
+    ),
+    (
+        "workforce",
+        "roles.*.vacancy",
+        "it is the share of posts empty at the start; during a run staff in post change \
+         only by attrition and recruitment, so change those instead",
+    ),
+];
+
+/// Whether the dotted key `outer` is `inner` or contains it, `*` in
+/// either standing for any one key.
+fn covers(outer: &str, inner: &str) -> bool {
+    let (outer, inner): (Vec<&str>, Vec<&str>) =
+        (outer.split('.').collect(), inner.split('.').collect());
+    outer.len() <= inner.len()
+        && outer
+            .iter()
+            .zip(&inner)
+            .all(|(a, b)| *a == "*" || *b == "*" || a == b)
+}
+
+/// Checks that an intervention on `target` may change `parameter` while
+/// the model runs (see [`CHANGEABLE`]); the reason in words otherwise.
+pub fn check_change(target: &str, parameter: &str) -> Result<(), String> {
+    let Some((_, allowed)) = CHANGEABLE.iter().find(|(t, _)| *t == target) else {
+        let tables: Vec<&str> = CHANGEABLE.iter().map(|(t, _)| *t).collect();
+        return Err(format!(
+            "expected one of {}, found {target:?}",
+            tables.join(", ")
+        ));
+    };
+    if let Some((_, _, why)) = FIXED_FOR_THE_RUN
+        .iter()
+        .find(|(t, p, _)| (*t == "*" || *t == target) && covers(p, parameter))
+    {
+        return Err(format!(
+            "{target}.{parameter} is fixed for the whole run: {why}"
+        ));
+    }
+    if allowed.iter().any(|a| covers(a, parameter)) {
+        return Ok(());
+    }
+    let inside: Vec<&str> = allowed
+        .iter()
+        .copied()
+        .filter(|a| covers(parameter, a))
+        .collect();
+    if !inside.is_empty() {
+        return Err(format!(
+            "{target}.{parameter} holds keys that cannot change during a run; change {} one by one instead",
+            inside.join(", ")
+        ));
+    }
+    let known: std::collections::HashSet<&str> = allowed.iter().copied().collect();
+    Err(format!(
+        "expected a parameter of [{target}] that a running model can change ({}), found {parameter:?}{}",
+        allowed.join(", "),
+        super::error::suggest(parameter, &known)
+    ))
 }

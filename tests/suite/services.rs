@@ -7,6 +7,10 @@ use super::common::{Values, repo, run_config};
 use carecap::model::CareConfig;
 use carecap::scenario::support::{DayHospice, OutpatientClinic, PsychologicalSupport};
 use carecap::scenario::types::{Deaths, Duration, Scenario};
+use carecap::scenario::units::{
+    CallsPerPatientDay, Cost, CostPerYear, Days, DeathsPerYear, Fte, FtePerBed, Growth, Lowering,
+    PatientsPerFte, PerWeek, Places, Share,
+};
 use carecap::scenario::{self};
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
@@ -23,28 +27,28 @@ fn stationary(prognosis: Duration, years: u32) -> Scenario {
     let path = repo("scenarios/nwl-baseline.toml");
     let mut s = scenario::read(&path).expect("baseline").scenario;
     s.scenario.years = years;
-    s.demand.need_share = 1.0;
-    s.demand.reach = 1.0;
+    s.demand.need_share = Share::new(1.0).unwrap();
+    s.demand.reach = Share::new(1.0).unwrap();
     s.demand.seasonality = vec![1.0; 12];
     s.demand.day_of_week = vec![1.0; 7];
     for b in &mut s.boroughs {
         b.deaths = Deaths {
-            base: Some(DEATHS),
+            base: Some(DeathsPerYear::new(DEATHS).unwrap()),
             base_year: Some(s.scenario.start_year),
-            growth: Some(0.0),
+            growth: Some(Growth::new(0.0).unwrap()),
             by_year: None,
         };
         b.need_share = None;
         b.reach = None;
-        b.cspc.nurses_fte = 10_000.0;
+        b.cspc.nurses_fte = Fte::new(10_000.0).unwrap();
     }
     let p = &mut s.pathway;
     p.prognosis_cancer = prognosis;
     p.prognosis_non_cancer = prognosis;
     p.terminal_phase = Duration::Fixed { days: 0.0 };
-    p.crises_per_week = 0.0;
-    p.crises_per_week_last_fortnight = 0.0;
-    s.calls.per_patient_day = 0.0;
+    p.crises_per_week = PerWeek::new(0.0).unwrap();
+    p.crises_per_week_last_fortnight = PerWeek::new(0.0).unwrap();
+    s.calls.per_patient_day = CallsPerPatientDay::new(0.0).unwrap();
     s.workforce = None;
     s.day_hospices.clear();
     s.outpatient_clinics.clear();
@@ -118,17 +122,17 @@ fn day_hospice(s: &Scenario, places: u32, share: f64) -> DayHospice {
     DayHospice {
         name: "Day hospice".into(),
         boroughs: all_boroughs(s),
-        places_per_day: places,
+        places_per_day: Places::new(places).unwrap(),
         days_open_per_week: 5,
         attendance_days_per_week: 5,
-        referral_share: share,
-        waiting_list: 100_000,
-        staff_per_place: 0.25,
+        referral_share: Share::new(share).unwrap(),
+        waiting_list: Places::new(100_000).unwrap(),
+        staff_per_place: FtePerBed::new(0.25).unwrap(),
         staff_fte: None,
-        crisis_rr: 1.0,
-        carer_bereavement_rr: 1.0,
-        cost_per_attendance: 0.0,
-        cost_per_year: 0.0,
+        crisis_rr: Lowering::new(1.0).unwrap(),
+        carer_bereavement_rr: Lowering::new(1.0).unwrap(),
+        cost_per_attendance: Cost::new(0.0).unwrap(),
+        cost_per_year: CostPerYear::new(0.0).unwrap(),
     }
 }
 
@@ -187,7 +191,7 @@ fn more_day_hospice_places_shorten_the_wait_paired() {
     let mut s = stationary(Duration::Exponential { mean_days: 10.0 }, 3);
     s.day_hospices.push(day_hospice(&s, 38, 0.5));
     let mut more = s.clone();
-    more.day_hospices[0].places_per_day = 42;
+    more.day_hospices[0].places_per_day = Places::new(42).unwrap();
     let (few, many) = (run(&s, 20), run(&more, 20));
     for metric in ["day_hospice_wait_days_mean", "day_hospice_waiting_mean"] {
         assert_paired_lower(
@@ -208,14 +212,14 @@ fn clinic(s: &Scenario, sessions: u32, first: u32, share: f64) -> OutpatientClin
         name: "Clinic".into(),
         boroughs: all_boroughs(s),
         sessions_per_week: sessions,
-        first_appointments_per_session: first,
-        appointments_per_session: first + 4,
-        referral_share: share,
-        waiting_list: 100_000,
-        staff_per_session: 0.1,
+        first_appointments_per_session: Places::new(first).unwrap(),
+        appointments_per_session: Places::new(first + 4).unwrap(),
+        referral_share: Share::new(share).unwrap(),
+        waiting_list: Places::new(100_000).unwrap(),
+        staff_per_session: FtePerBed::new(0.1).unwrap(),
         staff_fte: None,
-        cost_per_appointment: 0.0,
-        cost_per_year: 0.0,
+        cost_per_appointment: Cost::new(0.0).unwrap(),
+        cost_per_year: CostPerYear::new(0.0).unwrap(),
     }
 }
 
@@ -276,15 +280,15 @@ fn psych(s: &Scenario, fte: f64, carers: f64) -> PsychologicalSupport {
     PsychologicalSupport {
         name: "Psychological support".into(),
         boroughs: all_boroughs(s),
-        staff_fte: fte,
-        clients_per_fte: 10.0,
+        staff_fte: Fte::new(fte).unwrap(),
+        clients_per_fte: PatientsPerFte::new(10.0).unwrap(),
         sessions: 6,
-        days_between_sessions: 7.0,
-        patient_referral_share: 0.0,
-        carer_referral_share: carers,
-        waiting_list: 100_000,
-        cost_per_session: 0.0,
-        cost_per_year: 0.0,
+        days_between_sessions: Days::new(7.0).unwrap(),
+        patient_referral_share: Share::new(0.0).unwrap(),
+        carer_referral_share: Share::new(carers).unwrap(),
+        waiting_list: Places::new(100_000).unwrap(),
+        cost_per_session: Cost::new(0.0).unwrap(),
+        cost_per_year: CostPerYear::new(0.0).unwrap(),
     }
 }
 
@@ -323,7 +327,7 @@ fn more_psychologists_shorten_the_wait_paired() {
     let mut s = stationary(Duration::Exponential { mean_days: 10.0 }, 3);
     s.psychological_support.push(psych(&s, 17.5, 0.5));
     let mut more = s.clone();
-    more.psychological_support[0].staff_fte = 18.5;
+    more.psychological_support[0].staff_fte = Fte::new(18.5).unwrap();
     let (few, many) = (run(&s, 20), run(&more, 20));
     for metric in ["psych_wait_days_mean", "psych_waiting_mean"] {
         assert_paired_lower(
@@ -424,11 +428,11 @@ fn carecap_metric(name: &str) -> &'static str {
 #[test]
 fn day_hospice_attendance_lowers_crises() {
     let mut s = stationary(Duration::Exponential { mean_days: 30.0 }, 2);
-    s.pathway.crises_per_week = 0.5;
-    s.pathway.crises_per_week_last_fortnight = 1.0;
+    s.pathway.crises_per_week = PerWeek::new(0.5).unwrap();
+    s.pathway.crises_per_week_last_fortnight = PerWeek::new(1.0).unwrap();
     let mut with = s.clone();
     let mut unit = day_hospice(&s, 1000, 0.5);
-    unit.crisis_rr = 0.5;
+    unit.crisis_rr = Lowering::new(0.5).unwrap();
     with.day_hospices.push(unit);
     let (base, attended) = (run(&s, 10), run(&with, 10));
     assert_paired_lower(

@@ -3,6 +3,8 @@
 use crate::common;
 
 use carecap::model::CareConfig;
+use carecap::scenario::types::Role;
+use carecap::scenario::units::{Fte, Share, SharePerYear};
 use carecap::scenario::{self, Scenario};
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
@@ -29,14 +31,14 @@ fn without_attrition_or_recruitment_supply_stays_at_its_start() {
     let mut s = baseline();
     let w = s.workforce.as_mut().unwrap();
     for role in w.roles.values_mut() {
-        role.attrition = 0.0;
-        role.recruitment = 0.0;
+        role.attrition = Share::new(0.0).unwrap();
+        role.recruitment = SharePerYear::new(0.0).unwrap();
     }
-    let vacancy = w.roles["ipu_nurse"].vacancy;
-    let cspc_vacancy = w.roles["cspc_nurse"].vacancy;
+    let vacancy = w.roles[&Role::IpuNurse].vacancy.get();
+    let cspc_vacancy = w.roles[&Role::CspcNurse].vacancy.get();
     let runs = run(&s, 3);
-    for site in s.sites.iter().filter(|x| x.beds > 0) {
-        let expected = site.nurses_fte.unwrap() * (1.0 - vacancy);
+    for site in s.sites.iter().filter(|x| x.beds.get() > 0) {
+        let expected = site.nurses_fte.unwrap().get() * (1.0 - vacancy);
         for rep in &runs {
             for year in 2025..2028 {
                 let got = rep[&(site.name.clone(), year, "fte_supply_ipu_nurse")];
@@ -48,8 +50,12 @@ fn without_attrition_or_recruitment_supply_stays_at_its_start() {
             }
         }
     }
-    let cspc: f64 =
-        s.boroughs.iter().map(|b| b.cspc.nurses_fte).sum::<f64>() * (1.0 - cspc_vacancy);
+    let cspc: f64 = s
+        .boroughs
+        .iter()
+        .map(|b| b.cspc.nurses_fte.get())
+        .sum::<f64>()
+        * (1.0 - cspc_vacancy);
     let got = runs[0][&("ALL".to_string(), 2027, "fte_supply_cspc_nurse")];
     assert!((got - cspc).abs() < 1e-9 * cspc, "{got} vs {cspc}");
 }
@@ -61,8 +67,9 @@ fn demand_is_proportional_to_the_demand_that_arrived() {
     let runs = run(&s, 3);
     for rep in &runs {
         for year in 2025..2028 {
-            for site in s.sites.iter().filter(|x| x.beds > 0) {
-                let per_bed = site.nurses_per_bed * 168.0 / w.hours_per_fte_week * (1.0 + w.uplift);
+            for site in s.sites.iter().filter(|x| x.beds.get() > 0) {
+                let per_bed = site.nurses_per_bed.get() * 168.0 / w.hours_per_fte_week.get()
+                    * (1.0 + w.uplift.get());
                 let v = |m: &'static str| rep[&(site.name.clone(), year, m)];
                 let wanted = v("ipu_occupancy_mean")
                     + v("ipu_waiting_mean")
@@ -78,7 +85,9 @@ fn demand_is_proportional_to_the_demand_that_arrived() {
                 let v = |m: &'static str| rep[&(b.name.clone(), year, m)];
                 let people = v("cspc_caseload_mean") + v("cspc_waiting_mean");
                 let demand = v("fte_demand_cspc_nurse");
-                assert!((demand * b.cspc.caseload_per_fte - people).abs() < 1e-9 * (1.0 + people));
+                assert!(
+                    (demand * b.cspc.caseload_per_fte.get() - people).abs() < 1e-9 * (1.0 + people)
+                );
             }
         }
     }
@@ -94,10 +103,10 @@ fn a_nurse_shortage_closes_beds_and_turns_people_away() {
         .as_mut()
         .unwrap()
         .roles
-        .get_mut("ipu_nurse")
+        .get_mut(&Role::IpuNurse)
         .unwrap();
-    nurses.vacancy = 0.4;
-    nurses.recruitment = 0.0;
+    nurses.vacancy = Share::new(0.4).unwrap();
+    nurses.recruitment = SharePerYear::new(0.0).unwrap();
     let reps = 30;
     let (a, b) = (run(&base, reps), run(&short, reps));
     let key = |m: &'static str| ("ALL".to_string(), 2025, m);
@@ -126,7 +135,7 @@ fn a_unit_without_consultant_cover_admits_no_one() {
         .iter_mut()
         .find(|x| x.name == "Michael Sobell House")
         .unwrap();
-    site.consultant_fte = 0.3;
+    site.consultant_fte = Fte::new(0.3).unwrap();
     let runs = run(&s, 2);
     for rep in &runs {
         assert_eq!(

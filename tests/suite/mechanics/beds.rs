@@ -1,6 +1,7 @@
 //! Beds: routing in the last days, enhanced-bed diversion, deaths fixed by the person.
 
 use carecap::model::CareConfig;
+use carecap::scenario::units::{CallsPerPatientDay, PerWeek, Places, Share};
 use carecap::scenario::{self, Scenario};
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
@@ -38,21 +39,23 @@ fn total(v: &Values, area: &str, metric: &str) -> f64 {
 fn last_days_only(ipu: bool) -> Scenario {
     let mut s = baseline(2);
     let p = &mut s.pathway;
-    p.preferred_place.home = 1.0;
-    p.preferred_place.care_home = 0.0;
-    p.preferred_place.hospice = 0.0;
-    p.preferred_place.hospital = 0.0;
-    p.crises_per_week = 0.0;
-    p.crises_per_week_last_fortnight = 0.0;
-    s.calls.per_patient_day = 0.0;
+    let share = |x: f64| Share::new(x).unwrap();
+    p.preferred_place.home = share(1.0);
+    p.preferred_place.care_home = share(0.0);
+    p.preferred_place.hospice = share(0.0);
+    p.preferred_place.hospital = share(0.0);
+    p.crises_per_week = PerWeek::new(0.0).unwrap();
+    p.crises_per_week_last_fortnight = PerWeek::new(0.0).unwrap();
+    s.calls.per_patient_day = CallsPerPatientDay::new(0.0).unwrap();
     s.workforce = None;
-    let plenty = 2_000;
+    let plenty = Places::new(2_000).unwrap();
+    let none = Places::new(0).unwrap();
     for site in &mut s.sites {
-        site.beds = if ipu { plenty } else { 0 };
+        site.beds = if ipu { plenty } else { none };
         site.nurses_fte = None;
     }
     for b in &mut s.boroughs {
-        b.enhanced_beds = if ipu { 0 } else { plenty };
+        b.enhanced_beds = if ipu { none } else { plenty };
     }
     s
 }
@@ -91,7 +94,7 @@ fn only_the_evidence_share_of_last_days_transfers_is_diverted() {
     // transfers (deaths in hospital or in a diverting bed) that end in a bed
     // is the diversion share (R40: 63%), within a 99% CI over replications.
     let s = last_days_only(false);
-    let share = s.pathway.bed_diversion_share;
+    let share = s.pathway.bed_diversion_share.get();
     let mut w = Welford::new();
     for v in run(&s, 8) {
         let bed = total(&v, "ALL", "cspc_deaths_enhanced_bed");
@@ -115,11 +118,11 @@ fn beds_do_not_move_deaths() {
     let base = baseline(3);
     let mut more = base.clone();
     for site in &mut more.sites {
-        site.beds += 10;
+        site.beds = Places::new(site.beds.get() + 10).unwrap();
         site.nurses_fte = None;
     }
     for b in &mut more.boroughs {
-        b.enhanced_beds += 4;
+        b.enhanced_beds = Places::new(b.enhanced_beds.get() + 4).unwrap();
     }
     let a = run(&base, 5);
     let b = run(&more, 5);

@@ -1,6 +1,7 @@
 //! Scenario changes: ramps from the value in force, demand projections, units that open.
 
 use carecap::model::CareConfig;
+use carecap::scenario::units::Fte;
 use carecap::scenario::{self, schedule};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -58,8 +59,8 @@ fn a_ramp_starts_from_the_value_in_force_whether_written_or_defaulted() {
         .unwrap();
     assert_eq!(base.boroughs[brent].reach, None);
     // Month k of the ramp (k = 1..120) has moved k/120 of the way.
-    let (from, to) = (base.demand.reach, 0.70);
-    let need = base.demand.need_share;
+    let (from, to) = (base.demand.reach.get(), 0.70);
+    let need = base.demand.need_share.get();
     assert_eq!(a.changes.len(), 120);
     for (k, (_, later)) in a.changes.iter().enumerate() {
         let reach = from + (to - from) * (k + 1) as f64 / 120.0;
@@ -149,8 +150,11 @@ fn validation_warns_of_a_unit_closed_from_the_first_day() {
         .find(|x| x.name == "Michael Sobell House")
         .unwrap();
     // In post at the start: establishment × (1 − vacancy) < the minimum.
-    let vacancy = loaded.scenario.workforce.as_ref().unwrap().roles["consultant"].vacancy;
-    site.consultant_fte = site.min_consultant_fte / (1.0 - vacancy) * 0.9;
+    let vacancy = loaded.scenario.workforce.as_ref().unwrap().roles
+        [&carecap::scenario::types::Role::Consultant]
+        .vacancy
+        .get();
+    site.consultant_fte = Fte::new(site.min_consultant_fte.get() / (1.0 - vacancy) * 0.9).unwrap();
     let warned = scenario::validate::warnings(&short);
     assert_eq!(warned.len(), 1, "{warned:?}");
     assert!(
@@ -237,7 +241,7 @@ fn a_waiting_list_that_grows_through_the_horizon_is_flagged() {
         "ample-bereavement",
         &format!(
             "[bereavement]\ncapacity = {}\n",
-            b.capacity + b.waiting_list
+            b.capacity.get() + b.waiting_list.get()
         ),
     );
     let calm = run_warnings(&ample, &dir.path().join("ample"));

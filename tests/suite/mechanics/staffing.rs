@@ -1,7 +1,8 @@
 //! Staffing and costs: demand for staff from the demand that arrived, per-role gaps, capacity costs.
 
 use carecap::model::CareConfig;
-use carecap::scenario::types::{Intervention, Scenario};
+use carecap::scenario::types::{Intervention, Role, Scenario};
+use carecap::scenario::units::{CostPerYear, Date, Fte, Places};
 use carecap::scenario::{self, Loaded, schedule};
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
@@ -38,7 +39,7 @@ fn years(loaded: &Loaded) -> std::ops::Range<i32> {
 /// FTE per occupied (or wanted) bed, uplift included, as the README defines it.
 fn nurse_fte_per_bed(s: &Scenario, nurses_per_bed: f64) -> f64 {
     let w = s.workforce.as_ref().unwrap();
-    nurses_per_bed * 168.0 / w.hours_per_fte_week * (1.0 + w.uplift)
+    nurses_per_bed * 168.0 / w.hours_per_fte_week.get() * (1.0 + w.uplift.get())
 }
 
 #[test]
@@ -48,8 +49,8 @@ fn ipu_nurse_demand_counts_people_waiting_for_and_refused_a_bed() {
     // another unit cannot absorb the demand: beds close while people wait,
     // and short waiting lists fill so that some are refused.
     for x in &mut loaded.scenario.sites {
-        x.nurses_fte = x.nurses_fte.map(|n| n / 3.0);
-        x.waiting_list = x.waiting_list.min(2);
+        x.nurses_fte = x.nurses_fte.map(|n| Fte::new(n.get() / 3.0).unwrap());
+        x.waiting_list = x.waiting_list.min(Places::new(2).unwrap());
     }
     let site = "St John's Hospice";
     let sj = loaded
@@ -58,7 +59,7 @@ fn ipu_nurse_demand_counts_people_waiting_for_and_refused_a_bed() {
         .iter()
         .find(|x| x.name == site)
         .unwrap();
-    let (beds, nurses_per_bed) = (sj.beds as f64, sj.nurses_per_bed);
+    let (beds, nurses_per_bed) = (sj.beds.get() as f64, sj.nurses_per_bed.get());
     let per_bed = nurse_fte_per_bed(&loaded.scenario, nurses_per_bed);
     let runs = run(&loaded, 8);
     let (mut gap, mut waiting, mut refused) = (Welford::new(), 0.0, 0.0);
@@ -111,8 +112,8 @@ fn cspc_nurse_demand_counts_the_waiting_list() {
         .iter_mut()
         .find(|b| b.name == borough)
         .unwrap();
-    b.cspc.nurses_fte /= 2.0;
-    let per_fte = b.cspc.caseload_per_fte;
+    b.cspc.nurses_fte = Fte::new(b.cspc.nurses_fte.get() / 2.0).unwrap();
+    let per_fte = b.cspc.caseload_per_fte.get();
     let runs = run(&loaded, 6);
     let mut waiting = Welford::new();
     for rep in &runs {
@@ -146,8 +147,9 @@ fn hah_demand_counts_unmet_episodes_at_the_expected_episode_length() {
         for year in years(&loaded) {
             for b in &s.boroughs {
                 let v = |m: &'static str| rep[&(b.name.clone(), year, m)];
-                let per_patient =
-                    b.hah.hours_per_patient_day * 7.0 / w.hours_per_fte_week * (1.0 + w.uplift);
+                let per_patient = b.hah.hours_per_patient_day.get() * 7.0
+                    / w.hours_per_fte_week.get()
+                    * (1.0 + w.uplift.get());
                 let patients = v("hah_occupancy_mean") + v("hah_unmet") * episode_years;
                 assert!(
                     close(v("fte_demand_hah_nurse"), patients * per_patient),
@@ -165,7 +167,7 @@ fn hah_demand_counts_unmet_episodes_at_the_expected_episode_length() {
 fn a_surplus_in_one_role_or_area_never_hides_a_shortfall() {
     let mut loaded = load("scenarios/nwl-baseline.toml", 2);
     for site in &mut loaded.scenario.sites {
-        site.nurses_fte = site.nurses_fte.map(|n| n / 2.0);
+        site.nurses_fte = site.nurses_fte.map(|n| Fte::new(n.get() / 2.0).unwrap());
     }
     let runs = run(&loaded, 3);
     let mut region_short = 0.0;
@@ -236,17 +238,17 @@ fn a_surplus_in_one_role_or_area_never_hides_a_shortfall() {
 
 /// A programme cost on an intervention that changes nothing else.
 fn with_programme(loaded: &mut Loaded, from: &str, cost: f64) {
-    let ucp = loaded.scenario.pathway.ucp_uptake;
+    let ucp = loaded.scenario.pathway.ucp_uptake.get();
     loaded.scenario.interventions.push(Intervention {
         name: "Programme".into(),
         target: "pathway".into(),
         names: None,
         parameter: "ucp_uptake".into(),
         value: toml::Value::Float(ucp),
-        from: from.into(),
+        from: Date::parse(from).unwrap(),
         ramp_months: 0,
         cohorts: None,
-        cost_per_year: cost,
+        cost_per_year: CostPerYear::new(cost).unwrap(),
     });
 }
 
@@ -280,7 +282,7 @@ fn reopening_a_unit_costs_its_staff_and_beds() {
     let base = load("scenarios/nwl-baseline.toml", 3);
     let option = load("scenarios/options/reopen-pembridge.toml", 3);
     let costs = &option.scenario.costs;
-    let unit_cost = |role: &str| costs.fte_year.get(role).copied().unwrap_or(0.0);
+    let unit_cost = |role: Role| costs.fte_year.get(&role).map_or(0.0, |c| c.get());
     let beds = 13.0;
     let reps = 6;
     let (a, b) = (run(&base, reps), run(&option, reps));
@@ -288,8 +290,8 @@ fn reopening_a_unit_costs_its_staff_and_beds() {
     let mut diff = Welford::new();
     for (x, y) in a.iter().zip(&b) {
         let pembridge = |m: &'static str| y[&("Pembridge".to_string(), year, m)];
-        let bound = pembridge("fte_supply_ipu_nurse") * unit_cost("ipu_nurse")
-            + pembridge("fte_supply_consultant") * unit_cost("consultant");
+        let bound = pembridge("fte_supply_ipu_nurse") * unit_cost(Role::IpuNurse)
+            + pembridge("fte_supply_consultant") * unit_cost(Role::Consultant);
         assert!(
             bound > 0.0,
             "the scenario prices the nurses and consultants it recruits"
@@ -300,7 +302,7 @@ fn reopening_a_unit_costs_its_staff_and_beds() {
         diff.push(d);
         let beds_cost = all(y, "cost_beds") - all(x, "cost_beds");
         assert!(
-            close(beds_cost, beds * 365.0 * costs.ipu_bed_day_available),
+            close(beds_cost, beds * 365.0 * costs.ipu_bed_day_available.get()),
             "13 beds open all year: {beds_cost}"
         );
     }
