@@ -251,6 +251,10 @@ where
     let tables: Vec<(&str, Vec<u8>)> = vec![
         ("summary.csv", summary_table(&members, &tallies)),
         ("by_hour.csv", by_hour_tables(&members, &tallies)),
+        (
+            "metrics.csv",
+            crate::report::labels::dictionary_csv().into_bytes(),
+        ),
     ];
     for (name, bytes) in tables {
         let path = out_dir.join(name);
@@ -330,7 +334,7 @@ where
         .iter()
         .zip(&tallies[0].across)
         .filter(|((_, k), _)| k.area == "ALL" && HEADLINE.contains(&k.metric))
-        .map(|((_, k), a)| (k.year, k.metric, a.mean(), a.interval()))
+        .map(|((_, k), a)| (k.year, k.metric, a.mean(), a.interval(k.metric)))
         .collect();
     Ok(RunReport {
         out_dir,
@@ -376,7 +380,7 @@ fn summary_means(member: &Member, t: &Tallies) -> appraisal::Means {
             .keys
             .iter()
             .zip(&t.across)
-            .map(|((_, k), a)| (k.clone(), (a.mean(), a.interval())))
+            .map(|((_, k), a)| (k.clone(), (a.mean(), a.interval(k.metric))))
             .collect(),
     }
 }
@@ -454,10 +458,11 @@ fn compare_table(rows: &[CompareRow]) -> Vec<u8> {
             f64::NAN
         };
         out += &format!(
-            "{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{}\n",
             tables::csv_field(&r.option),
             tables::csv_field(&r.baseline),
             r.key.year,
+            r.key.area_type,
             tables::csv_field(&r.key.area),
             r.key.metric,
             tables::number(r.diff.mean()),

@@ -405,8 +405,9 @@ pub fn plan(
     Ok((members, shared, out_dir, sweep.map(|s| (s, points))))
 }
 
-/// The smallest value meeting the target: (value, mean, interval).
-type Smallest = (String, f64, (f64, f64));
+/// The smallest value meeting the target: (value, mean, interval, share
+/// of replications meeting it).
+type Smallest = (String, f64, (f64, f64), f64);
 
 /// `sizing_curve.csv` (every value, every year: mean, CI and the share of
 /// replications meeting the target) and `sizing.csv` (per scenario and
@@ -424,6 +425,23 @@ fn write_sizing(
         source: std::io::Error::other(e.to_string()),
     };
     let mut reader = csv::Reader::from_path(&path).map_err(read_err)?;
+    let header = reader.headers().map_err(read_err)?.clone();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| RunError::Write {
+                path: path.clone(),
+                source: std::io::Error::other(format!("expected a column {name:?}")),
+            })
+    };
+    let (c_scenario, c_year, c_area, c_metric, c_value) = (
+        col("scenario")?,
+        col("year")?,
+        col("area")?,
+        col("metric")?,
+        col("value")?,
+    );
     let mut stats: BTreeMap<(usize, i32), (Welford, u64)> = BTreeMap::new();
     let index: std::collections::HashMap<&str, usize> = names
         .iter()
@@ -432,13 +450,14 @@ fn write_sizing(
         .collect();
     for row in reader.records() {
         let row = row.map_err(read_err)?;
-        if tables::unguard(&row[3]) != sizing.area || row[4] != *sizing.metric {
+        let at = |c: usize| row.get(c).unwrap_or("");
+        if tables::unguard(at(c_area)) != sizing.area || at(c_metric) != sizing.metric {
             continue;
         }
         let (Some(&m), Ok(year), Ok(v)) = (
-            index.get(tables::unguard(&row[0])),
-            row[2].parse::<i32>(),
-            row[5].parse::<f64>(),
+            index.get(tables::unguard(at(c_scenario))),
+            at(c_year).parse::<i32>(),
+            at(c_value).parse::<f64>(),
         ) else {
             continue;
         };
@@ -448,7 +467,8 @@ fn write_sizing(
     }
     let parameter = &sweep.parameters[0].parameter;
     let mut curve =
-        String::from("scenario,year,parameter,value,metric,mean,ci_low,ci_high,p_meet\n");
+        String::from("scenario,year,parameter,value,metric,mean,ci_low,ci_high,p_meet,area\n");
+    let area = tables::csv_field(&sizing.area);
     let mut smallest: BTreeMap<(String, i32), Smallest> = BTreeMap::new();
     for ((m, year), (w, met)) in &stats {
         let value = points[*m].first().map(label).unwrap_or_default();
@@ -457,31 +477,34 @@ fn write_sizing(
             .map_or(names[*m].as_str(), |(b, _)| b)
             .to_string();
         let (lo, hi) = mean_interval(w, 0.95);
+        let p_meet = *met as f64 / w.count().max(1) as f64;
         curve += &format!(
-            "{},{year},{parameter},{value},{},{},{},{},{}\n",
+            "{},{year},{parameter},{value},{},{},{},{},{},{area}\n",
             tables::csv_field(&base),
             sizing.metric,
             tables::number(w.mean()),
             tables::number(lo),
             tables::number(hi),
-            tables::number(*met as f64 / w.count().max(1) as f64)
+            tables::number(p_meet)
         );
         if sizing.met(w.mean()) {
             smallest
                 .entry((base, *year))
-                .or_insert((value, w.mean(), (lo, hi)));
+                .or_insert((value, w.mean(), (lo, hi), p_meet));
         }
     }
-    let mut table =
-        String::from("scenario,year,parameter,smallest_value,metric,mean,ci_low,ci_high\n");
-    for ((base, year), (value, mean, (lo, hi))) in &smallest {
+    let mut table = String::from(
+        "scenario,year,parameter,smallest_value,metric,mean,ci_low,ci_high,p_meet,area\n",
+    );
+    for ((base, year), (value, mean, (lo, hi), p_meet)) in &smallest {
         table += &format!(
-            "{},{year},{parameter},{value},{},{},{},{}\n",
+            "{},{year},{parameter},{value},{},{},{},{},{},{area}\n",
             tables::csv_field(base),
             sizing.metric,
             tables::number(*mean),
             tables::number(*lo),
-            tables::number(*hi)
+            tables::number(*hi),
+            tables::number(*p_meet)
         );
     }
     let mut files = Vec::new();

@@ -6,6 +6,7 @@ pub mod atomic;
 pub mod charts;
 pub mod document;
 pub mod folder;
+pub mod labels;
 pub mod manifest;
 pub mod results;
 pub mod tables;
