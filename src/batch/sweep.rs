@@ -47,6 +47,11 @@ pub struct SweepFile {
     /// The target whose smallest meeting value is wanted.
     #[serde(default)]
     pub sizing: Option<Sizing>,
+    /// The file read (path as given) and the SHA-256 of its bytes, recorded
+    /// in the manifest and the report's provenance.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub file: Option<ManifestFile>,
 }
 
 /// One swept parameter.
@@ -181,7 +186,13 @@ pub fn read_sweep(path: &Path) -> Result<SweepFile, RunError> {
         ));
     }
     if errors.is_empty() {
-        Ok(sweep)
+        Ok(SweepFile {
+            file: Some(ManifestFile {
+                path: path.display().to_string(),
+                sha256: crate::report::manifest::sha256_hex(text.as_bytes()),
+            }),
+            ..sweep
+        })
     } else {
         Err(RunError::Invalid(ScenarioErrors(errors)))
     }
@@ -324,30 +335,56 @@ pub fn batch(
     Ok(report)
 }
 
-/// Writes the sizing tables if the sweep asked for them, and adds them to
-/// the run's manifest.
+/// Records the sweep in the run's manifest (`sweep`: the file, its
+/// SHA-256, the swept parameters and the sizing target), and writes the
+/// sizing tables if the sweep asked for them, adding them to the manifest.
 pub fn finish_sizing(
     report: &RunReport,
     sizing: &SizingPlan,
     names: &[String],
 ) -> Result<(), RunError> {
-    if let Some((sweep, points)) = sizing
-        && let Some(target) = &sweep.sizing
-    {
+    let Some((sweep, points)) = sizing else {
+        return Ok(());
+    };
+    let manifest = report.out_dir.join(crate::report::folder::MANIFEST);
+    let write_err = |source| RunError::Write {
+        path: manifest.clone(),
+        source,
+    };
+    let lock = report
+        .lock
+        .as_deref()
+        .ok_or_else(|| write_err(std::io::Error::other("the results folder is not held")))?;
+    crate::report::folder::set_field(&report.out_dir, "sweep", sweep_record(sweep), lock)
+        .map_err(write_err)?;
+    if let Some(target) = &sweep.sizing {
         let files = write_sizing(&report.out_dir, sweep, target, names, points)?;
-        let manifest = report.out_dir.join(crate::report::folder::MANIFEST);
-        let write_err = |source| RunError::Write {
-            path: manifest.clone(),
-            source,
-        };
-        let lock = report
-            .lock
-            .as_deref()
-            .ok_or_else(|| write_err(std::io::Error::other("the results folder is not held")))?;
         crate::report::folder::add_files(&report.out_dir, &files, false, lock)
             .map_err(write_err)?;
     }
     Ok(())
+}
+
+/// The manifest's record of a sweep.
+fn sweep_record(sweep: &SweepFile) -> serde_json::Value {
+    let to_json = |v: &Value| serde_json::to_value(v).unwrap_or(serde_json::Value::Null);
+    serde_json::json!({
+        "path": sweep.file.as_ref().map(|f| f.path.clone()),
+        "sha256": sweep.file.as_ref().map(|f| f.sha256.clone()),
+        "parameters": sweep.parameters.iter().map(|p| serde_json::json!({
+            "target": p.target,
+            "names": p.names,
+            "parameter": p.parameter,
+            "values": p.values.iter().map(to_json).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "site_names": sweep.parameters.first().and_then(|p| p.names.clone()),
+        "sizing": sweep.sizing.as_ref().map(|s| serde_json::json!({
+            "metric": s.metric,
+            "area": s.area,
+            "below": s.below,
+            "above": s.above,
+        })),
+    })
 }
 
 /// The members of a batch (every scenario at every grid point), the options

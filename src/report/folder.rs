@@ -241,6 +241,22 @@ pub fn add_files(
     super::atomic::write_atomic(&dir.join(MANIFEST), json.as_bytes()).map(|_| ())
 }
 
+/// Sets the top-level `key` of the manifest of `dir` to `value` (e.g. the
+/// sweep a batch ran), keeping everything else.
+pub fn set_field(
+    dir: &Path,
+    key: &str,
+    value: serde_json::Value,
+    _lock: &FolderLock,
+) -> io::Result<()> {
+    let mut manifest = read_manifest(dir).ok_or_else(|| {
+        io::Error::other(format!("{} cannot be read", dir.join(MANIFEST).display()))
+    })?;
+    manifest[key] = value;
+    let json = serde_json::to_string_pretty(&manifest).map_err(io::Error::other)?;
+    super::atomic::write_atomic(&dir.join(MANIFEST), json.as_bytes()).map(|_| ())
+}
+
 /// The entry of the file `name` in `dir`, hashed from disk.
 pub fn entry(dir: &Path, name: &str) -> io::Result<ManifestFile> {
     Ok(ManifestFile {

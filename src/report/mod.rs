@@ -1,6 +1,7 @@
 //! Everything written to disk: atomic files, the CSV tables and the run
 //! manifest.
 
+pub mod answers;
 pub mod appraisal;
 pub mod atomic;
 pub mod charts;
