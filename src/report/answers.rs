@@ -36,7 +36,10 @@ pub struct Answer {
 /// A planning target checked per borough and year: (short name, what a
 /// breach means). See [`breached`].
 pub const BOROUGH_TARGETS: [(&str, &str); 3] = [
-    ("wait", "mean wait for a community caseload place over 2 days"),
+    (
+        "wait",
+        "mean wait for a community caseload place over 2 days",
+    ),
     (
         "home",
         "a quarter or more of the people who wanted hospice at home found no place",
@@ -47,7 +50,11 @@ pub const BOROUGH_TARGETS: [(&str, &str); 3] = [
 /// Whether `borough` breaches target `which` (an index of
 /// [`BOROUGH_TARGETS`]) in `year`, on the mean; None when not reported.
 pub fn breached(r: &Results, s: &str, year: i32, borough: &str, which: usize) -> Option<bool> {
-    let get = |m: &str| r.get(s, year, borough, m).map(|x| x.mean).filter(|x| x.is_finite());
+    let get = |m: &str| {
+        r.get(s, year, borough, m)
+            .map(|x| x.mean)
+            .filter(|x| x.is_finite())
+    };
     match which {
         0 => get("cspc_wait_days_mean").map(|d| d > 2.0),
         1 => {
@@ -116,12 +123,8 @@ pub fn ci(_r: &Results, metric: &str, s: Stat) -> String {
 /// the years its 95% interval's upper and lower ends do (the range of years
 /// the crossing could fall in).
 fn crossing(series: &[(f64, Stat)], level: f64) -> Option<(i32, Stat, Option<i32>, Option<i32>)> {
-    let first = |f: &dyn Fn(&Stat) -> bool| {
-        series
-            .iter()
-            .find(|(_, s)| f(s))
-            .map(|(y, _)| *y as i32)
-    };
+    let first =
+        |f: &dyn Fn(&Stat) -> bool| series.iter().find(|(_, s)| f(s)).map(|(y, _)| *y as i32);
     let (year, stat) = series.iter().find(|(_, s)| s.mean >= level)?;
     Some((
         *year as i32,
@@ -171,7 +174,9 @@ fn beds(r: &Results, s: &str) -> Answer {
                 .max_by(|a, b| a.1.mean.total_cmp(&b.1.mean))
                 .map(|(y, st)| format!(" (highest {} in {y})", ci(r, "ipu_occupancy_pct", *st)))
                 .unwrap_or_default();
-            format!("Region-wide, hospice beds stay below the {CEILING:.0}% occupancy ceiling to {last}{top}.")
+            format!(
+                "Region-wide, hospice beds stay below the {CEILING:.0}% occupancy ceiling to {last}{top}."
+            )
         }
     };
     let mut at = Vec::new();
@@ -179,7 +184,10 @@ fn beds(r: &Results, s: &str) -> Answer {
     for site in sites(r, s) {
         let series = r.series(s, &site, "ipu_occupancy_pct");
         match crossing(&series, CEILING) {
-            Some((y, stat, _, _)) => at.push((y, format!("{site} in {y} ({})", ci(r, "ipu_occupancy_pct", stat)))),
+            Some((y, stat, _, _)) => at.push((
+                y,
+                format!("{site} in {y} ({})", ci(r, "ipu_occupancy_pct", stat)),
+            )),
             None if series.is_empty() => never.push(format!("{site} (no beds open)")),
             None => never.push(site),
         }
@@ -246,7 +254,10 @@ fn sizing(r: &Results, s: &str) -> Answer {
     let years = report_years(r);
     let mut parts = Vec::new();
     for y in &years {
-        match rows.iter().find(|row| row.1 == *y && (row.0 == s || rows.len() <= years.len())) {
+        match rows
+            .iter()
+            .find(|row| row.1 == *y && (row.0 == s || rows.len() <= years.len()))
+        {
             Some((_, _, v, stat, p)) => parts.push(format!(
                 "{} {parameter} in {y} ({} {}, met in {:.0}% of replications)",
                 labels::thousands(*v, 0),
@@ -328,8 +339,9 @@ fn boroughs_answer(r: &Results, s: &str) -> Answer {
 
 fn capital(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map_or(String::new(), |f| f.to_uppercase().collect::<String>() + c.as_str())
+    c.next().map_or(String::new(), |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
+    })
 }
 
 fn staff(r: &Results, s: &str) -> Answer {
@@ -342,25 +354,30 @@ fn staff(r: &Results, s: &str) -> Answer {
         if areas.is_empty() {
             continue;
         }
-        let first_short = (first..=last).find(|y| {
+        let short_in = |y: i32| {
             areas
                 .iter()
-                .any(|a| r.get(s, *y, a, &gap).is_some_and(|g| g.mean > 0.05))
+                .filter(|a| r.get(s, y, a, &gap).is_some_and(|g| g.mean > 0.05))
+                .count()
+        };
+        let kind = match r.area_types.get(&areas[0]).map(String::as_str) {
+            Some("site") => "sites",
+            Some("line") => "lines",
+            _ => "boroughs",
+        };
+        let first_short = (first..=last).find(|y| short_in(*y) > 0);
+        let net = r.get(s, last, "ALL", &gap).map_or("–".into(), |g| {
+            labels::interval(Kind::Gap, g.mean, Some((g.lo, g.hi)))
         });
         match first_short {
-            Some(y) => {
-                let count = areas
-                    .iter()
-                    .filter(|a| r.get(s, last, a, &gap).is_some_and(|g| g.mean > 0.05))
-                    .count();
-                let net = r
-                    .get(s, last, "ALL", &gap)
-                    .map_or("–".into(), |g| labels::interval(Kind::Gap, g.mean, Some((g.lo, g.hi))));
-                short.push(format!(
-                    "{name} short from {y} (in {count} of {} areas in {last}; region net gap {net} FTE)",
-                    areas.len()
-                ));
-            }
+            Some(y) if short_in(last) > 0 => short.push(format!(
+                "{name} short in {} of {} {kind} in {last}, first in {y} (region-wide net gap {net} FTE)",
+                short_in(last),
+                areas.len()
+            )),
+            Some(y) => short.push(format!(
+                "{name} short in some years from {y} but staffed in every one of the {kind} in {last}"
+            )),
             None => fine.push(name.to_lowercase()),
         }
     }
@@ -425,7 +442,11 @@ pub fn ranked_options(r: &Results, year: i32) -> Vec<(String, Vec<Option<Stat>>)
         .collect();
     let key = |row: &(String, Vec<Option<Stat>>)| {
         row.1[0].map_or(f64::NEG_INFINITY, |s| {
-            if s.mean.is_finite() { s.mean } else { f64::NEG_INFINITY }
+            if s.mean.is_finite() {
+                s.mean
+            } else {
+                f64::NEG_INFINITY
+            }
         })
     };
     rows.sort_by(|a, b| key(b).total_cmp(&key(a)));

@@ -373,13 +373,13 @@ pub fn thousands(x: f64, decimals: usize) -> String {
     if negative { format!("−{out}") } else { out }
 }
 
-/// Decimals that suit a number of this size: none from 100, one from 10,
+/// Decimals that suit a number of this size: none from 100, one from 1,
 /// two below.
 fn decimals(x: f64) -> usize {
     let a = x.abs();
     if a >= 100.0 {
         0
-    } else if a >= 10.0 {
+    } else if a >= 1.0 {
         1
     } else {
         2
@@ -459,28 +459,50 @@ pub fn interval(kind: Kind, x: f64, ci: Option<(f64, f64)>) -> String {
     match ci {
         None => format!("{}{suffix}", show(x, d)),
         Some((lo, hi)) => format!(
-            "{}{suffix} ({}–{}{})",
+            "{}{suffix} ({}{}{}{})",
             show(x, d),
             show(lo, d),
+            if lo < 0.0 || hi < 0.0 { " to " } else { "–" },
             show(hi, d),
             if kind == Kind::Pct { "%" } else { "" }
         ),
     }
 }
 
-/// A signed difference of `kind`: "+12.3%pt", "−£1,234", "+4.5 days".
+/// A signed difference of `kind`, each end signed too: "+2.1 pt (+1.5 to
+/// +2.7)" (percentage points), "−£1,234 (−£2,000 to −£400)", "+4.5 days".
 pub fn difference(kind: Kind, x: f64, ci: Option<(f64, f64)>) -> String {
     if !x.is_finite() {
         return "–".into();
     }
-    let sign = |v: f64| if v > 0.0 { "+" } else { "" };
-    let body = interval(kind, x, ci);
-    let body = if kind == Kind::Pct {
-        body.replacen('%', " pt", 1)
-    } else {
-        body
+    let signed = |v: f64| -> String {
+        let body = match kind {
+            Kind::Pct => format!("{} pt", thousands(v.abs(), decimals(x).min(1))),
+            _ => value(kind, v.abs()),
+        };
+        if v > 0.0 && body.chars().any(|c| c.is_ascii_digit() && c != '0') {
+            format!("+{body}")
+        } else if v < 0.0 && body.chars().any(|c| c.is_ascii_digit() && c != '0') {
+            format!("−{body}")
+        } else {
+            body
+        }
     };
-    format!("{}{body}", sign(x))
+    match ci.filter(|(lo, hi)| lo.is_finite() && hi.is_finite()) {
+        None => signed(x),
+        Some((lo, hi)) => {
+            let strip = |s: String| match kind {
+                Kind::Pct => s.trim_end_matches(" pt").to_string(),
+                _ => s,
+            };
+            format!(
+                "{} ({} to {})",
+                signed(x),
+                strip(signed(lo)),
+                strip(signed(hi))
+            )
+        }
+    }
 }
 
 /// The label table as `metrics.csv`, the results folder's data dictionary:
@@ -579,6 +601,14 @@ mod tests {
         );
         assert_eq!(difference(Kind::Pct, 2.0, None), "+2.0 pt");
         assert_eq!(difference(Kind::Money, -1500.0, None), "−£1,500");
+        assert_eq!(
+            difference(Kind::Pct, 2.04, Some((1.66, 2.41))),
+            "+2.0 pt (+1.7 to +2.4)"
+        );
+        assert_eq!(
+            difference(Kind::Count, -3.8, Some((-6.63, 0.97))),
+            "−3.8 (−6.6 to +0.97)"
+        );
         assert_eq!(value(Kind::Count, f64::NAN), "–");
     }
 
