@@ -123,6 +123,12 @@ pub struct Panels {
     pub shared_y: bool,
 }
 
+/// One row of a forest plot: label, style index, point.
+pub type ForestRow = (String, usize, Point);
+
+/// One panel of a forest plot: its heading (a year) and rows.
+pub type ForestPanel = (String, Vec<ForestRow>);
+
 /// Horizontal intervals (a forest plot), one panel per year: one row per
 /// option, ordered by effect.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,7 +140,7 @@ pub struct Forest {
     /// Which way is better on the x axis: true if to the right.
     pub better_right: bool,
     /// Panels: heading (the year) and rows: label, style index, point.
-    pub panels: Vec<(String, Vec<(String, usize, Point)>)>,
+    pub panels: Vec<ForestPanel>,
 }
 
 /// Stacked bars: one bar per label, one segment per part.
@@ -473,7 +479,7 @@ fn plot_lines<DB: DrawingBackend>(
     .y_label_formatter(&y_formatter)
     .label_style((FONT, if small { 12 } else { 17 }))
     .axis_desc_style((FONT, 18))
-    .light_line_style(RGBColor(235, 235, 235));
+    .light_line_style(RGBColor(247, 247, 247));
     if !small {
         mesh.x_desc(&c.x_label).y_desc(&c.y_label);
     }
@@ -642,7 +648,7 @@ fn draw_forest<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &Forest) ->
             .x_label_formatter(&y_formatter)
             .label_style((FONT, 14))
             .axis_desc_style((FONT, 15))
-            .light_line_style(RGBColor(235, 235, 235))
+            .light_line_style(RGBColor(247, 247, 247))
             .draw()?;
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(0.0, -0.5), (0.0, n - 0.5)],
@@ -696,7 +702,7 @@ fn draw_stacked<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &Stacked) 
         .y_label_formatter(&y_formatter)
         .label_style((FONT, 14))
         .axis_desc_style((FONT, 18))
-        .light_line_style(RGBColor(235, 235, 235))
+        .light_line_style(RGBColor(247, 247, 247))
         .draw()?;
     // Parts are told apart by colour and by hatching density (greyscale).
     for (k, _) in c.parts.iter().enumerate() {

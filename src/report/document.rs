@@ -105,6 +105,19 @@ fn panel(title: &str, y_label: &str, series: Vec<Series>, zero: bool) -> LineCha
     }
 }
 
+/// A short name for a panel title (the full label is in the reading).
+fn short_label(metric: &str) -> &str {
+    match metric {
+        "preferred_place_met_pct" => "Died where preferred (%)",
+        "died_waiting" => "Died waiting (a year)",
+        "cspc_deaths_hospital_pct" => "Caseload deaths in hospital (%)",
+        "ipu_turned_away" => "Turned away from a bed (a year)",
+        "fte_shortfall_total" => "Staff short (FTE)",
+        "cost_total" => "Total cost (£ a year)",
+        other => other,
+    }
+}
+
 /// Whether a metric's axis starts at zero (counts, levels, FTE, £).
 fn zero_axis(metric: &str) -> bool {
     !matches!(labels::kind(metric), Kind::Pct | Kind::Gap)
@@ -487,7 +500,7 @@ fn figures(r: &Results) -> Vec<Figure> {
             .iter()
             .map(|(m, _)| {
                 panel(
-                    &labels::with_unit(m),
+                    short_label(m),
                     &labels::label(m),
                     r.scenarios
                         .iter()
@@ -508,14 +521,21 @@ fn figures(r: &Results) -> Vec<Figure> {
                 reference: None,
                 shared_y: false,
             }),
-            reading: "One panel per headline outcome, each on its own scale, one line per scenario (the same marker and pattern in every panel), with 95% confidence bands.".into(),
+            reading: format!(
+                "One panel per headline outcome, each on its own scale, one line per scenario (the same marker and pattern in every panel), with 95% confidence bands. Panels: {}.",
+                OPTION_METRICS
+                    .iter()
+                    .map(|(m, _)| labels::with_unit(m))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
         });
         let years = answers::report_years(r);
         for (metric, better_up) in OPTION_METRICS {
-            let panels: Vec<(String, Vec<(String, usize, Point)>)> = years
+            let panels: Vec<charts::ForestPanel> = years
                 .iter()
                 .map(|y| {
-                    let mut rows: Vec<(String, usize, Point)> = r.scenarios[1..]
+                    let mut rows: Vec<charts::ForestRow> = r.scenarios[1..]
                         .iter()
                         .enumerate()
                         .filter_map(|(i, o)| {
@@ -657,15 +677,29 @@ fn figures(r: &Results) -> Vec<Figure> {
     out
 }
 
-fn footer(r: &Results) -> String {
+fn footer(r: &Results, chart: &Chart) -> String {
     let m = &r.manifest;
     let names = match r.scenarios.len() {
         0..=2 => r.scenarios.join(", "),
         n => format!("{} and {} options", r.scenarios[0], n - 1),
     };
     format!(
-        "Means over {} replications; bands and bars: 95% CI (referrals: p10–p90) · {} · seed {} · carecap {}",
-        answers::replications(r),
+        "{} · {} · seed {} · carecap {}",
+        match chart {
+            Chart::Stacked(_) => format!("Means over {} replications", answers::replications(r)),
+            Chart::Forest(_) => format!(
+                "Paired differences over {} replications; bars: 95% CI",
+                answers::replications(r)
+            ),
+            Chart::Panels(p) if p.title.starts_with("Referrals") => format!(
+                "Means over {} replications; fans: p10–p90 of replications",
+                answers::replications(r)
+            ),
+            _ => format!(
+                "Means over {} replications; bands: 95% CI",
+                answers::replications(r)
+            ),
+        },
         names,
         m["seed"],
         m["carecap_version"].as_str().unwrap_or("?"),
@@ -696,13 +730,13 @@ pub fn render_held(dir: &Path, lock: Option<&FolderLock>) -> Result<Vec<PathBuf>
     folder::clear_drawn(dir, lock).map_err(|e| format!("{}: {e}", dir.display()))?;
     let chart_dir = dir.join("charts");
     std::fs::create_dir_all(&chart_dir).map_err(|e| format!("{}: {e}", chart_dir.display()))?;
-    let foot = footer(&r);
     let mut written = Vec::new();
     let mut entries = Vec::new();
     let mut svgs = Vec::new();
     let figures = figures(&r);
     for f in &figures {
         let png = format!("charts/{}.png", f.stem);
+        let foot = footer(&r, &f.chart);
         charts::png(&f.chart, &foot, &dir.join(&png))?;
         entries.push(folder::entry(dir, &png).map_err(|e| format!("{png}: {e}"))?);
         let svg = charts::svg(&f.chart, &foot)?;

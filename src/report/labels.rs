@@ -433,7 +433,7 @@ pub fn interval(kind: Kind, x: f64, ci: Option<(f64, f64)>) -> String {
                     format!("£{}", thousands(v, 0))
                 }
             }
-            Kind::Pct => format!("{}", thousands(v, d.min(1))),
+            Kind::Pct => thousands(v, d.min(1)),
             Kind::Days | Kind::Seconds => thousands(v * to_seconds / scale, d.min(1)),
             Kind::Fte | Kind::Gap => thousands(v, d.min(1)),
             Kind::Count | Kind::Level => thousands(v, d),
