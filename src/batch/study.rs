@@ -304,7 +304,7 @@ where
     let elapsed = clock.elapsed().as_secs_f64();
     let wall = simulated_seconds.unwrap_or(elapsed);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         carecap_version: env!("CARGO_PKG_VERSION").into(),
         run_id,
         command: command.into(),
@@ -326,6 +326,10 @@ where
         warnings: warnings.clone(),
         files,
     };
+    let book = crate::report::workbook::write(&out_dir, &manifest)
+        .map_err(write_err(&out_dir.join(crate::report::workbook::FILE)))?;
+    manifest.files.push(book);
+    manifest.files.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest_path = out_dir.join("manifest.json");
     let json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     write_atomic(&manifest_path, json.as_bytes()).map_err(write_err(&manifest_path))?;

@@ -358,7 +358,10 @@ pub fn finish_sizing(
     crate::report::folder::set_field(&report.out_dir, "sweep", sweep_record(sweep), lock)
         .map_err(write_err)?;
     if let Some(target) = &sweep.sizing {
-        let files = write_sizing(&report.out_dir, sweep, target, names, points)?;
+        let mut files = write_sizing(&report.out_dir, sweep, target, names, points)?;
+        files.push(
+            crate::report::workbook::write(&report.out_dir, &report.manifest).map_err(write_err)?,
+        );
         crate::report::folder::add_files(&report.out_dir, &files, false, lock)
             .map_err(write_err)?;
     }

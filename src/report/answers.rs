@@ -252,12 +252,12 @@ fn sizing(r: &Results, s: &str) -> Answer {
     };
     let rows = sizing_rows(r);
     let years = report_years(r);
+    // Sizing names each scenario without its swept point ("nwl-baseline"
+    // for "nwl-baseline beds=18").
+    let ours = |sc: &str| sc == s || s.starts_with(&format!("{sc} "));
     let mut parts = Vec::new();
     for y in &years {
-        match rows
-            .iter()
-            .find(|row| row.1 == *y && (row.0 == s || rows.len() <= years.len()))
-        {
+        match rows.iter().find(|row| row.1 == *y && ours(&row.0)) {
             Some((_, _, v, stat, p)) => parts.push(format!(
                 "{} {parameter} in {y} ({} {}, met in {:.0}% of replications)",
                 labels::thousands(*v, 0),
@@ -265,9 +265,23 @@ fn sizing(r: &Results, s: &str) -> Answer {
                 ci(r, metric, *stat),
                 100.0 * p
             )),
-            None => parts.push(format!(
-                "more {parameter} than the sweep tried in {y} (no swept value meets the target)"
-            )),
+            None => {
+                let largest = r
+                    .sizing
+                    .iter()
+                    .filter(|((sc, yy), _)| yy == y && ours(sc))
+                    .flat_map(|(_, v)| v.iter())
+                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                parts.push(match largest {
+                    Some((v, stat, p)) => format!(
+                        "more {parameter} than the sweep tried in {y} (at {}: {}, met in {:.0}% of replications)",
+                        labels::thousands(*v, 0),
+                        ci(r, metric, *stat),
+                        100.0 * p
+                    ),
+                    None => format!("more {parameter} than the sweep tried in {y}"),
+                })
+            }
         }
     }
     Answer {

@@ -28,6 +28,8 @@ pub const RESULT_FILES: &[&str] = &[
     "appraisal.md",
     "sizing.csv",
     "sizing_curve.csv",
+    "metrics.csv",
+    "results.xlsx",
     "report.html",
 ];
 

@@ -506,7 +506,8 @@ pub fn difference(kind: Kind, x: f64, ci: Option<(f64, f64)>) -> String {
 }
 
 /// The label table as `metrics.csv`, the results folder's data dictionary:
-/// `name,label,unit,definition,area_types`, one row per metric.
+/// `name,label,unit,definition,area_types`, one row per metric (and per
+/// by-hour metric that is not also a yearly one).
 pub fn dictionary_csv() -> String {
     use crate::model::metrics::{AreaKind, METRICS};
     use crate::report::tables::csv_field;
@@ -532,7 +533,10 @@ pub fn dictionary_csv() -> String {
             types.join(" ")
         );
     }
-    for name in crate::model::advice::BY_HOUR_METRICS {
+    for name in crate::model::advice::BY_HOUR_METRICS
+        .into_iter()
+        .filter(|n| !METRICS.iter().any(|m| m.1 == *n))
+    {
         out += &format!(
             "{},{},{},{},{}\n",
             name,
@@ -617,7 +621,15 @@ mod tests {
         let text = dictionary_csv();
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
-        assert_eq!(rows.len(), METRICS.len() + BY_HOUR_METRICS.len());
+        let extra = BY_HOUR_METRICS
+            .iter()
+            .filter(|n| !METRICS.iter().any(|m| m.1 == **n))
+            .count();
+        assert_eq!(rows.len(), METRICS.len() + extra);
+        let mut names: Vec<&str> = rows.iter().map(|r| r.get(0).unwrap()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), rows.len(), "a metric listed twice");
         let wait = rows
             .iter()
             .find(|r| &r[0] == "cspc_wait_days_mean")

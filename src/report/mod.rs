@@ -13,6 +13,7 @@ pub mod results;
 pub mod tables;
 pub mod terminal;
 pub mod warnings;
+pub mod workbook;
 
 /// Most bytes read from a small file of a results folder (a manifest).
 pub const MAX_READ_BYTES: u64 = 64 << 20;

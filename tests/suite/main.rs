@@ -15,6 +15,7 @@ mod fuzz;
 mod kernel_validation;
 mod mechanics;
 mod no_alloc;
+mod outputs;
 mod readme;
 mod report;
 mod shards;
