@@ -106,12 +106,12 @@ pub fn report_years(r: &Results) -> Vec<i32> {
     }
 }
 
-/// The number of replications behind the figures.
+/// The number of replications behind the figures (the manifest's, else the
+/// largest `n` of summary.csv).
 pub fn replications(r: &Results) -> u64 {
     r.manifest["replications"]
         .as_u64()
         .unwrap_or(r.replications)
-        .max(r.replications.min(1))
 }
 
 /// `mean (low–high)` of `metric` in its unit.
