@@ -533,3 +533,104 @@ pub fn too_few(r: &Results) -> Option<String> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stat(mean: f64, half: f64) -> Stat {
+        Stat {
+            mean,
+            lo: mean - half,
+            hi: mean + half,
+            p10: f64::NAN,
+            p90: f64::NAN,
+        }
+    }
+
+    /// A made-up folder: one site filling up, two boroughs, 2025–2035.
+    fn results() -> Results {
+        let mut r = Results {
+            scenarios: vec!["base".into(), "more".into(), "less".into()],
+            ..Results::default()
+        };
+        r.manifest = serde_json::json!({ "replications": 30 });
+        r.area_types.insert("ALL".into(), "region".into());
+        r.area_types.insert("North".into(), "borough".into());
+        r.area_types.insert("South".into(), "borough".into());
+        r.area_types.insert("Hill House".into(), "site".into());
+        let mut put = |s: &str, y: i32, a: &str, m: &str, v: Stat| {
+            r.summary.insert((s.into(), y, a.into(), m.into()), v);
+        };
+        for y in 2025..=2035 {
+            let t = (y - 2025) as f64;
+            put(
+                "base",
+                y,
+                "ALL",
+                "ipu_occupancy_pct",
+                stat(76.0 + 2.0 * t, 3.0),
+            );
+            put(
+                "base",
+                y,
+                "Hill House",
+                "ipu_occupancy_pct",
+                stat(80.0 + 2.0 * t, 1.0),
+            );
+            for (b, wait) in [("North", 1.0 + 0.5 * t), ("South", 1.0)] {
+                put("base", y, b, "referrals", stat(100.0, 5.0));
+                put("base", y, b, "cspc_wait_days_mean", stat(wait, 0.2));
+                put("base", y, b, "hah_unmet", stat(1.0, 0.5));
+                put("base", y, b, "hah_patients", stat(50.0, 2.0));
+                put("base", y, b, "died_waiting", stat(2.0, 1.0));
+            }
+        }
+        for (o, d) in [("more", 2.0), ("less", -1.0)] {
+            for y in [2030, 2035] {
+                for (m, _) in OPTION_METRICS {
+                    r.compare
+                        .insert((o.into(), y, "ALL".into(), m.into()), stat(d, 0.5));
+                }
+            }
+        }
+        r
+    }
+
+    #[test]
+    fn the_ceiling_year_and_its_range_come_from_the_means_and_intervals() {
+        let a = answers(&results());
+        let beds = &a[0].text;
+        // Region: 76 + 2t ≥ 85 from t = 5 (2030); the interval's top (79 + 2t)
+        // reaches it at t = 3, its bottom (73 + 2t) at t = 6.
+        assert!(
+            beds.contains("ceiling in 2030") && beds.contains("between 2028 and 2031"),
+            "{beds}"
+        );
+        assert!(beds.contains("Hill House in 2028"), "{beds}");
+        assert!(a[1].text.contains("no sizing run"), "{}", a[1].text);
+    }
+
+    #[test]
+    fn boroughs_breach_in_order_and_options_rank_best_first() {
+        let r = results();
+        let breaches = first_breaches(&r, "base");
+        // North's wait (1 + 0.5t) passes 2 days at t = 3.
+        assert_eq!(breaches[0], ("North".to_string(), [Some(2028), None, None]));
+        assert_eq!(breaches[1], ("South".to_string(), [None, None, None]));
+        let a = answers(&r);
+        assert!(
+            a[2].text.contains("first North in 2028") && a[2].text.contains("no borough by 2035"),
+            "{}",
+            a[2].text
+        );
+        let ranked = ranked_options(&r, 2035);
+        assert_eq!(ranked[0].0, "more");
+        assert_eq!(ranked[1].0, "less");
+        assert_eq!(report_years(&r), [2030, 2035]);
+        let options: Vec<&Answer> = a.iter().filter(|x| x.question.contains("option")).collect();
+        assert_eq!(options.len(), 2);
+        assert!(options[1].text.starts_with("In 2035, more does most"));
+        assert!(too_few(&r).is_none());
+    }
+}
