@@ -38,6 +38,9 @@ struct StudyFlags {
     /// Do not draw charts.
     #[arg(long)]
     no_charts: bool,
+    /// Print the full table of headline metrics, year by year, after the answers.
+    #[arg(long)]
+    verbose: bool,
     /// Compute only shard K of N (0-based) into OUT/shards; `merge` combines them.
     #[arg(long, value_name = "K/N")]
     shard: Option<crate::batch::shard::Shard>,
@@ -76,6 +79,7 @@ impl StudyFlags {
             None => finish(
                 Study::build(&args, &opts).and_then(Study::run),
                 !self.no_charts,
+                self.verbose,
             ),
         }
     }
@@ -125,6 +129,9 @@ enum Command {
         /// Do not draw charts.
         #[arg(long)]
         no_charts: bool,
+        /// Print the full table of headline metrics, year by year, after the answers.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Which shards in DIR are done, which are missing (and how to rerun them).
     Status {
@@ -225,13 +232,14 @@ pub fn main() -> ExitCode {
             dir,
             threads,
             no_charts,
+            verbose,
         } => {
             let opts = RunOptions {
                 threads: self::threads(threads),
                 progress: std::io::stderr().is_terminal(),
                 ..RunOptions::default()
             };
-            finish(crate::batch::shard::merge(&dir, &opts), !no_charts)
+            finish(crate::batch::shard::merge(&dir, &opts), !no_charts, verbose)
         }
         Command::Status { dir } => status(&dir),
         Command::Slurm {
@@ -298,10 +306,13 @@ pub fn main() -> ExitCode {
 fn finish(
     result: Result<crate::batch::run::RunReport, crate::batch::run::RunError>,
     charts: bool,
+    verbose: bool,
 ) -> ExitCode {
     match result {
         Ok(report) => {
-            print_headline(&report);
+            if verbose {
+                print_headline(&report);
+            }
             if charts
                 && let Err(e) =
                     crate::report::document::render_held(&report.out_dir, report.lock.as_deref())
@@ -312,6 +323,7 @@ fn finish(
                 );
                 return ExitCode::from(2);
             }
+            let _ = write_answers(&mut std::io::stdout().lock(), &report, charts);
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -434,7 +446,67 @@ fn validate(paths: &[PathBuf]) -> ExitCode {
     }
 }
 
-/// Prints the run summary; a closed pipe (`carecap run … | head`) is not an error.
+/// The short run summary: the planners' answers in plain words (from the
+/// results folder, as the report's first page has them), how many warnings
+/// there are, then where the files are. A closed pipe is not an error.
+fn write_answers(
+    out: &mut impl Write,
+    report: &crate::batch::run::RunReport,
+    drawn: bool,
+) -> std::io::Result<()> {
+    let m = &report.manifest;
+    writeln!(
+        out,
+        "{}: {} replications, {} events in {:.2} s ({:.2} M events/s)",
+        terminal::safe(m.scenarios.first().map_or("", |s| s.name.as_str())),
+        m.replications,
+        m.events,
+        m.wall_seconds,
+        m.events_per_second / 1e6
+    )?;
+    match crate::report::results::Results::read(&report.out_dir) {
+        Ok(results) => {
+            for a in crate::report::answers::answers(&results) {
+                writeln!(out, "\n{}", a.question)?;
+                for line in terminal::wrap(&terminal::safe(&a.text), 96) {
+                    writeln!(out, "  {line}")?;
+                }
+            }
+            if let Some(w) = crate::report::answers::too_few(&results) {
+                writeln!(out, "\n! {w}")?;
+            }
+        }
+        Err(e) => writeln!(
+            out,
+            "(the answers could not be read back: {})",
+            terminal::safe(&e)
+        )?,
+    }
+    if !report.warnings.is_empty() {
+        writeln!(
+            out,
+            "\n{} warning{} (growing waiting lists and others): read them on the report's first page or in manifest.json.",
+            report.warnings.len(),
+            if report.warnings.len() == 1 { "" } else { "s" }
+        )?;
+    }
+    writeln!(out)?;
+    if drawn {
+        writeln!(
+            out,
+            "Report:  {}",
+            terminal::path(&report.out_dir.join("report.html"))
+        )?;
+    }
+    writeln!(
+        out,
+        "Tables:  {} (summary.csv, replications.csv, metrics.csv defines every metric)",
+        terminal::path(&report.out_dir)
+    )?;
+    writeln!(out, "Full table of headline metrics: add --verbose.")
+}
+
+/// Prints the full run table (`--verbose`); a closed pipe (`carecap run … | head`) is not an error.
 fn print_headline(report: &crate::batch::run::RunReport) {
     let _ = write_headline(&mut std::io::stdout().lock(), report);
 }

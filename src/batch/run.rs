@@ -129,6 +129,7 @@ pub fn result_keys(cfg: &CareConfig) -> Vec<(usize, Key)> {
                         index,
                         Key {
                             year: cfg.start_year + y as i32,
+                            area_type: crate::report::tables::area_type(*kind),
                             area: area.clone(),
                             metric: def.name,
                         },

@@ -333,6 +333,10 @@ where
     let tables: Vec<(&str, Vec<u8>)> = vec![
         ("summary.csv", summary_table(&members, &tallies)),
         ("by_hour.csv", by_hour_tables(&members, &tallies)),
+        (
+            "metrics.csv",
+            crate::report::labels::dictionary_csv().into_bytes(),
+        ),
     ];
     for (name, bytes) in tables {
         let path = out_dir.join(name);
@@ -382,7 +386,7 @@ where
     let elapsed = clock.elapsed().as_secs_f64();
     let wall = simulated_seconds.unwrap_or(elapsed);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         carecap_version: env!("CARGO_PKG_VERSION").into(),
         run_id,
         command: command.into(),
@@ -401,6 +405,10 @@ where
         warnings: warnings.clone(),
         files,
     };
+    let book = crate::report::workbook::write(&out_dir, &manifest)
+        .map_err(write_err(&out_dir.join(crate::report::workbook::FILE)))?;
+    manifest.files.push(book);
+    manifest.files.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest_path = out_dir.join("manifest.json");
     let json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     write_atomic(&manifest_path, json.as_bytes()).map_err(write_err(&manifest_path))?;
@@ -409,7 +417,7 @@ where
         .iter()
         .zip(&tallies[0].across)
         .filter(|((_, k), _)| k.area == "ALL" && HEADLINE.contains(&k.metric))
-        .map(|((_, k), a)| (k.year, k.metric, a.mean(), a.interval()))
+        .map(|((_, k), a)| (k.year, k.metric, a.mean(), a.interval(k.metric)))
         .collect();
     Ok(RunReport {
         out_dir,
@@ -455,7 +463,7 @@ fn summary_means(member: &Plan, t: &Tallies) -> appraisal::Means {
             .keys
             .iter()
             .zip(&t.across)
-            .map(|((_, k), a)| (k.clone(), (a.mean(), a.interval())))
+            .map(|((_, k), a)| (k.clone(), (a.mean(), a.interval(k.metric))))
             .collect(),
     }
 }
@@ -533,10 +541,11 @@ fn compare_table(rows: &[CompareRow]) -> Vec<u8> {
             f64::NAN
         };
         out += &format!(
-            "{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{}\n",
             tables::csv_field(&r.option),
             tables::csv_field(&r.baseline),
             r.key.year,
+            r.key.area_type,
             tables::csv_field(&r.key.area),
             r.key.metric,
             tables::number(r.diff.mean()),

@@ -47,6 +47,11 @@ pub struct SweepFile {
     /// The target whose smallest meeting value is wanted.
     #[serde(default)]
     pub sizing: Option<Sizing>,
+    /// The file read (path as given) and the SHA-256 of its bytes, recorded
+    /// in the manifest and the report's provenance.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub file: Option<ManifestFile>,
 }
 
 /// One swept parameter.
@@ -198,7 +203,13 @@ pub fn read_sweep(path: &Path) -> Result<SweepFile, RunError> {
         ));
     }
     if errors.is_empty() {
-        Ok(sweep)
+        Ok(SweepFile {
+            file: Some(ManifestFile {
+                path: path.display().to_string(),
+                sha256: crate::report::manifest::sha256_hex(text.as_bytes()),
+            }),
+            ..sweep
+        })
     } else {
         Err(RunError::Invalid(ScenarioErrors(errors)))
     }
@@ -328,30 +339,59 @@ pub fn scenario_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, RunError> {
 /// The sweep and grid points of a batch, for sizing after the run.
 pub type SizingPlan = Option<(SweepFile, Vec<Vec<Value>>)>;
 
-/// Writes the sizing tables if the sweep asked for them, and adds them to
-/// the run's manifest.
+/// Records the sweep in the run's manifest (`sweep`: the file, its
+/// SHA-256, the swept parameters and the sizing target), and writes the
+/// sizing tables if the sweep asked for them, adding them to the manifest.
 pub fn finish_sizing(
     report: &RunReport,
     sizing: &SizingPlan,
     names: &[String],
 ) -> Result<(), RunError> {
-    if let Some((sweep, points)) = sizing
-        && let Some(target) = &sweep.sizing
-    {
-        let files = write_sizing(&report.out_dir, sweep, target, names, points)?;
-        let manifest = report.out_dir.join(crate::report::folder::MANIFEST);
-        let write_err = |source| RunError::Write {
-            path: manifest.clone(),
-            source,
-        };
-        let lock = report
-            .lock
-            .as_deref()
-            .ok_or_else(|| write_err(std::io::Error::other("the results folder is not held")))?;
+    let Some((sweep, points)) = sizing else {
+        return Ok(());
+    };
+    let manifest = report.out_dir.join(crate::report::folder::MANIFEST);
+    let write_err = |source| RunError::Write {
+        path: manifest.clone(),
+        source,
+    };
+    let lock = report
+        .lock
+        .as_deref()
+        .ok_or_else(|| write_err(std::io::Error::other("the results folder is not held")))?;
+    crate::report::folder::set_field(&report.out_dir, "sweep", sweep_record(sweep), lock)
+        .map_err(write_err)?;
+    if let Some(target) = &sweep.sizing {
+        let mut files = write_sizing(&report.out_dir, sweep, target, names, points)?;
+        files.push(
+            crate::report::workbook::write(&report.out_dir, &report.manifest).map_err(write_err)?,
+        );
         crate::report::folder::add_files(&report.out_dir, &files, false, lock)
             .map_err(write_err)?;
     }
     Ok(())
+}
+
+/// The manifest's record of a sweep.
+fn sweep_record(sweep: &SweepFile) -> serde_json::Value {
+    let to_json = |v: &Value| serde_json::to_value(v).unwrap_or(serde_json::Value::Null);
+    serde_json::json!({
+        "path": sweep.file.as_ref().map(|f| f.path.clone()),
+        "sha256": sweep.file.as_ref().map(|f| f.sha256.clone()),
+        "parameters": sweep.parameters.iter().map(|p| serde_json::json!({
+            "target": p.target,
+            "names": p.names,
+            "parameter": p.parameter,
+            "values": p.values.iter().map(to_json).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "site_names": sweep.parameters.first().and_then(|p| p.names.clone()),
+        "sizing": sweep.sizing.as_ref().map(|s| serde_json::json!({
+            "metric": s.metric,
+            "area": s.area,
+            "below": s.below,
+            "above": s.above,
+        })),
+    })
 }
 
 /// The scenarios of a batch (every scenario at every grid point), all
@@ -413,8 +453,9 @@ pub fn plans(
     Ok((plans, sweep.map(|s| (s, points))))
 }
 
-/// The smallest value meeting the target: (value, mean, interval).
-type Smallest = (String, f64, (f64, f64));
+/// The smallest value meeting the target: (value, mean, interval, share
+/// of replications meeting it).
+type Smallest = (String, f64, (f64, f64), f64);
 
 /// `sizing_curve.csv` (every value, every year: mean, CI and the share of
 /// replications meeting the target) and `sizing.csv` (per scenario and
@@ -432,6 +473,23 @@ fn write_sizing(
         source: std::io::Error::other(e.to_string()),
     };
     let mut reader = csv::Reader::from_path(&path).map_err(read_err)?;
+    let header = reader.headers().map_err(read_err)?.clone();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| RunError::Write {
+                path: path.clone(),
+                source: std::io::Error::other(format!("expected a column {name:?}")),
+            })
+    };
+    let (c_scenario, c_year, c_area, c_metric, c_value) = (
+        col("scenario")?,
+        col("year")?,
+        col("area")?,
+        col("metric")?,
+        col("value")?,
+    );
     let mut stats: BTreeMap<(usize, i32), (Welford, u64)> = BTreeMap::new();
     let index: std::collections::HashMap<&str, usize> = names
         .iter()
@@ -440,13 +498,14 @@ fn write_sizing(
         .collect();
     for row in reader.records() {
         let row = row.map_err(read_err)?;
-        if tables::unguard(&row[3]) != sizing.area || row[4] != *sizing.metric {
+        let at = |c: usize| row.get(c).unwrap_or("");
+        if tables::unguard(at(c_area)) != sizing.area || at(c_metric) != sizing.metric {
             continue;
         }
         let (Some(&m), Ok(year), Ok(v)) = (
-            index.get(tables::unguard(&row[0])),
-            row[2].parse::<i32>(),
-            row[5].parse::<f64>(),
+            index.get(tables::unguard(at(c_scenario))),
+            at(c_year).parse::<i32>(),
+            at(c_value).parse::<f64>(),
         ) else {
             continue;
         };
@@ -456,7 +515,8 @@ fn write_sizing(
     }
     let parameter = &sweep.parameters[0].parameter;
     let mut curve =
-        String::from("scenario,year,parameter,value,metric,mean,ci_low,ci_high,p_meet\n");
+        String::from("scenario,year,parameter,value,metric,mean,ci_low,ci_high,p_meet,area\n");
+    let area = tables::csv_field(&sizing.area);
     let mut smallest: BTreeMap<(String, i32), Smallest> = BTreeMap::new();
     for ((m, year), (w, met)) in &stats {
         let value = points[*m].first().map(label).unwrap_or_default();
@@ -465,31 +525,34 @@ fn write_sizing(
             .map_or(names[*m].as_str(), |(b, _)| b)
             .to_string();
         let (lo, hi) = mean_interval(w, 0.95);
+        let p_meet = *met as f64 / w.count().max(1) as f64;
         curve += &format!(
-            "{},{year},{parameter},{value},{},{},{},{},{}\n",
+            "{},{year},{parameter},{value},{},{},{},{},{},{area}\n",
             tables::csv_field(&base),
             sizing.metric,
             tables::number(w.mean()),
             tables::number(lo),
             tables::number(hi),
-            tables::number(*met as f64 / w.count().max(1) as f64)
+            tables::number(p_meet)
         );
         if sizing.met(w.mean()) {
             smallest
                 .entry((base, *year))
-                .or_insert((value, w.mean(), (lo, hi)));
+                .or_insert((value, w.mean(), (lo, hi), p_meet));
         }
     }
-    let mut table =
-        String::from("scenario,year,parameter,smallest_value,metric,mean,ci_low,ci_high\n");
-    for ((base, year), (value, mean, (lo, hi))) in &smallest {
+    let mut table = String::from(
+        "scenario,year,parameter,smallest_value,metric,mean,ci_low,ci_high,p_meet,area\n",
+    );
+    for ((base, year), (value, mean, (lo, hi), p_meet)) in &smallest {
         table += &format!(
-            "{},{year},{parameter},{value},{},{},{},{}\n",
+            "{},{year},{parameter},{value},{},{},{},{},{},{area}\n",
             tables::csv_field(base),
             sizing.metric,
             tables::number(*mean),
             tables::number(*lo),
-            tables::number(*hi)
+            tables::number(*hi),
+            tables::number(*p_meet)
         );
     }
     let mut files = Vec::new();

@@ -112,6 +112,7 @@ impl Appraisal {
         let first = means[0].values.keys().map(|k| k.year).min().unwrap_or(0);
         let key = |metric: &'static str, year: i32| Key {
             year,
+            area_type: "region",
             area: "ALL".into(),
             metric,
         };

@@ -1,12 +1,22 @@
-//! The charts and the self-contained HTML report of a results folder,
-//! organised by the questions planners ask. Everything is drawn from the
-//! result files, so `carecap report DIR` redraws it without re-running.
-//! The page has inline SVG and CSS, no scripts and no external requests;
-//! all scenario-supplied text is HTML-escaped.
+//! The charts and the self-contained HTML report of a results folder. The
+//! report answers first: its first page holds each planner's question
+//! answered in a sentence with a year and an interval
+//! ([`answers`](super::answers)), the warnings, and in a comparison the
+//! options ranked for each reported year; then the evidence: the borough ×
+//! year grid of first breaches, small multiples per site, borough and
+//! role, options over time, forest plots for the reported years, sizing
+//! with the chance of meeting the target, and the provenance with a link to
+//! every file. Everything is drawn from the result files, so `carecap
+//! report DIR` redraws it without re-running. The page has inline SVG and
+//! CSS (with a print stylesheet), no scripts and no external requests; all
+//! scenario-supplied text is HTML-escaped. Labels and numbers come from
+//! [`labels`](super::labels).
 
+use super::answers::{self, BOROUGH_TARGETS, OPTION_METRICS};
 use super::atomic::write_atomic;
-use super::charts::{self, Chart, Forest, LineChart, Point, Series, Stacked};
+use super::charts::{self, Chart, Forest, LineChart, Panels, Point, Series, Stacked};
 use super::folder::{self, FolderLock};
+use super::labels::{self, Kind};
 use super::manifest::ManifestFile;
 use super::results::{Results, Stat};
 use std::fmt::Write as _;
@@ -22,7 +32,7 @@ struct Figure {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Section {
-    Demand,
+    Beds,
     Boroughs,
     Staff,
     Calls,
@@ -39,35 +49,17 @@ pub fn escape(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn fmt(x: f64) -> String {
-    if !x.is_finite() {
-        "–".into()
-    } else if x.abs() >= 10_000.0 {
-        format!("{x:.0}")
-    } else if x.abs() >= 100.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.2}")
-    }
-}
-
-/// "mean [low, high]" as plain text (for readings, which are escaped).
-fn plain_ci(s: Option<Stat>) -> String {
+/// A value of `metric` with its interval, as HTML (the interval in grey).
+fn with_ci(metric: &str, s: Option<Stat>) -> String {
     match s {
-        Some(s) if s.mean.is_finite() => format!("{} [{}, {}]", fmt(s.mean), fmt(s.lo), fmt(s.hi)),
-        _ => "–".into(),
-    }
-}
-
-/// "mean [low, high]" as HTML, the interval in grey.
-fn with_ci(s: Option<Stat>) -> String {
-    match s {
-        Some(s) if s.mean.is_finite() => format!(
-            "{} <span class=ci>[{}, {}]</span>",
-            fmt(s.mean),
-            fmt(s.lo),
-            fmt(s.hi)
-        ),
+        Some(s) if s.mean.is_finite() => {
+            let kind = labels::kind(metric);
+            let text = labels::interval(kind, s.mean, Some((s.lo, s.hi)));
+            match text.split_once(" (") {
+                Some((v, ci)) => format!("{} <span class=ci>({}</span>", escape(v), escape(ci)),
+                None => escape(&text),
+            }
+        }
         _ => "–".into(),
     }
 }
@@ -91,22 +83,6 @@ fn points(series: &[(f64, Stat)], fan: bool) -> Vec<Point> {
         .collect()
 }
 
-fn line(
-    title: &str,
-    y_label: &str,
-    series: Vec<Series>,
-    reference: Option<(f64, String)>,
-) -> Chart {
-    Chart::Line(LineChart {
-        title: title.into(),
-        x_label: "Year".into(),
-        y_label: y_label.into(),
-        series,
-        reference,
-        integer_x: true,
-    })
-}
-
 fn series(name: &str, points: Vec<Point>) -> Series {
     Series {
         name: name.into(),
@@ -116,93 +92,289 @@ fn series(name: &str, points: Vec<Point>) -> Series {
     }
 }
 
-/// The first year `metric` (ALL) reaches `level` or more, if it does.
-fn first_year_at(r: &Results, base: &str, metric: &str, level: f64) -> Option<(i32, Stat)> {
-    r.series(base, "ALL", metric)
+/// A small line chart (a panel of small multiples, or a whole chart).
+fn panel(title: &str, y_label: &str, series: Vec<Series>, zero: bool) -> LineChart {
+    LineChart {
+        title: title.into(),
+        x_label: "Year".into(),
+        y_label: y_label.into(),
+        series,
+        reference: None,
+        integer_x: true,
+        zero,
+    }
+}
+
+/// A short name for a panel title (the full label is in the reading).
+fn short_label(metric: &str) -> &str {
+    match metric {
+        "preferred_place_met_pct" => "Died where preferred (%)",
+        "died_waiting" => "Died waiting (a year)",
+        "cspc_deaths_hospital_pct" => "Caseload deaths in hospital (%)",
+        "ipu_turned_away" => "Turned away from a bed (a year)",
+        "fte_shortfall_total" => "Staff short (FTE)",
+        "cost_total" => "Total cost (£ a year)",
+        other => other,
+    }
+}
+
+/// Whether a metric's axis starts at zero (counts, levels, FTE, £).
+fn zero_axis(metric: &str) -> bool {
+    !matches!(labels::kind(metric), Kind::Pct | Kind::Gap)
+}
+
+/// Small multiples of `metric`, one panel per area, on a shared scale.
+fn per_area(
+    r: &Results,
+    s: &str,
+    metric: &str,
+    areas: &[String],
+    fan: bool,
+    title: String,
+    reference: Option<(f64, String)>,
+) -> Chart {
+    let name = labels::label(metric);
+    Chart::Panels(Panels {
+        title,
+        y_label: labels::with_unit(metric),
+        panels: areas
+            .iter()
+            .map(|a| {
+                let area = if a == "ALL" { "Region (all)" } else { a };
+                panel(
+                    area,
+                    &name,
+                    vec![series(&name, points(&r.series(s, a, metric), fan))],
+                    zero_axis(metric),
+                )
+            })
+            .collect(),
+        zero: zero_axis(metric),
+        reference,
+        shared_y: true,
+    })
+}
+
+/// The first year `metric` in `area` reaches `level` (mean), if it does.
+fn first_at(r: &Results, s: &str, area: &str, metric: &str, level: f64) -> Option<(i32, Stat)> {
+    r.series(s, area, metric)
         .into_iter()
-        .find(|(_, s)| s.mean >= level)
-        .map(|(y, s)| (y as i32, s))
+        .find(|(_, st)| st.mean >= level)
+        .map(|(y, st)| (y as i32, st))
 }
 
 fn figures(r: &Results) -> Vec<Figure> {
     let base = r.scenarios.first().cloned().unwrap_or_default();
     let (first, last) = r.years();
     let mut out = Vec::new();
-    let boroughs = r.areas(&base, "referrals");
-    out.push(Figure {
-        stem: "demand_referrals",
-        section: Section::Demand,
-        chart: line(
-            "Referrals to community specialist palliative care, by borough",
-            "Referrals per year",
-            boroughs.iter().map(|b| series(b, points(&r.series(&base, b, "referrals"), true))).collect(),
-            None,
-        ),
-        reading: "Each line is a borough's mean number of referrals a year; the shaded fan holds the middle 80% of replications (p10 to p90), the year-to-year spread a planner should expect. Growth follows deaths and the share of need that reaches the service.".into(),
-    });
-    let mut sites: Vec<Series> = r
-        .areas(&base, "ipu_occupancy_pct")
+    let boroughs = answers::boroughs(r, &base);
+    let sites = answers::sites(r, &base);
+
+    // Beds.
+    let mut units: Vec<String> = sites
         .iter()
-        .filter(|s| {
-            r.get(&base, last, s, "ipu_staffed_beds_mean")
-                .is_some_and(|b| b.mean >= 3.0)
-        })
-        .map(|s| series(s, points(&r.series(&base, s, "ipu_occupancy_pct"), false)))
+        .filter(|s| !r.series(&base, s, "ipu_occupancy_pct").is_empty())
+        .cloned()
         .collect();
-    sites.push(series(
-        "All units",
-        points(&r.series(&base, "ALL", "ipu_occupancy_pct"), false),
-    ));
-    let occupancy_reading = match first_year_at(r, &base, "ipu_occupancy_pct", 85.0) {
-        Some((y, s)) => format!(
-            "Region-wide occupancy of staffed beds first reaches 85% in {y} (mean {:.1}%, 95% CI {:.1}–{:.1}%): from then on, bed waits and refusals rise quickly.",
-            s.mean, s.lo, s.hi
-        ),
-        None => format!("Region-wide occupancy stays below 85% to {last}."),
+    units.push("ALL".into());
+    let region = first_at(r, &base, "ALL", "ipu_occupancy_pct", answers::CEILING);
+    let first_site = sites
+        .iter()
+        .filter_map(|s| {
+            first_at(r, &base, s, "ipu_occupancy_pct", answers::CEILING).map(|(y, _)| (y, s))
+        })
+        .min();
+    let title = match (region, first_site) {
+        (Some((y, _)), Some((sy, site))) => {
+            format!("Hospice beds reach the 85% ceiling region-wide in {y}; {site} first, in {sy}")
+        }
+        (Some((y, _)), None) => format!("Hospice beds reach the 85% ceiling region-wide in {y}"),
+        (None, Some((sy, site))) => {
+            format!("Region-wide beds stay under 85% to {last}, but {site} reaches it in {sy}")
+        }
+        (None, None) => format!("Hospice beds stay under the 85% ceiling to {last}"),
     };
     out.push(Figure {
         stem: "ipu_occupancy",
-        section: Section::Demand,
-        chart: line("Hospice in-patient unit occupancy, by site", "Occupied ÷ staffed beds (%)", sites, Some((85.0, "85% planning ceiling".into()))),
-        reading: format!("Lines are mean occupancy of staffed beds with 95% confidence bands (units with fewer than 3 staffed beds are left out). {occupancy_reading}"),
+        section: Section::Beds,
+        chart: per_area(
+            r,
+            &base,
+            "ipu_occupancy_pct",
+            &units,
+            false,
+            title,
+            Some((answers::CEILING, "85% planning ceiling".into())),
+        ),
+        reading: "One panel per hospice unit and one for the region, on the same scale: the line is mean occupancy of staffed beds, the band its 95% confidence interval, the dashed line the 85% ceiling above which waits and refusals climb. A unit with no line has no beds open.".into(),
     });
+    let died = r.get(&base, last, "ALL", "died_waiting");
     out.push(Figure {
         stem: "ipu_pressure",
-        section: Section::Demand,
-        chart: line(
-            "People turned away from, or dying while waiting for, a hospice bed",
-            "People per year",
-            vec![
-                series("Turned away (list full)", points(&r.series(&base, "ALL", "ipu_turned_away"), false)),
-                series("Died waiting for an IPU bed", points(&r.series(&base, "ALL", "ipu_died_waiting"), false)),
-                series("Died waiting (caseload or bed)", points(&r.series(&base, "ALL", "died_waiting"), false)),
+        section: Section::Beds,
+        chart: Chart::Line(LineChart {
+            title: match died {
+                Some(d) => format!(
+                    "{} people a year die waiting for care by {last}",
+                    labels::value(Kind::Count, d.mean)
+                ),
+                None => "People turned away from, or dying while waiting for, care".into(),
+            },
+            x_label: "Year".into(),
+            y_label: "People a year".into(),
+            series: vec![
+                series("Turned away from a hospice bed (list full)", points(&r.series(&base, "ALL", "ipu_turned_away"), false)),
+                series("Died waiting for a hospice bed", points(&r.series(&base, "ALL", "ipu_died_waiting"), false)),
+                series("Died waiting (caseload place or bed)", points(&r.series(&base, "ALL", "died_waiting"), false)),
             ],
+            reference: None,
+            integer_x: true,
+            zero: true,
+        }),
+        reading: "People a year region-wide, with 95% confidence bands; the axis starts at zero. Each line has its own marker and pattern.".into(),
+    });
+    let referrals = r.series(&base, "ALL", "referrals");
+    let growth = match (referrals.first(), referrals.last()) {
+        (Some(a), Some(b)) if a.1.mean > 0.0 => format!(
+            "Referrals grow {:.0}% from {first} to {last}",
+            100.0 * (b.1.mean / a.1.mean - 1.0)
+        ),
+        _ => "Referrals to community palliative care".into(),
+    };
+    out.push(Figure {
+        stem: "demand_referrals",
+        section: Section::Beds,
+        chart: per_area(
+            r,
+            &base,
+            "referrals",
+            &boroughs,
+            true,
+            format!("{growth}, by borough"),
             None,
         ),
-        reading: "Counts a year region-wide with 95% confidence bands: the human cost of beds and caseload places that are full.".into(),
+        reading: "One panel per borough on the same scale, starting at zero: the line is the mean number of referrals a year; the shaded fan holds the middle 80% of replications (p10 to p90), the year-to-year spread a planner should expect.".into(),
     });
+
+    // Boroughs.
+    let breaches = answers::first_breaches(r, &base);
+    let first_wait = breaches
+        .iter()
+        .filter_map(|(b, y)| y[0].map(|y| (y, b)))
+        .min();
+    out.push(Figure {
+        stem: "borough_waits",
+        section: Section::Boroughs,
+        chart: per_area(
+            r,
+            &base,
+            "cspc_wait_days_mean",
+            &boroughs,
+            false,
+            match first_wait {
+                Some((y, b)) => format!("Caseload waits pass 2 days first in {b}, in {y}"),
+                None => format!("Caseload waits stay under 2 days in every borough to {last}"),
+            },
+            Some((2.0, "2-day planning target".into())),
+        ),
+        reading: "One panel per borough on the same scale: mean days from referral to a caseload place, with 95% confidence bands; the dashed line is the 2-day target of the breach grid.".into(),
+    });
+    let unmet = r.get(&base, last, "ALL", "hah_unmet");
     out.push(Figure {
         stem: "hah_capacity",
         section: Section::Boroughs,
-        chart: line(
-            "Hospice at home: patients cared for against slots staffed",
-            "Patients at once",
+        chart: Chart::Panels(Panels {
+            title: match unmet {
+                Some(u) => format!(
+                    "Hospice at home: {} people found no place in {last}",
+                    labels::value(Kind::Count, u.mean)
+                ),
+                None => "Hospice at home: patients against places staffed".into(),
+            },
+            y_label: "Patients at once (time-average)".into(),
+            panels: boroughs
+                .iter()
+                .map(|b| {
+                    panel(
+                        b,
+                        "Patients at once",
+                        vec![
+                            series("Patients on hospice at home", points(&r.series(&base, b, "hah_occupancy_mean"), false)),
+                            Series {
+                                name: "Places staffed".into(),
+                                points: points(&r.series(&base, b, "hah_slots_mean"), false),
+                                dashed: true,
+                                colour: Some(1),
+                            },
+                        ],
+                        true,
+                    )
+                })
+                .collect(),
+            zero: true,
+            reference: None,
+            shared_y: true,
+        }),
+        reading: "One panel per borough: when the solid line (patients) nears the dashed one (places staffed), people who want to die at home find no place.".into(),
+    });
+
+    // Staff.
+    let mut roles = Vec::new();
+    let mut short = 0;
+    for (k, (role, name)) in labels::ROLE_LABELS.iter().enumerate() {
+        let demand = r.series(&base, "ALL", &format!("fte_demand_{role}"));
+        if demand.is_empty() {
+            continue;
+        }
+        let supply = r.series(&base, "ALL", &format!("fte_supply_{role}"));
+        if demand
+            .iter()
+            .zip(&supply)
+            .any(|(d, s)| d.1.mean > s.1.mean + 0.05)
+        {
+            short += 1;
+        }
+        let _ = k;
+        roles.push(panel(
+            name,
+            "FTE",
             vec![
-                series("Patients on hospice at home (mean)", points(&r.series(&base, "ALL", "hah_occupancy_mean"), false)),
                 Series {
-                    name: "Slots staffed (mean)".into(),
-                    points: points(&r.series(&base, "ALL", "hah_slots_mean"), false),
+                    name: "Needed".into(),
+                    points: points(&demand, false),
                     dashed: true,
-                    colour: Some(1),
+                    colour: Some(3),
+                },
+                Series {
+                    name: "In post".into(),
+                    points: points(&supply, false),
+                    dashed: false,
+                    colour: Some(0),
                 },
             ],
-            None,
-        ),
-        reading: format!(
-            "When the solid line nears the dashed one, people who want to die at home find no slot: {} such people in {last} (mean, 95% CI in brackets).",
-            plain_ci(r.get(&base, last, "ALL", "hah_unmet"))
-        ),
+            true,
+        ));
+    }
+    let n_roles = roles.len();
+    out.push(Figure {
+        stem: "workforce",
+        section: Section::Staff,
+        chart: Chart::Panels(Panels {
+            title: if short == 0 {
+                format!("Every role is staffed region-wide to {last}")
+            } else {
+                format!("{short} of {n_roles} roles need more staff than are in post region-wide")
+            },
+            y_label: "Full-time equivalents".into(),
+            panels: roles,
+            zero: true,
+            reference: None,
+            shared_y: false,
+        }),
+        reading: "One panel per role, each on its own scale from zero: the dashed line with triangles is the staff needed for the demand that arrived, the solid line with circles the staff in post. Dashed above solid is a shortfall. Region-wide totals net areas against each other; the table above counts shortfalls only.".into(),
     });
+
+    // Calls.
     if let Some(hours) = r.by_hour.get(&(
         base.clone(),
         last,
@@ -228,58 +400,36 @@ fn figures(r: &Results) -> Vec<Figure> {
             "ALL".into(),
             "calls_abandoned_pct".to_string(),
         )) {
-            lines.push(series("Abandoned", hourly(ab)));
+            lines.push(series("Hung up before an answer", hourly(ab)));
         }
+        let worst = hours
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.mean.is_finite())
+            .min_by(|a, b| a.1.mean.total_cmp(&b.1.mean));
         out.push(Figure {
             stem: "calls_by_hour",
             section: Section::Calls,
             chart: Chart::Line(LineChart {
-                title: format!("Advice lines by hour of day, {last}"),
+                title: match worst {
+                    Some((h, s)) => format!(
+                        "Advice lines answer fewest calls in time at {h:02}:00 ({:.0}%), {last}",
+                        s.mean
+                    ),
+                    None => format!("Advice lines by hour of day, {last}"),
+                },
                 x_label: "Hour of day (call arrival)".into(),
                 y_label: "Share of calls offered (%)".into(),
                 series: lines,
                 reference: Some((95.0, "95% answered in target (NHS 111 standard)".into())),
                 integer_x: true,
+                zero: false,
             }),
             reading: "Service level and abandonment by the hour calls arrive, all lines together, with 95% confidence bands. Dips show the hours when too few handlers are on duty.".into(),
         });
     }
-    let roles = [
-        "cspc_nurse",
-        "hah_nurse",
-        "ipu_nurse",
-        "consultant",
-        "advice_nurse",
-    ];
-    let mut staff = Vec::new();
-    for (k, role) in roles.iter().enumerate() {
-        let demand = r.series(&base, "ALL", &format!("fte_demand_{role}"));
-        if demand.is_empty() {
-            continue;
-        }
-        staff.push(Series {
-            name: format!("{role} needed"),
-            points: points(&demand, false),
-            dashed: true,
-            colour: Some(k),
-        });
-        let supply = points(
-            &r.series(&base, "ALL", &format!("fte_supply_{role}")),
-            false,
-        );
-        staff.push(Series {
-            name: format!("{role} in post"),
-            points: supply,
-            dashed: false,
-            colour: Some(k),
-        });
-    }
-    out.push(Figure {
-        stem: "workforce",
-        section: Section::Staff,
-        chart: line("Workforce: staff needed (dashed) against staff in post (solid), by role", "Full-time equivalents", staff, None),
-        reading: "Demand comes from simulated activity (caseload, occupied beds, hospice-at-home patients, rostered handler hours, with the leave and training uplift); supply from staff in post after attrition and recruitment. A dashed line above its solid partner is a shortfall.".into(),
-    });
+
+    // Deaths by place.
     let places = [
         "deaths_home",
         "deaths_care_home",
@@ -290,7 +440,8 @@ fn figures(r: &Results) -> Vec<Figure> {
     let place_names: Vec<String> = ["Home", "Care home", "Hospice", "Enhanced bed", "Hospital"]
         .map(String::from)
         .to_vec();
-    let bars: Vec<(String, Vec<f64>)> = if r.scenarios.len() > 1 {
+    let compare = r.scenarios.len() > 1;
+    let bars: Vec<(String, Vec<f64>)> = if compare {
         r.scenarios
             .iter()
             .map(|s| {
@@ -318,124 +469,240 @@ fn figures(r: &Results) -> Vec<Figure> {
             })
             .collect()
     };
+    let hospital_share = |v: &[f64]| {
+        let total: f64 = v.iter().filter(|x| x.is_finite()).sum();
+        if total > 0.0 {
+            100.0 * v[4] / total
+        } else {
+            f64::NAN
+        }
+    };
+    let share = bars.last().map_or(f64::NAN, |b| hospital_share(&b.1));
     out.push(Figure {
         stem: "deaths_by_place",
-        section: if r.scenarios.len() > 1 { Section::Options } else { Section::Demand },
+        section: if compare { Section::Options } else { Section::Beds },
         chart: Chart::Stacked(Stacked {
-            title: if r.scenarios.len() > 1 { format!("Deaths by place, {last}: baseline and options") } else { "Deaths by place of death".into() },
-            y_label: "Deaths per year (mean)".into(),
+            title: if compare {
+                format!("Deaths by place, {last}: options barely move where people die")
+            } else {
+                format!("{share:.0}% of deaths are in hospital in {last}")
+            },
+            y_label: "Deaths a year (mean)".into(),
             parts: place_names,
             bars,
         }),
-        reading: "All deaths of residents by place (means over replications). Compare with ONS: England 2022 hospital 43%, home 29%, care home 20%, hospice 5%.".into(),
+        reading: "All deaths of residents by place (means over replications), stacked in the legend's order. Compare with ONS: England 2022 hospital 43%, home 29%, care home 20%, hospice 5%.".into(),
     });
-    if r.scenarios.len() > 1 {
-        for (metric, label) in [
-            (
-                "preferred_place_met_pct",
-                "died where they preferred (percentage points)",
+
+    if compare {
+        // Options over time: one panel per headline outcome, a line per scenario.
+        let panels: Vec<LineChart> = OPTION_METRICS
+            .iter()
+            .map(|(m, _)| {
+                panel(
+                    short_label(m),
+                    &labels::label(m),
+                    r.scenarios
+                        .iter()
+                        .map(|s| series(s, points(&r.series(s, "ALL", m), false)))
+                        .collect(),
+                    zero_axis(m),
+                )
+            })
+            .collect();
+        out.push(Figure {
+            stem: "options_over_time",
+            section: Section::Options,
+            chart: Chart::Panels(Panels {
+                title: "Baseline and options over time, on the headline outcomes".into(),
+                y_label: "Region-wide means".into(),
+                panels,
+                zero: false,
+                reference: None,
+                shared_y: false,
+            }),
+            reading: format!(
+                "One panel per headline outcome, each on its own scale, one line per scenario (the same marker and pattern in every panel), with 95% confidence bands. Panels: {}.",
+                OPTION_METRICS
+                    .iter()
+                    .map(|(m, _)| labels::with_unit(m))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ),
-            (
-                "cspc_deaths_hospital_pct",
-                "CSPC patients dying in hospital (percentage points)",
-            ),
-            ("died_waiting", "people who died waiting"),
-            ("cost_total", "total cost"),
-        ] {
-            let rows: Vec<(String, usize, Point)> = r.scenarios[1..]
+        });
+        let years = answers::report_years(r);
+        for (metric, better_up) in OPTION_METRICS {
+            let panels: Vec<charts::ForestPanel> = years
                 .iter()
-                .enumerate()
-                .filter_map(|(i, o)| {
-                    let d = r
-                        .compare
-                        .get(&(o.clone(), last, "ALL".into(), metric.into()))?;
-                    Some((
-                        o.clone(),
-                        i,
-                        Point {
-                            x: 0.0,
-                            y: d.mean,
-                            lo: d.lo,
-                            hi: d.hi,
-                        },
-                    ))
+                .map(|y| {
+                    let mut rows: Vec<charts::ForestRow> = r.scenarios[1..]
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, o)| {
+                            let d = r
+                                .compare
+                                .get(&(o.clone(), *y, "ALL".into(), metric.into()))?;
+                            d.mean.is_finite().then_some((
+                                o.clone(),
+                                i + 1,
+                                Point {
+                                    x: 0.0,
+                                    y: d.mean,
+                                    lo: d.lo,
+                                    hi: d.hi,
+                                },
+                            ))
+                        })
+                        .collect();
+                    // Worst at the bottom, best at the top.
+                    rows.sort_by(|a, b| {
+                        let (x, y) = (a.2.y, b.2.y);
+                        if better_up {
+                            x.total_cmp(&y)
+                        } else {
+                            y.total_cmp(&x)
+                        }
+                    });
+                    (y.to_string(), rows)
                 })
                 .collect();
-            if rows.is_empty() {
+            if panels.iter().all(|p| p.1.is_empty()) {
                 continue;
             }
+            let best = panels
+                .last()
+                .and_then(|p| p.1.last())
+                .map(|row| row.0.clone())
+                .unwrap_or_default();
+            let label = labels::label(metric);
             out.push(Figure {
                 stem: match metric {
                     "preferred_place_met_pct" => "forest_preferred_place",
                     "cspc_deaths_hospital_pct" => "forest_hospital_deaths",
                     "died_waiting" => "forest_died_waiting",
+                    "ipu_turned_away" => "forest_turned_away",
+                    "fte_shortfall_total" => "forest_staff_short",
                     _ => "forest_cost",
                 },
                 section: Section::Options,
                 chart: Chart::Forest(Forest {
-                    title: format!("Option minus baseline, {last}: {label}"),
-                    x_label: format!("Difference in {label} (mean, 95% CI)"),
-                    rows,
+                    title: if metric == "cost_total" {
+                        format!("Total cost against the baseline: {best} adds least by {}", years.last().unwrap_or(&last))
+                    } else {
+                        format!("{label}: {best} does most by {}", years.last().unwrap_or(&last))
+                    },
+                    x_label: format!(
+                        "Option − baseline, {} (mean, 95% CI)",
+                        labels::kind(metric).unit()
+                    ),
+                    better_right: better_up,
+                    panels,
                 }),
-                reading: "Each dot is the mean difference from the baseline on the same simulated residents, the bar its 95% confidence interval; a bar that does not cross zero is a real effect of the option.".into(),
+                reading: format!(
+                    "One panel per year; each marker is an option's mean difference from the baseline on the same simulated residents, the bar its paired 95% confidence interval; options are ordered by effect, best at the top, and the cue under the axis shows which way is better. A bar that does not cross zero is a real effect. Measure: {}.",
+                    labels::with_unit(metric)
+                ),
             });
         }
     }
+
     if let Some((metric, parameter)) = &r.sizing_labels {
-        let mut years: Vec<i32> = r.sizing.keys().map(|k| k.1).collect();
-        years.dedup();
-        let pick: Vec<i32> = [years.first(), years.last()]
-            .into_iter()
-            .flatten()
-            .copied()
-            .collect();
-        let curves: Vec<Series> = r
-            .sizing
+        let years: Vec<i32> = {
+            let mut y: Vec<i32> = r.sizing.keys().map(|k| k.1).collect();
+            y.sort();
+            y.dedup();
+            y
+        };
+        let panels: Vec<LineChart> = years
             .iter()
-            .filter(|((_, y), _)| pick.contains(y))
-            .map(|((s, y), v)| {
-                series(
-                    &format!("{s}, {y}"),
-                    v.iter()
-                        .map(|(x, _, p)| Point {
-                            x: *x,
-                            y: 100.0 * p,
-                            lo: f64::NAN,
-                            hi: f64::NAN,
-                        })
-                        .collect(),
-                )
+            .map(|y| LineChart {
+                title: y.to_string(),
+                x_label: parameter.clone(),
+                y_label: "Replications meeting the target (%)".into(),
+                series: r
+                    .sizing
+                    .iter()
+                    .filter(|((_, yy), _)| yy == y)
+                    .enumerate()
+                    .map(|(i, ((s, _), v))| Series {
+                        name: s.clone(),
+                        points: v
+                            .iter()
+                            .map(|(x, _, p)| Point {
+                                x: *x,
+                                y: 100.0 * p,
+                                lo: f64::NAN,
+                                hi: f64::NAN,
+                            })
+                            .collect(),
+                        dashed: false,
+                        colour: Some(i),
+                    })
+                    .collect(),
+                reference: None,
+                integer_x: false,
+                zero: true,
             })
             .collect();
+        let rows = answers::sizing_rows(r);
+        let title = match rows
+            .iter()
+            .find(|row| answers::report_years(r).contains(&row.1))
+            .or(rows.last())
+        {
+            Some((_, y, v, _, p)) => format!(
+                "{} {parameter} meet the target in {y} ({:.0}% of replications)",
+                labels::thousands(*v, 0),
+                100.0 * p
+            ),
+            None => format!("No swept {parameter} meets the target"),
+        };
         out.push(Figure {
             stem: "sizing_curve",
             section: Section::Sizing,
-            chart: Chart::Line(LineChart {
-                title: format!("Sizing: {parameter} against the chance of meeting the {metric} target"),
-                x_label: parameter.clone(),
+            chart: Chart::Panels(Panels {
+                title,
                 y_label: "Replications meeting the target (%)".into(),
-                series: curves,
+                panels,
+                zero: true,
                 reference: Some((50.0, "half of replications".into())),
-                integer_x: false,
+                shared_y: true,
             }),
-            reading: "Each curve shows, for one year, the share of replications in which the target is met at each swept value; sizing.csv lists the smallest value whose mean meets it.".into(),
+            reading: format!(
+                "One panel per year: at each swept {parameter}, the share of replications in which {} meets the target. Read across to the value where the curve reaches the certainty you need; the table above gives the smallest value whose mean meets it.",
+                labels::label(metric).to_lowercase()
+            ),
         });
     }
     out
 }
 
-fn footer(r: &Results) -> String {
+fn footer(r: &Results, chart: &Chart) -> String {
     let m = &r.manifest;
     let names = match r.scenarios.len() {
         0..=2 => r.scenarios.join(", "),
         n => format!("{} and {} options", r.scenarios[0], n - 1),
     };
     format!(
-        "carecap {} · {} · seed {} · {} replications · bands: 95% CI (referrals: p10–p90)",
-        m["carecap_version"].as_str().unwrap_or("?"),
+        "{} · {} · seed {} · carecap {}",
+        match chart {
+            Chart::Stacked(_) => format!("Means over {} replications", answers::replications(r)),
+            Chart::Forest(_) => format!(
+                "Paired differences over {} replications; bars: 95% CI",
+                answers::replications(r)
+            ),
+            Chart::Panels(p) if p.title.starts_with("Referrals") => format!(
+                "Means over {} replications; fans: p10–p90 of replications",
+                answers::replications(r)
+            ),
+            _ => format!(
+                "Means over {} replications; bands: 95% CI",
+                answers::replications(r)
+            ),
+        },
         names,
         m["seed"],
-        m["replications"]
+        m["carecap_version"].as_str().unwrap_or("?"),
     )
 }
 
@@ -463,13 +730,13 @@ pub fn render_held(dir: &Path, lock: Option<&FolderLock>) -> Result<Vec<PathBuf>
     folder::clear_drawn(dir, lock).map_err(|e| format!("{}: {e}", dir.display()))?;
     let chart_dir = dir.join("charts");
     std::fs::create_dir_all(&chart_dir).map_err(|e| format!("{}: {e}", chart_dir.display()))?;
-    let foot = footer(&r);
     let mut written = Vec::new();
     let mut entries = Vec::new();
     let mut svgs = Vec::new();
     let figures = figures(&r);
     for f in &figures {
         let png = format!("charts/{}.png", f.stem);
+        let foot = footer(&r, &f.chart);
         charts::png(&f.chart, &foot, &dir.join(&png))?;
         entries.push(folder::entry(dir, &png).map_err(|e| format!("{png}: {e}"))?);
         let svg = charts::svg(&f.chart, &foot)?;
@@ -501,24 +768,40 @@ pub fn render_held(dir: &Path, lock: Option<&FolderLock>) -> Result<Vec<PathBuf>
 const STYLE: &str = "body{font-family:DejaVu Sans,Verdana,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
 h1{font-size:1.7em}h2{margin-top:2em;border-bottom:2px solid #0072b2;padding-bottom:.2em}\
 figure{margin:1.5em 0}figure svg{width:100%;height:auto;border:1px solid #ddd}figcaption{font-size:.95em;color:#444;margin-top:.4em}\
-table{border-collapse:collapse;margin:1em 0;font-size:.9em}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}\
-th:first-child,td:first-child{text-align:left}.ci{color:#777;font-size:.85em}.note{color:#555;font-size:.9em}code{background:#f3f3f3}\
-.warnings{border:3px solid #d55e00;background:#fff4e5;padding:.2em 1em;margin:1.5em 0}.warnings h2{border-bottom:none;margin-top:.5em;color:#a33b00}";
+table{border-collapse:collapse;margin:1em 0;font-size:.9em}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right;vertical-align:top}\
+th:first-child,td:first-child{text-align:left}.ci{color:#666;font-size:.85em}.note{color:#555;font-size:.9em}code{background:#f3f3f3}\
+.answers{border:2px solid #0072b2;padding:.3em 1.2em 1em;margin:1em 0}.answers h2{margin-top:.4em}\
+.answers dt{font-weight:bold;margin-top:.8em}.answers dd{margin:.2em 0 0 0}\
+.caution{color:#a33b00;font-weight:bold}\
+.warnings{border:3px solid #d55e00;background:#fff4e5;padding:.2em 1em;margin:1.2em 0}.warnings h3{margin:.5em 0 .2em;color:#a33b00}\
+td.breach{background:#fde0c5;font-weight:bold}td.ok{color:#999}\
+@media print{body{max-width:none;margin:0;font-size:10pt}\
+.answers,.warnings{break-inside:avoid}h2,h3{break-after:avoid}\
+table{break-inside:auto}tr,td,th{break-inside:avoid}thead{display:table-header-group}\
+figure{break-inside:avoid}figure svg{max-height:17cm;border:none}\
+#evidence{break-before:page}a{color:inherit;text-decoration:none}}\
+@page{size:A4;margin:14mm}";
 
 fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut t = String::from("<table><tr>");
+    let mut t = String::from("<table><thead><tr>");
     for h in header {
         let _ = write!(t, "<th>{}</th>", escape(h));
     }
-    t.push_str("</tr>");
+    t.push_str("</tr></thead><tbody>");
     for row in rows {
         t.push_str("<tr>");
         for cell in row {
-            let _ = write!(t, "<td>{cell}</td>");
+            if let Some(rest) = cell.strip_prefix("\u{1}") {
+                let _ = write!(t, "<td class=breach>{rest}</td>");
+            } else if let Some(rest) = cell.strip_prefix("\u{2}") {
+                let _ = write!(t, "<td class=ok>{rest}</td>");
+            } else {
+                let _ = write!(t, "<td>{cell}</td>");
+            }
         }
         t.push_str("</tr>");
     }
-    t.push_str("</table>");
+    t.push_str("</tbody></table>");
     t
 }
 
@@ -545,9 +828,186 @@ fn figures_of(figures: &[Figure], svgs: &[String], section: Section) -> String {
     out
 }
 
+/// The caution printed beside figures when there are too few replications.
+fn caution(r: &Results) -> String {
+    match answers::too_few(r) {
+        Some(_) => format!(
+            " <span class=caution>⚠ only {} replications: intervals unreliable</span>",
+            answers::replications(r)
+        ),
+        None => String::new(),
+    }
+}
+
+/// The first page: the answers, the warnings and the options ranked.
+fn answers_block(r: &Results) -> String {
+    let caution = caution(r);
+    let mut h = String::from("<section class=answers id=answers><h2>The answers</h2><dl>");
+    for a in answers::answers(r) {
+        let _ = write!(
+            h,
+            "<dt>{}</dt><dd>{}{caution}</dd>",
+            escape(a.question),
+            escape(&a.text)
+        );
+    }
+    h.push_str("</dl>");
+    if r.scenarios.len() > 1 {
+        let base = &r.scenarios[0];
+        for y in answers::report_years(r) {
+            let rows: Vec<Vec<String>> = answers::ranked_options(r, y)
+                .into_iter()
+                .enumerate()
+                .map(|(i, (o, d))| {
+                    std::iter::once(format!("{}. {}", i + 1, escape(&o)))
+                        .chain(
+                            OPTION_METRICS
+                                .iter()
+                                .zip(&d)
+                                .map(|((m, _), d)| escape(&answers::diff(m, *d))),
+                        )
+                        .collect()
+                })
+                .collect();
+            let header: Vec<String> = std::iter::once("Option (ranked)".to_string())
+                .chain(OPTION_METRICS.iter().map(|(m, up)| {
+                    format!(
+                        "{} ({})",
+                        labels::label(m),
+                        if *up {
+                            "higher is better"
+                        } else {
+                            "lower is better"
+                        }
+                    )
+                }))
+                .collect();
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            let _ = write!(
+                h,
+                "<h3>Options in {y}, ranked</h3><p class=note>Region-wide difference from the baseline ({}) on the same simulated residents, with paired 95% intervals; ranked on the first column.{caution}</p>{}",
+                escape(base),
+                table(&header, &rows)
+            );
+        }
+    }
+    h.push_str(&warnings_block(r));
+    h.push_str("</section>");
+    h
+}
+
+/// The borough × year grid of first breaches.
+fn breach_grid(r: &Results, s: &str) -> String {
+    let (first, last) = r.years();
+    let boroughs = answers::boroughs(r, s);
+    if boroughs.is_empty() {
+        return String::new();
+    }
+    let letters = ["W", "H", "D"];
+    let rows: Vec<Vec<String>> = boroughs
+        .iter()
+        .map(|b| {
+            std::iter::once(escape(b))
+                .chain((first..=last).map(|y| {
+                    let hit: Vec<&str> = (0..BOROUGH_TARGETS.len())
+                        .filter(|k| answers::breached(r, s, y, b, *k) == Some(true))
+                        .map(|k| letters[k])
+                        .collect();
+                    if hit.is_empty() {
+                        "\u{2}·".to_string()
+                    } else {
+                        format!("\u{1}{}", hit.join(" "))
+                    }
+                }))
+                .collect()
+        })
+        .collect();
+    let years: Vec<String> = (first..=last).map(|y| y.to_string()).collect();
+    let header: Vec<&str> = std::iter::once("Borough")
+        .chain(years.iter().map(String::as_str))
+        .collect();
+    let key: Vec<String> = BOROUGH_TARGETS
+        .iter()
+        .zip(letters)
+        .map(|((_, what), l)| format!("<b>{l}</b>: {}", escape(what)))
+        .collect();
+    let firsts: Vec<Vec<String>> = answers::first_breaches(r, s)
+        .into_iter()
+        .map(|(b, y)| {
+            std::iter::once(escape(&b))
+                .chain(
+                    y.iter()
+                        .map(|y| y.map_or(format!("not by {last}"), |y| y.to_string())),
+                )
+                .collect()
+        })
+        .collect();
+    let first_header: Vec<String> = std::iter::once("Borough".to_string())
+        .chain(
+            BOROUGH_TARGETS
+                .iter()
+                .zip(letters)
+                .map(|((_, w), l)| format!("{l}: {w}")),
+        )
+        .collect();
+    let first_header: Vec<&str> = first_header.iter().map(String::as_str).collect();
+    format!(
+        "<h3>Borough × year: which targets are breached</h3><p class=note>A shaded cell lists the targets a borough breaches that year (on the mean): {}. A dot means none.</p>{}<h3>First breach by borough</h3>{}",
+        key.join("; "),
+        table(&header, &rows),
+        table(&first_header, &firsts)
+    )
+}
+
+/// A table of `metrics` for each year (rows) in `area`, labelled with units.
+fn yearly_table(r: &Results, s: &str, area: &str, metrics: &[&str]) -> String {
+    let (first, last) = r.years();
+    let rows: Vec<Vec<String>> = (first..=last)
+        .map(|y| {
+            std::iter::once(y.to_string())
+                .chain(metrics.iter().map(|m| with_ci(m, r.get(s, y, area, m))))
+                .collect()
+        })
+        .collect();
+    let header: Vec<String> = std::iter::once("Year".to_string())
+        .chain(metrics.iter().map(|m| labels::with_unit(m)))
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    table(&header, &rows)
+}
+
+/// A table of `metrics` (columns) for `areas` (rows) in `year`.
+fn area_table(
+    r: &Results,
+    s: &str,
+    year: i32,
+    first_col: &str,
+    areas: &[String],
+    metrics: &[&str],
+) -> String {
+    let rows: Vec<Vec<String>> = areas
+        .iter()
+        .map(|a| {
+            std::iter::once(if a == "ALL" {
+                "Region (all)".to_string()
+            } else {
+                escape(a)
+            })
+            .chain(metrics.iter().map(|m| with_ci(m, r.get(s, year, a, m))))
+            .collect()
+        })
+        .collect();
+    let header: Vec<String> = std::iter::once(first_col.to_string())
+        .chain(metrics.iter().map(|m| labels::with_unit(m)))
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    table(&header, &rows)
+}
+
 fn page(r: &Results, figures: &[Figure], svgs: &[String]) -> String {
     let base = r.scenarios.first().cloned().unwrap_or_default();
     let (first, last) = r.years();
+    let caution = caution(r);
     let mut h = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>carecap report: {}</title><style>{STYLE}</style></head><body>",
         escape(&base)
@@ -559,178 +1019,281 @@ fn page(r: &Results, figures: &[Figure], svgs: &[String]) -> String {
     );
     let _ = write!(
         h,
-        "<p>Projection {first}–{last} by discrete-event simulation. Every figure is a mean over {} replications with its 95% confidence interval in grey brackets; differences between options are paired on the same simulated residents.</p>",
-        r.manifest["replications"]
+        "<p>Projection {first}–{last} by discrete-event simulation. Every figure is a mean over {} replications with its 95% confidence interval in brackets; differences between options are paired on the same simulated residents.{caution}</p>",
+        answers::replications(r)
     );
-    h.push_str(&warnings_block(r));
-    // Demand and beds.
+    h.push_str(&answers_block(r));
+    h.push_str("<div id=evidence>");
+    // Beds.
     h.push_str("<h2>Will demand outgrow beds, and when?</h2>");
-    let metrics = [
-        ("referrals", "Referrals"),
-        ("deaths", "Deaths"),
-        ("ipu_admissions", "IPU admissions"),
-        ("ipu_occupancy_pct", "IPU occupancy %"),
-        ("ipu_staffed_beds_mean", "Staffed beds"),
-        ("ipu_turned_away", "Turned away"),
-        ("died_waiting", "Died waiting"),
-    ];
-    let rows: Vec<Vec<String>> = (first..=last)
-        .map(|y| {
-            std::iter::once(y.to_string())
-                .chain(
-                    metrics
-                        .iter()
-                        .map(|(m, _)| with_ci(r.get(&base, y, "ALL", m))),
-                )
-                .collect()
-        })
-        .collect();
-    let header: Vec<&str> = std::iter::once("Year")
-        .chain(metrics.iter().map(|m| m.1))
-        .collect();
-    h.push_str(&table(&header, &rows));
-    h.push_str(&figures_of(figures, svgs, Section::Demand));
+    h.push_str(&yearly_table(
+        r,
+        &base,
+        "ALL",
+        &[
+            "referrals",
+            "deaths",
+            "ipu_admissions",
+            "ipu_occupancy_pct",
+            "ipu_staffed_beds_mean",
+            "ipu_turned_away",
+            "died_waiting",
+        ],
+    ));
+    let sites = answers::sites(r, &base);
+    if !sites.is_empty() {
+        let _ = write!(
+            h,
+            "<h3>Each site in {last}</h3>{}",
+            area_table(
+                r,
+                &base,
+                last,
+                "Site",
+                &sites,
+                &[
+                    "ipu_staffed_beds_mean",
+                    "ipu_occupancy_pct",
+                    "ipu_wait_days_mean",
+                    "ipu_turned_away",
+                    "ipu_died_waiting",
+                ],
+            )
+        );
+    }
+    h.push_str(&figures_of(figures, svgs, Section::Beds));
     // Boroughs.
     h.push_str("<h2>Which boroughs fall short first?</h2>");
-    let bm = [
-        ("referrals", "Referrals"),
-        ("cspc_wait_days_mean", "Caseload wait, days"),
-        ("hah_unmet", "No hospice-at-home slot"),
-        ("ipu_died_waiting", "Died waiting for a bed"),
-        ("cspc_deaths_hospital_pct", "CSPC deaths in hospital %"),
-        ("preferred_place_met_pct", "Preferred place met %"),
-    ];
-    let rows: Vec<Vec<String>> = r
-        .areas(&base, "referrals")
-        .iter()
-        .map(|b| {
-            std::iter::once(escape(b))
-                .chain(bm.iter().map(|(m, _)| with_ci(r.get(&base, last, b, m))))
-                .collect()
-        })
-        .collect();
-    let header: Vec<&str> = std::iter::once("Borough")
-        .chain(bm.iter().map(|m| m.1))
-        .collect();
+    h.push_str(&breach_grid(r, &base));
     let _ = write!(
         h,
-        "<p>Each borough in {last}, by residence:</p>{}",
-        table(&header, &rows)
+        "<h3>Each borough in {last}, by residence</h3>{}",
+        area_table(
+            r,
+            &base,
+            last,
+            "Borough",
+            &answers::boroughs(r, &base),
+            &[
+                "referrals",
+                "cspc_wait_days_mean",
+                "hah_unmet",
+                "died_waiting",
+                "cspc_deaths_hospital_pct",
+                "preferred_place_met_pct",
+            ],
+        )
     );
     h.push_str(&figures_of(figures, svgs, Section::Boroughs));
     // Staff.
     h.push_str("<h2>Can we staff it?</h2>");
-    let rows: Vec<Vec<String>> = [
-        "cspc_nurse",
-        "hah_nurse",
-        "ipu_nurse",
-        "consultant",
-        "advice_nurse",
-    ]
-    .iter()
-    .filter(|role| {
-        r.get(&base, last, "ALL", &format!("fte_demand_{role}"))
-            .is_some()
-    })
-    .map(|role| {
-        vec![
-            role.to_string(),
-            with_ci(r.get(&base, last, "ALL", &format!("fte_demand_{role}"))),
-            with_ci(r.get(&base, last, "ALL", &format!("fte_supply_{role}"))),
-            with_ci(r.get(&base, last, "ALL", &format!("fte_gap_{role}"))),
-        ]
-    })
-    .collect();
+    let rows: Vec<Vec<String>> = labels::ROLE_LABELS
+        .iter()
+        .filter(|(role, _)| {
+            r.get(&base, last, "ALL", &format!("fte_demand_{role}"))
+                .is_some()
+        })
+        .map(|(role, name)| {
+            vec![
+                escape(name),
+                with_ci(
+                    "fte_demand_cspc_nurse",
+                    r.get(&base, last, "ALL", &format!("fte_demand_{role}")),
+                ),
+                with_ci(
+                    "fte_supply_cspc_nurse",
+                    r.get(&base, last, "ALL", &format!("fte_supply_{role}")),
+                ),
+                with_ci(
+                    "fte_gap_cspc_nurse",
+                    r.get(&base, last, "ALL", &format!("fte_gap_{role}")),
+                ),
+            ]
+        })
+        .collect();
     let _ = write!(
         h,
-        "<p>Full-time equivalents in {last}: staff needed for the demand that arrived (including people waiting or turned away) against staff in post; a positive gap is a shortfall. The region's gap nets its areas; roles short in some area: {short}; staff short, counting shortfalls only: {shortfall} FTE.</p>{}",
-        table(&["Role", "Needed", "In post", "Gap"], &rows),
-        short = with_ci(r.get(&base, last, "ALL", "fte_short_roles")),
-        shortfall = with_ci(r.get(&base, last, "ALL", "fte_shortfall_total")),
+        "<p>Full-time equivalents (FTE) region-wide in {last}: staff needed for the demand that arrived (including people waiting or turned away) against staff in post; a positive gap is a shortfall. The region's gap nets its areas; roles short in some area: {short}; staff short, counting shortfalls only: {shortfall} FTE.</p>{}",
+        table(
+            &["Role", "Needed (FTE)", "In post (FTE)", "Gap (FTE)"],
+            &rows
+        ),
+        short = with_ci(
+            "fte_short_roles",
+            r.get(&base, last, "ALL", "fte_short_roles")
+        ),
+        shortfall = with_ci(
+            "fte_shortfall_total",
+            r.get(&base, last, "ALL", "fte_shortfall_total")
+        ),
     );
     h.push_str(&figures_of(figures, svgs, Section::Staff));
     // Calls.
-    h.push_str("<h2>Does the advice line answer in time?</h2>");
     let lines = r.areas(&base, "handler_utilisation_pct");
-    let lm = [
-        ("calls", "Calls"),
-        ("calls_answered_in_target_pct", "Answered in target %"),
-        ("calls_abandoned_pct", "Abandoned %"),
-        ("call_wait_seconds_mean", "Mean wait, s"),
-        ("handler_utilisation_pct", "Utilisation %"),
-    ];
-    let rows: Vec<Vec<String>> = lines
-        .iter()
-        .chain(std::iter::once(&"ALL".to_string()))
-        .map(|l| {
-            std::iter::once(escape(l))
-                .chain(lm.iter().map(|(m, _)| with_ci(r.get(&base, last, l, m))))
-                .collect()
-        })
-        .collect();
-    let header: Vec<&str> = std::iter::once("Line")
-        .chain(lm.iter().map(|m| m.1))
-        .collect();
-    let _ = write!(h, "<p>Each line in {last}:</p>{}", table(&header, &rows));
-    h.push_str(&figures_of(figures, svgs, Section::Calls));
+    if !lines.is_empty() {
+        h.push_str("<h2>Does the advice line answer in time?</h2>");
+        let mut areas = lines.clone();
+        areas.push("ALL".into());
+        let _ = write!(
+            h,
+            "<p>Each line in {last}:</p>{}",
+            area_table(
+                r,
+                &base,
+                last,
+                "Line",
+                &areas,
+                &[
+                    "calls",
+                    "calls_answered_in_target_pct",
+                    "calls_abandoned_pct",
+                    "call_wait_seconds_mean",
+                    "handler_utilisation_pct",
+                ],
+            )
+        );
+        h.push_str(&figures_of(figures, svgs, Section::Calls));
+    }
     // Options.
     if r.scenarios.len() > 1 {
         h.push_str("<h2>What does each option change, with what certainty?</h2>");
         let om = [
-            ("preferred_place_met_pct", "Preferred place met %"),
-            ("cspc_deaths_hospital_pct", "CSPC deaths in hospital %"),
-            ("died_waiting", "Died waiting"),
-            ("calls_answered_in_target_pct", "Calls in target %"),
-            ("fte_shortfall_total", "Staff short, FTE"),
-            ("cost_staff", "Staff cost"),
-            ("cost_total", "Total cost"),
+            "preferred_place_met_pct",
+            "cspc_deaths_hospital_pct",
+            "died_waiting",
+            "calls_answered_in_target_pct",
+            "fte_shortfall_total",
+            "cost_staff",
+            "cost_total",
         ];
-        let rows: Vec<Vec<String>> = r
-            .scenarios
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                std::iter::once(escape(s))
-                    .chain(om.iter().map(|(m, _)| {
-                        let value = r.get(s, last, "ALL", m).map_or("–".into(), |x| fmt(x.mean));
-                        if i == 0 {
-                            value
-                        } else {
-                            let d = r
-                                .compare
-                                .get(&(s.clone(), last, "ALL".into(), m.to_string()))
-                                .copied();
-                            format!(
-                                "{value}<br>{}",
-                                d.map_or("–".into(), |d| format!(
-                                    "{:+} <span class=ci>[{}, {}]</span>",
-                                    fmt(d.mean),
-                                    fmt(d.lo),
-                                    fmt(d.hi)
-                                ))
-                            )
-                        }
-                    }))
-                    .collect()
-            })
-            .collect();
-        let header: Vec<&str> = std::iter::once("Scenario")
-            .chain(om.iter().map(|m| m.1))
-            .collect();
-        let _ = write!(
-            h,
-            "<p>Region-wide in {last}: each option's mean, and below it its difference from the baseline ({}) with 95% CI.</p>{}",
-            escape(&base),
-            table(&header, &rows)
-        );
+        for y in answers::report_years(r) {
+            let rows: Vec<Vec<String>> = r
+                .scenarios
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    std::iter::once(escape(s))
+                        .chain(om.iter().map(|m| {
+                            let value = with_ci(m, r.get(s, y, "ALL", m));
+                            if i == 0 {
+                                value
+                            } else {
+                                let d = r
+                                    .compare
+                                    .get(&(s.clone(), y, "ALL".into(), m.to_string()))
+                                    .copied();
+                                format!("{value}<br>{}", escape(&answers::diff(m, d)))
+                            }
+                        }))
+                        .collect()
+                })
+                .collect();
+            let header: Vec<String> = std::iter::once("Scenario".to_string())
+                .chain(om.iter().map(|m| labels::with_unit(m)))
+                .collect();
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            let _ = write!(
+                h,
+                "<h3>{y}</h3><p class=note>Region-wide in {y}: each scenario's mean with its 95% CI, and below it an option's paired difference from the baseline ({}).</p>{}",
+                escape(&base),
+                table(&header, &rows)
+            );
+        }
+        if r.compare.keys().any(|k| k.1 == last) {
+            h.push_str("<p>The first year each option breaches a planning target is in <a href=\"appraisal.md\">appraisal.md</a> (and appraisal.csv).</p>");
+        }
         h.push_str(&figures_of(figures, svgs, Section::Options));
     }
-    if figures.iter().any(|f| f.section == Section::Sizing) {
+    if r.sizing_labels.is_some() {
         h.push_str("<h2>How much capacity meets the target?</h2>");
+        h.push_str(&sizing_table(r));
         h.push_str(&figures_of(figures, svgs, Section::Sizing));
     }
     h.push_str(&provenance(r));
-    h.push_str("</body></html>\n");
+    h.push_str(&files_list(r));
+    h.push_str("</div></body></html>\n");
+    h
+}
+
+/// The sizing answer for every year: the smallest swept value whose mean
+/// meets the target, its mean with interval, and the share of replications
+/// meeting the target there.
+fn sizing_table(r: &Results) -> String {
+    let Some((metric, parameter)) = &r.sizing_labels else {
+        return String::new();
+    };
+    let area = r.sizing_area.clone().unwrap_or_else(|| "ALL".into());
+    let rows: Vec<Vec<String>> = answers::sizing_rows(r)
+        .into_iter()
+        .map(|(s, y, v, stat, p)| {
+            vec![
+                escape(&s),
+                y.to_string(),
+                labels::thousands(v, 0),
+                with_ci(metric, Some(stat)),
+                format!("{:.0}%", 100.0 * p),
+            ]
+        })
+        .collect();
+    let target = r.manifest["sweep"]["sizing"].clone();
+    let rule = match (target["below"].as_f64(), target["above"].as_f64()) {
+        (Some(b), _) => format!("below {b}"),
+        (_, Some(a)) => format!("above {a}"),
+        _ => "on target".into(),
+    };
+    let metric_label = labels::with_unit(metric);
+    let header = [
+        "Scenario",
+        "Year",
+        parameter.as_str(),
+        metric_label.as_str(),
+        "Chance of meeting the target",
+    ];
+    format!(
+        "<p>The smallest swept {} whose mean keeps {} {} in {}, each year, with the share of replications that meet the target at that value (the chance of meeting it).{}</p>{}",
+        escape(parameter),
+        escape(&labels::label(metric).to_lowercase()),
+        escape(&rule),
+        escape(if area == "ALL" { "the region" } else { &area }),
+        caution(r),
+        table(&header, &rows)
+    )
+}
+
+/// Links to every file of the results folder the manifest lists.
+fn files_list(r: &Results) -> String {
+    let files: Vec<String> = r.manifest["files"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f["path"].as_str())
+                .filter(|p| !p.starts_with("charts/") && *p != "report.html")
+                .map(|p| format!("<a href=\"{0}\">{0}</a>", escape(p)))
+                .collect()
+        })
+        .unwrap_or_default();
+    if files.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<p class=note>Files of this run: {}; metrics.csv defines every metric. Charts are in charts/ as PNG and SVG.</p>",
+        files.join(" · ")
+    )
+}
+
+/// The warnings, in a block that stands out on the first page.
+fn warnings_block(r: &Results) -> String {
+    let all = warnings(r);
+    if all.is_empty() {
+        return String::new();
+    }
+    let mut h = String::from(
+        "<section class=warnings id=warnings><h3>Warnings: read these before the numbers</h3><ul>",
+    );
+    for w in &all {
+        let _ = write!(h, "<li>{}</li>", escape(w));
+    }
+    h.push_str("</ul></section>");
     h
 }
 
@@ -751,23 +1314,12 @@ pub fn warnings(r: &Results) -> Vec<String> {
             out.push(w);
         }
     }
+    if let Some(w) = answers::too_few(r)
+        && !out.contains(&w)
+    {
+        out.insert(0, w);
+    }
     out
-}
-
-/// The warnings, in a block that stands out near the top of the page.
-fn warnings_block(r: &Results) -> String {
-    let all = warnings(r);
-    if all.is_empty() {
-        return String::new();
-    }
-    let mut h = String::from(
-        "<section class=warnings id=warnings><h2>Warnings: read these before the numbers</h2><ul>",
-    );
-    for w in &all {
-        let _ = write!(h, "<li>{}</li>", escape(w));
-    }
-    h.push_str("</ul></section>");
-    h
 }
 
 fn provenance(r: &Results) -> String {
@@ -801,6 +1353,18 @@ fn provenance(r: &Results) -> String {
                 ),
             ]);
         }
+    }
+    if let Some(path) = m["sweep"]["path"].as_str() {
+        let sha = m["sweep"]["sha256"].as_str().unwrap_or("");
+        rows.push(vec![
+            "sweep".into(),
+            format!(
+                "{} <code>{}</code>",
+                escape(path),
+                escape(&sha[..12.min(sha.len())])
+            ),
+            format!("<code>{}</code>", escape(sha)),
+        ]);
     }
     format!(
         "<h2>Provenance</h2><p class=note>carecap {} · command <code>{}</code> · seed {} · {} replications · {} threads · generator {} (stream derivation v{}) · started {} · {:.1} s wall · {} events ({:.2} million events/s).</p>{}<p class=note>SHA-256 of each file (first 12 hex digits) and of the resolved scenario after <code>extends</code> and merging.</p>",

@@ -28,6 +28,8 @@ pub const RESULT_FILES: &[&str] = &[
     "appraisal.md",
     "sizing.csv",
     "sizing_curve.csv",
+    "metrics.csv",
+    "results.xlsx",
     "report.html",
 ];
 
@@ -237,6 +239,22 @@ pub fn add_files(
     list.extend(files.iter().cloned());
     list.sort_by(|a, b| a.path.cmp(&b.path));
     manifest["files"] = serde_json::to_value(&list).map_err(io::Error::other)?;
+    let json = serde_json::to_string_pretty(&manifest).map_err(io::Error::other)?;
+    super::atomic::write_atomic(&dir.join(MANIFEST), json.as_bytes()).map(|_| ())
+}
+
+/// Sets the top-level `key` of the manifest of `dir` to `value` (e.g. the
+/// sweep a batch ran), keeping everything else.
+pub fn set_field(
+    dir: &Path,
+    key: &str,
+    value: serde_json::Value,
+    _lock: &FolderLock,
+) -> io::Result<()> {
+    let mut manifest = read_manifest(dir).ok_or_else(|| {
+        io::Error::other(format!("{} cannot be read", dir.join(MANIFEST).display()))
+    })?;
+    manifest[key] = value;
     let json = serde_json::to_string_pretty(&manifest).map_err(io::Error::other)?;
     super::atomic::write_atomic(&dir.join(MANIFEST), json.as_bytes()).map(|_| ())
 }

@@ -43,6 +43,14 @@ pub struct Results {
     pub sizing: BTreeMap<(String, i32), Vec<SizingPoint>>,
     /// The sizing metric and parameter.
     pub sizing_labels: Option<(String, String)>,
+    /// The area swept for sizing (sizing_curve.csv's `area`), when recorded.
+    pub sizing_area: Option<String>,
+    /// sizing.csv: (scenario, year) → the smallest swept value whose mean meets the target.
+    pub sizing_answer: BTreeMap<(String, i32), f64>,
+    /// Each area's kind (`region`, `borough`, `site`, `line`), from summary.csv.
+    pub area_types: BTreeMap<String, String>,
+    /// Replications behind each figure (the largest `n` of summary.csv).
+    pub replications: u64,
     /// manifest.json.
     pub manifest: serde_json::Value,
 }
@@ -51,73 +59,145 @@ fn num(s: &str) -> f64 {
     s.parse().unwrap_or(f64::NAN)
 }
 
-/// A mean and its interval from columns `at`, `at + 1`, `at + 2` (no percentiles).
-fn interval(row: &csv::StringRecord, at: usize) -> Stat {
-    Stat {
-        mean: num(&row[at]),
-        lo: num(&row[at + 1]),
-        hi: num(&row[at + 2]),
-        p10: f64::NAN,
-        p90: f64::NAN,
+/// A table's header and rows.
+struct Table {
+    header: Vec<String>,
+    rows: Vec<csv::StringRecord>,
+}
+
+impl Table {
+    fn read(path: &Path) -> Result<Table, csv::Error> {
+        let mut reader = csv::Reader::from_path(path)?;
+        let header = reader.headers()?.iter().map(String::from).collect();
+        let rows = reader.records().collect::<Result<_, _>>()?;
+        Ok(Table { header, rows })
+    }
+
+    /// The index of column `name`.
+    fn col(&self, name: &str) -> Result<usize, String> {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| format!("expected a column {name:?}"))
     }
 }
 
-fn rows(path: &Path) -> Result<Vec<csv::StringRecord>, csv::Error> {
-    let mut reader = csv::Reader::from_path(path)?;
-    reader.records().collect()
+/// A field of a row (empty when the row is short).
+fn field(row: &csv::StringRecord, at: usize) -> &str {
+    row.get(at).unwrap_or("")
 }
 
 impl Results {
-    /// Reads the folder `dir`.
+    /// Reads the folder `dir`. Columns are found by their header names, so
+    /// a folder written before `area_type` was added still reads.
     pub fn read(dir: &Path) -> Result<Results, String> {
         let err = |f: &str, e: &dyn std::fmt::Display| format!("{}: {e}", dir.join(f).display());
         let mut r = Results::default();
-        for row in rows(&dir.join("summary.csv")).map_err(|e| err("summary.csv", &e))? {
-            let scenario = unguard(&row[0]).to_string();
+        let summary = Table::read(&dir.join("summary.csv")).map_err(|e| err("summary.csv", &e))?;
+        let cols = |t: &Table, f: &str, names: &[&str]| -> Result<Vec<usize>, String> {
+            names
+                .iter()
+                .map(|n| t.col(n).map_err(|e| err(f, &e)))
+                .collect()
+        };
+        let c = cols(
+            &summary,
+            "summary.csv",
+            &[
+                "scenario", "year", "area", "metric", "mean", "ci_low", "ci_high", "p10", "p90",
+            ],
+        )?;
+        let area_type = summary.col("area_type").ok();
+        let n_col = summary.col("n").ok();
+        for row in &summary.rows {
+            let scenario = unguard(field(row, c[0])).to_string();
             if !r.scenarios.contains(&scenario) {
                 r.scenarios.push(scenario.clone());
             }
+            let area = unguard(field(row, c[2])).to_string();
+            if let Some(t) = area_type {
+                r.area_types
+                    .entry(area.clone())
+                    .or_insert_with(|| field(row, t).to_string());
+            }
+            if let Some(n) = n_col.and_then(|n| field(row, n).parse::<u64>().ok()) {
+                r.replications = r.replications.max(n);
+            }
             let stat = Stat {
-                mean: num(&row[4]),
-                lo: num(&row[6]),
-                hi: num(&row[7]),
-                p10: num(&row[8]),
-                p90: num(&row[9]),
+                mean: num(field(row, c[4])),
+                lo: num(field(row, c[5])),
+                hi: num(field(row, c[6])),
+                p10: num(field(row, c[7])),
+                p90: num(field(row, c[8])),
             };
             r.summary.insert(
                 (
                     scenario,
-                    row[1].parse().unwrap_or(0),
-                    unguard(&row[2]).to_string(),
-                    unguard(&row[3]).to_string(),
+                    field(row, c[1]).parse().unwrap_or(0),
+                    area,
+                    unguard(field(row, c[3])).to_string(),
                 ),
                 stat,
             );
         }
         if dir.join("compare.csv").exists() {
-            for row in rows(&dir.join("compare.csv")).map_err(|e| err("compare.csv", &e))? {
-                let stat = interval(&row, 5);
+            let t = Table::read(&dir.join("compare.csv")).map_err(|e| err("compare.csv", &e))?;
+            let c = cols(
+                &t,
+                "compare.csv",
+                &[
+                    "option",
+                    "year",
+                    "area",
+                    "metric",
+                    "diff_mean",
+                    "diff_ci_low",
+                    "diff_ci_high",
+                ],
+            )?;
+            for row in &t.rows {
+                let stat = Stat {
+                    mean: num(field(row, c[4])),
+                    lo: num(field(row, c[5])),
+                    hi: num(field(row, c[6])),
+                    p10: f64::NAN,
+                    p90: f64::NAN,
+                };
                 r.compare.insert(
                     (
-                        unguard(&row[0]).to_string(),
-                        row[2].parse().unwrap_or(0),
-                        unguard(&row[3]).to_string(),
-                        unguard(&row[4]).to_string(),
+                        unguard(field(row, c[0])).to_string(),
+                        field(row, c[1]).parse().unwrap_or(0),
+                        unguard(field(row, c[2])).to_string(),
+                        unguard(field(row, c[3])).to_string(),
                     ),
                     stat,
                 );
             }
         }
         if dir.join("by_hour.csv").exists() {
-            for row in rows(&dir.join("by_hour.csv")).map_err(|e| err("by_hour.csv", &e))? {
+            let t = Table::read(&dir.join("by_hour.csv")).map_err(|e| err("by_hour.csv", &e))?;
+            let c = cols(
+                &t,
+                "by_hour.csv",
+                &[
+                    "scenario", "year", "area", "hour", "metric", "mean", "ci_low", "ci_high",
+                ],
+            )?;
+            for row in &t.rows {
                 let key = (
-                    unguard(&row[0]).to_string(),
-                    row[1].parse().unwrap_or(0),
-                    unguard(&row[3]).to_string(),
-                    unguard(&row[5]).to_string(),
+                    unguard(field(row, c[0])).to_string(),
+                    field(row, c[1]).parse().unwrap_or(0),
+                    unguard(field(row, c[2])).to_string(),
+                    unguard(field(row, c[4])).to_string(),
                 );
-                let hour: usize = row[4].parse().unwrap_or(0).min(23);
-                let stat = interval(&row, 6);
+                let hour: usize = field(row, c[3]).parse().unwrap_or(0).min(23);
+                let stat = Stat {
+                    mean: num(field(row, c[5])),
+                    lo: num(field(row, c[6])),
+                    hi: num(field(row, c[7])),
+                    p10: f64::NAN,
+                    p90: f64::NAN,
+                };
                 let empty = Stat {
                     mean: f64::NAN,
                     lo: f64::NAN,
@@ -129,15 +209,57 @@ impl Results {
             }
         }
         if dir.join("sizing_curve.csv").exists() {
-            for row in
-                rows(&dir.join("sizing_curve.csv")).map_err(|e| err("sizing_curve.csv", &e))?
-            {
-                r.sizing_labels = Some((row[4].to_string(), row[2].to_string()));
-                let stat = interval(&row, 5);
+            let t = Table::read(&dir.join("sizing_curve.csv"))
+                .map_err(|e| err("sizing_curve.csv", &e))?;
+            let c = cols(
+                &t,
+                "sizing_curve.csv",
+                &[
+                    "scenario",
+                    "year",
+                    "parameter",
+                    "value",
+                    "metric",
+                    "mean",
+                    "ci_low",
+                    "ci_high",
+                    "p_meet",
+                ],
+            )?;
+            let area = t.col("area").ok();
+            for row in &t.rows {
+                r.sizing_labels =
+                    Some((field(row, c[4]).to_string(), field(row, c[2]).to_string()));
+                if let Some(a) = area {
+                    r.sizing_area = Some(unguard(field(row, a)).to_string());
+                }
+                let stat = Stat {
+                    mean: num(field(row, c[5])),
+                    lo: num(field(row, c[6])),
+                    hi: num(field(row, c[7])),
+                    p10: f64::NAN,
+                    p90: f64::NAN,
+                };
                 r.sizing
-                    .entry((unguard(&row[0]).to_string(), row[1].parse().unwrap_or(0)))
+                    .entry((
+                        unguard(field(row, c[0])).to_string(),
+                        field(row, c[1]).parse().unwrap_or(0),
+                    ))
                     .or_default()
-                    .push((num(&row[3]), stat, num(&row[8])));
+                    .push((num(field(row, c[3])), stat, num(field(row, c[8]))));
+            }
+        }
+        if dir.join("sizing.csv").exists() {
+            let t = Table::read(&dir.join("sizing.csv")).map_err(|e| err("sizing.csv", &e))?;
+            let c = cols(&t, "sizing.csv", &["scenario", "year", "smallest_value"])?;
+            for row in &t.rows {
+                r.sizing_answer.insert(
+                    (
+                        unguard(field(row, c[0])).to_string(),
+                        field(row, c[1]).parse().unwrap_or(0),
+                    ),
+                    num(field(row, c[2])),
+                );
             }
         }
         let manifest = crate::fsread::read_text(&dir.join("manifest.json"), super::MAX_READ_BYTES)

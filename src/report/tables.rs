@@ -9,16 +9,18 @@
 //! read as a formula are written with a leading `'` ([`csv_field`]).
 
 use crate::stats::{QuantileSketch, Welford, ci};
+
 use std::io::{self, Write};
 
 /// Header of `replications.csv`.
-pub const REPLICATIONS_HEADER: &str = "scenario,replication,year,area,metric,value";
+pub const REPLICATIONS_HEADER: &str = "scenario,replication,year,area_type,area,metric,value";
 /// Header of `summary.csv`.
-pub const SUMMARY_HEADER: &str = "scenario,year,area,metric,mean,sd,ci_low,ci_high,p10,p90,n";
+pub const SUMMARY_HEADER: &str =
+    "scenario,year,area_type,area,metric,mean,sd,ci_low,ci_high,p10,p90,n";
 
 /// Header of `compare.csv`.
 pub const COMPARE_HEADER: &str =
-    "option,baseline,year,area,metric,diff_mean,diff_ci_low,diff_ci_high,pct_change";
+    "option,baseline,year,area_type,area,metric,diff_mean,diff_ci_low,diff_ci_high,pct_change";
 
 /// Header of `by_hour.csv`.
 pub const BY_HOUR_HEADER: &str = "scenario,year,which,area,hour,metric,mean,ci_low,ci_high";
@@ -28,10 +30,23 @@ pub const BY_HOUR_HEADER: &str = "scenario,year,which,area,hour,metric,mean,ci_l
 pub struct Key {
     /// Year label.
     pub year: i32,
+    /// Kind of area: `region`, `borough`, `site` or `line` ([`area_type`]).
+    pub area_type: &'static str,
     /// Area name.
     pub area: String,
     /// Metric name.
     pub metric: &'static str,
+}
+
+/// The `area_type` column's word for a kind of area.
+pub fn area_type(kind: crate::model::metrics::AreaKind) -> &'static str {
+    use crate::model::metrics::AreaKind;
+    match kind {
+        AreaKind::Borough => "borough",
+        AreaKind::Site => "site",
+        AreaKind::Line => "line",
+        AreaKind::All => "region",
+    }
 }
 
 /// The first characters that make a spreadsheet read a cell as a formula.
@@ -88,10 +103,11 @@ impl Across {
         }
     }
 
-    /// mean, sd, ci_low, ci_high, p10, p90, n.
-    pub fn row(&self) -> [String; 7] {
+    /// mean, sd, ci_low, ci_high, p10, p90, n, for a value of `metric`
+    /// (whose range bounds the interval: see [`bounded_interval`]).
+    pub fn row(&self, metric: &str) -> [String; 7] {
         let w = &self.moments;
-        let (lo, hi) = ci::mean_interval(w, 0.95);
+        let (lo, hi) = self.interval(metric);
         [
             number(w.mean()),
             number(w.sd()),
@@ -108,9 +124,61 @@ impl Across {
         self.moments.mean()
     }
 
-    /// The 95% interval.
-    pub fn interval(&self) -> (f64, f64) {
-        ci::mean_interval(&self.moments, 0.95)
+    /// The 95% interval of the mean of `metric`, within its range.
+    pub fn interval(&self, metric: &str) -> (f64, f64) {
+        bounded_interval(&self.moments, crate::report::labels::kind(metric))
+    }
+}
+
+/// The 95% interval for the mean of the replications' values in `w`, never
+/// leaving the range of a `kind` of number. It is the Student t interval
+/// when that stays in range (the usual case); otherwise:
+/// - counts (whole events a year): the exact Poisson (Garwood) interval of
+///   the mean, from the total over the replications;
+/// - percentages: the t interval on the log-odds scale (delta method),
+///   mapped back, so it stays within 0–100;
+/// - other quantities that cannot be negative (levels, days, FTE, £): the
+///   t interval on the log scale (delta method), mapped back, so it stays
+///   above 0.
+///
+/// A mean with no spread (every replication 0) keeps its interval [0, 0].
+pub fn bounded_interval(w: &Welford, kind: crate::report::labels::Kind) -> (f64, f64) {
+    use crate::report::labels::Kind;
+    use statrs::distribution::{ContinuousCDF, Gamma};
+    let (lo, hi) = ci::mean_interval(w, 0.95);
+    let (min, max) = kind.range();
+    if !(lo < min || hi > max) || w.count() < 2 {
+        return (lo, hi);
+    }
+    let n = w.count() as f64;
+    let m = w.mean();
+    let t = ci::t_critical(0.95, w.count() - 1);
+    let se = w.sd() / n.sqrt();
+    match kind {
+        Kind::Count => {
+            let total = (m * n).round().max(0.0);
+            let q =
+                |shape: f64, p: f64| Gamma::new(shape, 1.0).map_or(f64::NAN, |g| g.inverse_cdf(p));
+            let low = if total == 0.0 { 0.0 } else { q(total, 0.025) };
+            (low / n, q(total + 1.0, 0.975) / n)
+        }
+        Kind::Pct => {
+            let p = m / 100.0;
+            if p <= 0.0 || p >= 1.0 {
+                return (m, m);
+            }
+            let logit = (p / (1.0 - p)).ln();
+            let h = t * se / 100.0 / (p * (1.0 - p));
+            let expit = |x: f64| 100.0 / (1.0 + (-x).exp());
+            (expit(logit - h), expit(logit + h))
+        }
+        _ => {
+            if m <= 0.0 {
+                return (m.max(0.0), m.max(0.0));
+            }
+            let h = t * se / m;
+            (m * (-h).exp(), m * h.exp())
+        }
     }
 }
 
@@ -124,9 +192,10 @@ pub fn write_replication_row<W: Write>(
 ) -> io::Result<()> {
     writeln!(
         w,
-        "{},{rep},{},{},{},{}",
+        "{},{rep},{},{},{},{},{}",
         csv_field(scenario),
         key.year,
+        key.area_type,
         csv_field(&key.area),
         key.metric,
         number(value)
@@ -142,11 +211,64 @@ pub fn write_summary_row<W: Write>(
 ) -> io::Result<()> {
     writeln!(
         w,
-        "{},{},{},{},{}",
+        "{},{},{},{},{},{}",
         csv_field(scenario),
         key.year,
+        key.area_type,
         csv_field(&key.area),
         key.metric,
-        stats.row().join(",")
+        stats.row(key.metric).join(",")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::labels::Kind;
+
+    fn welford(xs: &[f64]) -> Welford {
+        let mut w = Welford::new();
+        xs.iter().for_each(|x| w.push(*x));
+        w
+    }
+
+    #[test]
+    fn intervals_never_leave_the_range_of_their_numbers() {
+        // A rare count: the t interval would go below zero.
+        let rare = welford(&[0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+        let (lo, hi) = ci::mean_interval(&rare, 0.95);
+        assert!(lo < 0.0);
+        let (lo, hi2) = bounded_interval(&rare, Kind::Count);
+        assert!(lo > 0.0 && lo < 0.1, "{lo}");
+        // Garwood: total 1 in 10 replications → [0.0025, 0.557].
+        assert!((hi2 - 0.5572).abs() < 1e-3, "{hi2}");
+        assert!(hi > 0.0);
+        // Two events in five replications: Garwood [0.048, 1.44].
+        let two = welford(&[0.0, 0.0, 2.0, 0.0, 0.0]);
+        let (lo, hi) = bounded_interval(&two, Kind::Count);
+        assert!((lo - 0.2422 / 5.0).abs() < 1e-3, "{lo}");
+        assert!((hi - 7.2247 / 5.0).abs() < 1e-3, "{hi}");
+        // A share near 100%.
+        let share = welford(&[100.0, 100.0, 99.0, 100.0, 96.0]);
+        let (lo, hi) = bounded_interval(&share, Kind::Pct);
+        assert!(
+            lo > 90.0 && lo < 99.0 && hi <= 100.0 && hi > 99.0,
+            "{lo} {hi}"
+        );
+        // A level near zero.
+        let level = welford(&[0.0, 0.1, 0.0, 2.0]);
+        let (lo, hi) = bounded_interval(&level, Kind::Level);
+        assert!(lo > 0.0 && hi > level.mean(), "{lo} {hi}");
+        // In range: the t interval, unchanged; a gap may be negative.
+        let wide = welford(&[100.0, 110.0, 90.0, 105.0]);
+        assert_eq!(
+            bounded_interval(&wide, Kind::Count),
+            ci::mean_interval(&wide, 0.95)
+        );
+        let gap = welford(&[-1.0, 0.5, -0.2]);
+        assert_eq!(
+            bounded_interval(&gap, Kind::Gap),
+            ci::mean_interval(&gap, 0.95)
+        );
+    }
 }

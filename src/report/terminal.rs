@@ -29,6 +29,21 @@ pub fn path(p: &std::path::Path) -> String {
     safe(&p.display().to_string()).into_owned()
 }
 
+/// `text` split into lines of at most about `width` characters, at spaces.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,5 +53,12 @@ mod tests {
         assert_eq!(safe("plain name"), "plain name");
         assert_eq!(safe("red\u{1b}[31m\r"), "red\\u{1b}[31m\\u{d}");
         assert_eq!(safe("Ealing–Hounslow"), "Ealing–Hounslow");
+    }
+
+    #[test]
+    fn long_answers_wrap_at_spaces() {
+        let lines = wrap("one two three four five six", 9);
+        assert_eq!(lines, ["one two", "three", "four five", "six"]);
+        assert!(wrap("", 10).is_empty());
     }
 }

@@ -73,8 +73,8 @@ fn linked_sweep_values_move_together() {
     // Beds without nurses would not open: staffed beds must rise with every step.
     let staffed: Vec<f64> = summary
         .lines()
-        .filter(|l| l.contains(",2035,St John's Hospice,ipu_staffed_beds_mean,"))
-        .map(|l| l.split(',').nth(4).unwrap().parse().unwrap())
+        .filter(|l| l.contains(",2035,site,St John's Hospice,ipu_staffed_beds_mean,"))
+        .map(|l| l.split(',').nth(5).unwrap().parse().unwrap())
         .collect();
     assert_eq!(staffed.len(), 5);
     assert!(staffed.windows(2).all(|w| w[1] > w[0] + 1.0), "{staffed:?}");
@@ -167,7 +167,7 @@ fn generated_scripts_and_text_cannot_carry_injected_lines_escapes_or_formulas() 
     for row in reader.records() {
         let row = row.unwrap();
         assert_eq!(&row[0], "'=SUM(1+2)", "{row:?}");
-        for field in [&row[5], &row[6], &row[7], &row[8]] {
+        for field in [&row[6], &row[7], &row[8], &row[9]] {
             if !field.is_empty() {
                 let x: f64 = field
                     .parse()

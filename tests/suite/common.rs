@@ -37,13 +37,13 @@ pub fn read_replications(dir: &Path) -> BTreeMap<(u64, i32, String, String), f64
     let mut out = BTreeMap::new();
     for row in reader.records() {
         let row = row.expect("row");
-        let value: f64 = row[5].parse().unwrap_or(f64::NAN);
+        let value: f64 = row[6].parse().unwrap_or(f64::NAN);
         out.insert(
             (
                 row[1].parse().unwrap(),
                 row[2].parse().unwrap(),
-                row[3].to_string(),
                 row[4].to_string(),
+                row[5].to_string(),
             ),
             value,
         );

@@ -35,7 +35,7 @@ fn an_option_identical_to_the_baseline_differs_by_exactly_zero() {
     let mut rows = 0;
     for row in reader.records() {
         let row = row.unwrap();
-        for col in 5..8 {
+        for col in 6..9 {
             assert!(
                 row[col].is_empty() || row[col].parse::<f64>().unwrap() == 0.0,
                 "{row:?}"
@@ -67,10 +67,11 @@ fn paired_intervals_are_narrower_than_unpaired_ones() {
     let mut values: std::collections::BTreeMap<(String, u64), f64> = Default::default();
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
-        if f.len() == 6 && f[2] == "2030" && f[3] == "ALL" && f[4] == "deaths_hospice" {
+        if f.len() == 7 && f[2] == "2030" && f[4] == "ALL" && f[5] == "deaths_hospice" {
+            assert_eq!(f[3], "region");
             values.insert(
                 (f[0].to_string(), f[1].parse().unwrap()),
-                f[5].parse().unwrap(),
+                f[6].parse().unwrap(),
             );
         }
     }

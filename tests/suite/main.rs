@@ -16,6 +16,7 @@ mod kernel_validation;
 mod mechanics;
 mod metric_names;
 mod no_alloc;
+mod outputs;
 mod readme;
 mod report;
 mod scenario_types;
