@@ -7,7 +7,9 @@
 //! the places (FTE per daily place).
 
 use super::ids::{Area, BoroughId, borough_ids, unit_of_borough};
-use super::metrics::{Ledger, Levels, YearOut, mean_days, per_year};
+use super::metrics::{
+    BoroughCounts, Ledger, Levels, YearOut, mean_days, per_year, write_region_role,
+};
 use super::workforce::fte_year_cost;
 use super::workforce::{StaffPool, SupplyConfig, pool_key, role, staffed_units};
 use crate::engine::SimTime;
@@ -155,8 +157,8 @@ pub struct DayHospices {
     ledgers: Vec<Ledger>,
     unit_of_borough: Vec<Option<usize>>,
     members: Vec<Member>,
-    counts: Vec<[u32; 2]>,
-    borough_levels: Vec<Levels<2>>,
+    /// People attending and waiting, by borough.
+    counts: BoroughCounts<2>,
     /// Attendance days a week ÷ 7 at the unit serving each borough.
     borough_attendance: Vec<f64>,
     tallies: Vec<DayTally>,
@@ -196,8 +198,7 @@ impl DayHospices {
             ledgers: vec![Ledger::default(); cfg.len()],
             unit_of_borough,
             members: Vec::new(),
-            counts: vec![[0; 2]; boroughs],
-            borough_levels: vec![Levels::default(); boroughs],
+            counts: BoroughCounts::new(boroughs),
             borough_attendance,
             tallies: vec![DayTally::default(); boroughs],
             seed,
@@ -258,11 +259,11 @@ impl DayHospices {
 
     /// Changes borough `b`'s counts of people attending and waiting.
     fn count(&mut self, b: BoroughId, now: u64, delta: [i32; 2]) {
-        self.observe_borough(b, now);
-        let c = &mut self.counts[b.index()];
-        c[0] = c[0].saturating_add_signed(delta[0]);
-        c[1] = c[1].saturating_add_signed(delta[1]);
-        self.borough_levels[b.index()].values = self.counts[b.index()].map(f64::from);
+        let ([attending, waiting], dt) = self.counts.change(b, now, delta);
+        let t = &mut self.tallies[b.index()];
+        t.attending_area += attending * dt;
+        t.attendance_area += attending * self.borough_attendance[b.index()] * dt;
+        t.waiting_area += waiting * dt;
     }
 
     /// Person `id` stops attending or waiting (their last days began, or
@@ -347,16 +348,6 @@ impl DayHospices {
         self.staff.iter_mut().for_each(StaffPool::step_month);
     }
 
-    fn observe_borough(&mut self, b: BoroughId, now: u64) {
-        let i = b.index();
-        let [attending, waiting] = self.counts[i].map(f64::from);
-        let ([attending, waiting], dt) = self.borough_levels[i].advance(now, [attending, waiting]);
-        let t = &mut self.tallies[i];
-        t.attending_area += attending * dt;
-        t.attendance_area += attending * self.borough_attendance[i] * dt;
-        t.waiting_area += waiting * dt;
-    }
-
     fn observe_unit(&mut self, u: usize, now: u64, c: &DayHospiceConfig) {
         let pool = &self.pools[u];
         let next = [pool.busy() as f64, pool.waiting() as f64, self.staff[u].fte];
@@ -380,8 +371,8 @@ impl DayHospices {
         for (u, c) in cfg.iter().enumerate() {
             self.observe_unit(u, now, c);
         }
-        for b in 0..self.counts.len() {
-            self.observe_borough(BoroughId::new(b), now);
+        for b in self.counts.boroughs() {
+            self.count(b, now, [0, 0]);
         }
     }
 
@@ -396,24 +387,17 @@ impl DayHospices {
             write(out, Area::Borough(b), &self.tallies[b.index()], cfg);
         }
         write(out, Area::All, &DayTally::sum(&self.tallies), cfg);
-        let all = Ledger::sum(&self.ledgers);
-        let r = role::DAY_HOSPICE_NURSE;
-        let (d, s) = (all.staff.demand_area[r], all.staff.supply_area[r]);
         use DayHospiceMetric::*;
-        out.put(
-            Area::All,
-            fte_demand_day_hospice_nurse as usize,
-            per_year(d),
-        );
-        out.put(
-            Area::All,
-            fte_supply_day_hospice_nurse as usize,
-            per_year(s),
-        );
-        out.put(
-            Area::All,
-            fte_gap_day_hospice_nurse as usize,
-            per_year(d - s),
+        let fte = [
+            fte_demand_day_hospice_nurse,
+            fte_supply_day_hospice_nurse,
+            fte_gap_day_hospice_nurse,
+        ];
+        write_region_role(
+            out,
+            &self.ledgers,
+            role::DAY_HOSPICE_NURSE,
+            fte.map(|m| m as usize),
         );
     }
 

@@ -390,6 +390,51 @@ impl<const N: usize> Levels<N> {
     }
 }
 
+/// People counted by borough (attending, waiting, …) whose time integrals
+/// a service keeps: each change hands back the counts held until now and
+/// for how long, for the service to add to its tally.
+#[derive(Debug)]
+pub struct BoroughCounts<const N: usize> {
+    counts: Vec<[u32; N]>,
+    levels: Vec<Levels<N>>,
+}
+
+impl<const N: usize> BoroughCounts<N> {
+    /// Nobody counted in `boroughs` boroughs.
+    pub fn new(boroughs: usize) -> Self {
+        BoroughCounts {
+            counts: vec![[0; N]; boroughs],
+            levels: vec![Levels::default(); boroughs],
+        }
+    }
+
+    /// Adds `delta` to borough `b`'s counts at `now` (a zero `delta` just
+    /// integrates); returns the counts held before and the ticks they were
+    /// held.
+    pub fn change(&mut self, b: BoroughId, now: u64, delta: [i32; N]) -> ([f64; N], f64) {
+        let i = b.index();
+        for (c, d) in self.counts[i].iter_mut().zip(delta) {
+            *c = c.saturating_add_signed(d);
+        }
+        self.levels[i].advance(now, self.counts[i].map(f64::from))
+    }
+
+    /// Every borough.
+    pub fn boroughs(&self) -> impl Iterator<Item = BoroughId> + use<N> {
+        BoroughId::all(self.counts.len())
+    }
+}
+
+/// Writes a role's region-wide demand, supply and gap (FTE; `metrics`: their
+/// indices in the section) from the ledgers of the units that employ it.
+pub fn write_region_role(out: &mut YearOut, ledgers: &[Ledger], role: usize, metrics: [usize; 3]) {
+    let all = Ledger::sum(ledgers);
+    let (d, s) = (all.staff.demand_area[role], all.staff.supply_area[role]);
+    for (m, v) in metrics.into_iter().zip([d, s, d - s]) {
+        out.put(Area::All, m, per_year(v));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,9 @@
 //! sessions run.
 
 use super::ids::{Area, BoroughId, borough_ids, unit_of_borough};
-use super::metrics::{Ledger, Levels, YearOut, mean_days, per_year};
+use super::metrics::{
+    BoroughCounts, Ledger, Levels, YearOut, mean_days, per_year, write_region_role,
+};
 use super::workforce::fte_year_cost;
 use super::workforce::{StaffPool, SupplyConfig, pool_key, role, staffed_units};
 use crate::engine::pool::{CapacityPool, Request};
@@ -138,8 +140,8 @@ pub struct Clinics {
     unit_of_borough: Vec<Option<usize>>,
     /// The clinic and borough each person slot waits for (`None`: not).
     waiting: Vec<Option<(u16, u16)>>,
-    counts: Vec<u32>,
-    borough_levels: Vec<Levels<1>>,
+    /// People waiting, by borough.
+    counts: BoroughCounts<1>,
     tallies: Vec<ClinicTally>,
     seed: u64,
     rep: u64,
@@ -174,8 +176,7 @@ impl Clinics {
             sessions_held: 0,
             unit_of_borough: unit_of_borough(boroughs, &lists),
             waiting: Vec::new(),
-            counts: vec![0; boroughs],
-            borough_levels: vec![Levels::default(); boroughs],
+            counts: BoroughCounts::new(boroughs),
             tallies: vec![ClinicTally::default(); boroughs],
             seed,
             rep,
@@ -230,11 +231,8 @@ impl Clinics {
     }
 
     fn count(&mut self, b: BoroughId, now: u64, delta: i32) {
-        let i = b.index();
-        let ([waiting], dt) = self.borough_levels[i].advance(now, [self.counts[i] as f64]);
-        self.tallies[i].waiting_area += waiting * dt;
-        self.counts[i] = self.counts[i].saturating_add_signed(delta);
-        self.borough_levels[i].values = [self.counts[i] as f64];
+        let ([waiting], dt) = self.counts.change(b, now, [delta]);
+        self.tallies[b.index()].waiting_area += waiting * dt;
     }
 
     /// Person `id` leaves any list (their last days began, or they died).
@@ -333,8 +331,8 @@ impl Clinics {
         for (u, c) in cfg.iter().enumerate() {
             self.observe_unit(u, now, c);
         }
-        for b in 0..self.counts.len() {
-            self.count(BoroughId::new(b), now, 0);
+        for b in self.counts.boroughs() {
+            self.count(b, now, 0);
         }
     }
 
@@ -349,29 +347,22 @@ impl Clinics {
             write(out, Area::Borough(b), &self.tallies[b.index()]);
         }
         write(out, Area::All, &ClinicTally::sum(&self.tallies));
-        let all = Ledger::sum(&self.ledgers);
-        let r = role::OUTPATIENT_CLINICIAN;
-        let (d, s) = (all.staff.demand_area[r], all.staff.supply_area[r]);
         use OutpatientMetric::*;
         out.put(
             Area::All,
             outpatient_sessions as usize,
             self.sessions_held as f64,
         );
-        out.put(
-            Area::All,
-            fte_demand_outpatient_clinician as usize,
-            per_year(d),
-        );
-        out.put(
-            Area::All,
-            fte_supply_outpatient_clinician as usize,
-            per_year(s),
-        );
-        out.put(
-            Area::All,
-            fte_gap_outpatient_clinician as usize,
-            per_year(d - s),
+        let fte = [
+            fte_demand_outpatient_clinician,
+            fte_supply_outpatient_clinician,
+            fte_gap_outpatient_clinician,
+        ];
+        write_region_role(
+            out,
+            &self.ledgers,
+            role::OUTPATIENT_CLINICIAN,
+            fte.map(|m| m as usize),
         );
     }
 

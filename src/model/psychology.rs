@@ -7,7 +7,9 @@
 //! a full list, are unmet need (`psych_unmet`).
 
 use super::ids::{Area, BoroughId, borough_ids, unit_of_borough};
-use super::metrics::{Ledger, Levels, YearOut, mean_days, per_year};
+use super::metrics::{
+    BoroughCounts, Ledger, Levels, YearOut, mean_days, per_year, write_region_role,
+};
 use super::workforce::fte_year_cost;
 use super::workforce::{StaffPool, SupplyConfig, pool_key, role};
 use crate::engine::pool::{CapacityPool, Request};
@@ -144,8 +146,8 @@ pub struct PsychServices {
     carers: Vec<Client>,
     /// Carer numbers free for reuse (their course is over).
     free_carers: Vec<u64>,
-    counts: Vec<[u32; 2]>,
-    borough_levels: Vec<Levels<2>>,
+    /// Clients and people waiting, by borough.
+    counts: BoroughCounts<2>,
     tallies: Vec<PsychTally>,
     seed: u64,
     rep: u64,
@@ -180,8 +182,7 @@ impl PsychServices {
             patients: Vec::new(),
             carers: Vec::new(),
             free_carers: Vec::new(),
-            counts: vec![[0; 2]; boroughs],
-            borough_levels: vec![Levels::default(); boroughs],
+            counts: BoroughCounts::new(boroughs),
             tallies: vec![PsychTally::default(); boroughs],
             seed,
             rep,
@@ -298,16 +299,10 @@ impl PsychServices {
 
     /// Changes borough `b`'s counts of clients and people waiting.
     fn count(&mut self, b: BoroughId, now: u64, delta: [i32; 2]) {
-        let i = b.index();
-        let [clients, waiting] = self.counts[i].map(f64::from);
-        let ([clients, waiting], dt) = self.borough_levels[i].advance(now, [clients, waiting]);
-        let t = &mut self.tallies[i];
+        let ([clients, waiting], dt) = self.counts.change(b, now, delta);
+        let t = &mut self.tallies[b.index()];
         t.clients_area += clients * dt;
         t.waiting_area += waiting * dt;
-        let c = &mut self.counts[i];
-        c[0] = c[0].saturating_add_signed(delta[0]);
-        c[1] = c[1].saturating_add_signed(delta[1]);
-        self.borough_levels[i].values = self.counts[i].map(f64::from);
     }
 
     /// A course ends (unless it ended early): the place goes to the next
@@ -425,8 +420,8 @@ impl PsychServices {
         for (u, c) in cfg.iter().enumerate() {
             self.observe_unit(u, now, c);
         }
-        for b in 0..self.counts.len() {
-            self.count(BoroughId::new(b), now, [0, 0]);
+        for b in self.counts.boroughs() {
+            self.count(b, now, [0, 0]);
         }
     }
 
@@ -441,13 +436,18 @@ impl PsychServices {
             write(out, Area::Borough(b), &self.tallies[b.index()]);
         }
         write(out, Area::All, &PsychTally::sum(&self.tallies));
-        let all = Ledger::sum(&self.ledgers);
-        let r = role::PSYCHOLOGIST;
-        let (d, s) = (all.staff.demand_area[r], all.staff.supply_area[r]);
         use PsychMetric::*;
-        out.put(Area::All, fte_demand_psychologist as usize, per_year(d));
-        out.put(Area::All, fte_supply_psychologist as usize, per_year(s));
-        out.put(Area::All, fte_gap_psychologist as usize, per_year(d - s));
+        let fte = [
+            fte_demand_psychologist,
+            fte_supply_psychologist,
+            fte_gap_psychologist,
+        ];
+        write_region_role(
+            out,
+            &self.ledgers,
+            role::PSYCHOLOGIST,
+            fte.map(|m| m as usize),
+        );
     }
 
     /// Starts a new year.
