@@ -364,7 +364,13 @@ fn staff(r: &Results, s: &str) -> Answer {
     let mut fine = Vec::new();
     for (role, name) in labels::ROLE_LABELS {
         let gap = format!("fte_gap_{role}");
-        let areas = r.areas(s, &gap);
+        let mut areas = r.areas(s, &gap);
+        // The supportive services' staff are reported for the region only:
+        // the region is their one area.
+        let region_only = areas.is_empty() && r.get(s, last, "ALL", &gap).is_some();
+        if region_only {
+            areas.push("ALL".to_string());
+        }
         if areas.is_empty() {
             continue;
         }
@@ -384,6 +390,12 @@ fn staff(r: &Results, s: &str) -> Answer {
             labels::interval(Kind::Gap, g.mean, Some((g.lo, g.hi)))
         });
         match first_short {
+            Some(y) if region_only && short_in(last) > 0 => short.push(format!(
+                "{name} short region-wide in {last}, first in {y} (gap {net} FTE)"
+            )),
+            Some(y) if region_only => short.push(format!(
+                "{name} short region-wide in some years from {y} but staffed in {last}"
+            )),
             Some(y) if short_in(last) > 0 => short.push(format!(
                 "{name} short in {} of {} {kind} in {last}, first in {y} (region-wide net gap {net} FTE)",
                 short_in(last),
