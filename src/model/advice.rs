@@ -754,9 +754,9 @@ impl AdviceLines {
         t.busy_area += busy * dt;
         t.on_duty_area += on_duty * dt;
         t.ledger.staff.demand_area[role::ADVICE_NURSE] += cfg.fte_needed * dt;
-        t.ledger.staff.cost += supply * cfg.fte_year_cost * per_year(dt);
-        t.ledger.costs.programmes += cfg.programmes_per_year * per_year(dt);
-        t.ledger.staff.supply_area[role::ADVICE_NURSE] += supply * dt;
+        let r = role::ADVICE_NURSE;
+        t.ledger.staff_in_post(r, supply, cfg.fte_year_cost, dt);
+        t.ledger.programme(cfg.programmes_per_year, dt);
         let mut t0 = since;
         while t0 < now {
             let hour_end = (t0 / HOUR + 1) * HOUR;

@@ -183,11 +183,10 @@ impl Caseloads {
             t.caseload_area += caseload * dt;
             t.capacity_area += capacity * dt;
             t.waiting_area += waiting * dt;
-            let s = &mut t.ledger.staff;
-            s.demand_area[role::CSPC_NURSE] +=
+            t.ledger.staff.demand_area[role::CSPC_NURSE] +=
                 (caseload + waiting) / cfg.caseload_per_fte.max(1e-12) * dt;
-            s.supply_area[role::CSPC_NURSE] += fte * dt;
-            s.cost += fte * cfg.fte_year_cost * per_year(dt);
+            let r = role::CSPC_NURSE;
+            t.ledger.staff_in_post(r, fte, cfg.fte_year_cost, dt);
         }
     }
 

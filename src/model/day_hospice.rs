@@ -351,19 +351,15 @@ impl DayHospices {
     fn observe_unit(&mut self, u: usize, now: u64, c: &DayHospiceConfig) {
         let pool = &self.pools[u];
         let next = [pool.busy() as f64, pool.waiting() as f64, self.staff[u].fte];
-        let ([attending, waiting], dt) = {
-            let (held, dt) = self.unit_levels[u].advance(now, next);
-            self.ledgers[u].staff.supply_area[role::DAY_HOSPICE_NURSE] += held[2] * dt;
-            self.ledgers[u].staff.cost += held[2] * c.fte_year_cost * per_year(dt);
-            ([held[0], held[1]], dt)
-        };
+        let ([attending, waiting, fte], dt) = self.unit_levels[u].advance(now, next);
+        let r = role::DAY_HOSPICE_NURSE;
         let per_place = c.attendance_days as f64 / c.days_open as f64;
         let l = &mut self.ledgers[u];
-        l.staff.demand_area[role::DAY_HOSPICE_NURSE] +=
-            (attending + waiting) * per_place * c.staff_per_place * dt;
+        l.staff.demand_area[r] += (attending + waiting) * per_place * c.staff_per_place * dt;
+        l.staff_in_post(r, fte, c.fte_year_cost, dt);
         let attendance_days = attending * c.attendance_days as f64 / 7.0 * (dt / DAY as f64);
         l.costs.activity += attendance_days * c.cost_per_attendance;
-        l.costs.programmes += c.programmes_per_year * per_year(dt);
+        l.programme(c.programmes_per_year, dt);
     }
 
     /// Integrates every level up to `now`.
@@ -382,11 +378,11 @@ impl DayHospices {
     }
 
     /// Writes this year's rows.
-    pub fn write_year(&self, out: &mut YearOut, cfg: &[DayHospiceConfig]) {
+    pub fn write_year(&self, out: &mut YearOut) {
         for b in out.boroughs() {
-            write(out, Area::Borough(b), &self.tallies[b.index()], cfg);
+            write(out, Area::Borough(b), &self.tallies[b.index()]);
         }
-        write(out, Area::All, &DayTally::sum(&self.tallies), cfg);
+        write(out, Area::All, &DayTally::sum(&self.tallies));
         use DayHospiceMetric::*;
         let fte = [
             fte_demand_day_hospice_nurse,
@@ -408,7 +404,7 @@ impl DayHospices {
     }
 }
 
-fn write(out: &mut YearOut, area: Area, t: &DayTally, _cfg: &[DayHospiceConfig]) {
+fn write(out: &mut YearOut, area: Area, t: &DayTally) {
     use DayHospiceMetric::*;
     let values = [
         (day_hospice_referrals, t.referrals as f64),

@@ -189,10 +189,9 @@ impl HospiceAtHome {
             t.slots_area += slots * dt;
             t.ledger.costs.activity += patients * cfg.hours_per_day * cfg.hour_cost * days;
             t.ledger.costs.beds += cfg.slots as f64 * cfg.slot_day_available_cost * days;
-            let s = &mut t.ledger.staff;
-            s.demand_area[role::HAH_NURSE] += patients * cfg.fte_per_patient * dt;
-            s.supply_area[role::HAH_NURSE] += fte * dt;
-            s.cost += fte * cfg.fte_year_cost * per_year(dt);
+            t.ledger.staff.demand_area[role::HAH_NURSE] += patients * cfg.fte_per_patient * dt;
+            let r = role::HAH_NURSE;
+            t.ledger.staff_in_post(r, fte, cfg.fte_year_cost, dt);
         }
     }
 

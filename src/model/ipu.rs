@@ -334,7 +334,7 @@ impl IpuSites {
             let days = dt / DAY as f64;
             t.ledger.costs.activity += occupied * sc.bed_day_cost * days;
             t.ledger.costs.beds += sc.beds as f64 * sc.bed_day_available_cost * days;
-            t.ledger.costs.programmes += sc.programmes_per_year * per_year(dt);
+            t.ledger.programme(sc.programmes_per_year, dt);
             t.waiting_area += waiting * dt;
             t.ledger.staff.cost += (nurses * sc.nurse_year_cost
                 + consultants * sc.consultant_year_cost)

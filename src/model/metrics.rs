@@ -279,6 +279,20 @@ additive! {
     }
 }
 
+impl Ledger {
+    /// `fte` staff of `role` in post for `dt` ticks at `fte_year_cost` a
+    /// year: their supply and their cost.
+    pub fn staff_in_post(&mut self, role: usize, fte: f64, fte_year_cost: f64, dt: f64) {
+        self.staff.supply_area[role] += fte * dt;
+        self.staff.cost += fte * fte_year_cost * per_year(dt);
+    }
+
+    /// A programme costing `per_year` a year, in force for `dt` ticks.
+    pub fn programme(&mut self, per_year_cost: f64, dt: f64) {
+        self.costs.programmes += per_year_cost * per_year(dt);
+    }
+}
+
 /// `100 × num ÷ den`, NaN when nothing was counted.
 pub fn pct(num: u64, den: u64) -> f64 {
     if den == 0 {

@@ -93,7 +93,7 @@ impl ClinicConfig {
 /// When the `k`-th of `n` weekly sessions starts, ticks into the week
 /// (the clock's week starts on a Monday at midnight): weekdays in turn,
 /// mornings at 09:00, then afternoons at 13:00, then evenings.
-pub fn session_offset(k: u32, _n: u32) -> u64 {
+pub fn session_offset(k: u32) -> u64 {
     let day = (k % 5) as u64;
     let round = (k / 5) as u64;
     day * DAY + (9 + 4 * round).min(23) * HOUR
@@ -194,7 +194,7 @@ impl Clinics {
         let now = sched.now().ticks();
         let week_start = now - now % WEEK;
         for k in 0..cfg.sessions {
-            let mut at = week_start + session_offset(k, cfg.sessions);
+            let mut at = week_start + session_offset(k);
             if at < now {
                 at += WEEK;
             }
@@ -321,9 +321,8 @@ impl Clinics {
         let l = &mut self.ledgers[u];
         let r = role::OUTPATIENT_CLINICIAN;
         l.staff.demand_area[r] += c.sessions as f64 * c.staff_per_session * dt;
-        l.staff.supply_area[r] += fte * dt;
-        l.staff.cost += fte * c.fte_year_cost * per_year(dt);
-        l.costs.programmes += c.programmes_per_year * per_year(dt);
+        l.staff_in_post(r, fte, c.fte_year_cost, dt);
+        l.programme(c.programmes_per_year, dt);
     }
 
     /// Integrates every level up to `now`.

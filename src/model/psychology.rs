@@ -410,9 +410,8 @@ impl PsychServices {
         let l = &mut self.ledgers[u];
         let r = role::PSYCHOLOGIST;
         l.staff.demand_area[r] += (clients + waiting) / c.clients_per_fte.max(1e-12) * dt;
-        l.staff.supply_area[r] += fte * dt;
-        l.staff.cost += fte * c.fte_year_cost * per_year(dt);
-        l.costs.programmes += c.programmes_per_year * per_year(dt);
+        l.staff_in_post(r, fte, c.fte_year_cost, dt);
+        l.programme(c.programmes_per_year, dt);
     }
 
     /// Integrates every level up to `now`.

@@ -378,7 +378,7 @@ impl Services {
             .write_year(out.section(OFFSETS[6], TABLES[6]));
         self.lines.write_year(out.section(OFFSETS[7], TABLES[7]));
         self.day_hospice
-            .write_year(out.section(OFFSETS[8], TABLES[8]), &cfg.day_hospice);
+            .write_year(out.section(OFFSETS[8], TABLES[8]));
         self.clinics.write_year(out.section(OFFSETS[9], TABLES[9]));
         self.psych.write_year(out.section(OFFSETS[10], TABLES[10]));
         self.write_totals(cfg, out.section(OFFSETS[11], TABLES[11]));
