@@ -2,7 +2,7 @@
 
 use carecap::model::CareConfig;
 use carecap::scenario::types::{Intervention, Role, Scenario};
-use carecap::scenario::units::{CostPerYear, Date, Fte, Places};
+use carecap::scenario::units::{Cost, CostPerYear, Date, Fte, Places, Share};
 use carecap::scenario::{self, Loaded, schedule};
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
@@ -275,6 +275,48 @@ fn cost_total_is_staff_beds_activity_and_programmes() {
         assert!(all(2025, "cost_beds") > 0.0, "beds available cost");
         assert!(all(2025, "cost_staff") > 0.0, "staff in post cost");
     }
+}
+
+/// Every CSPC visit is costed, whatever led to it: a scheduled visit, or
+/// an advice call whose outcome is a visit — including a call that would
+/// have started hospice at home had the person been in their last
+/// fortnight (that visit once went uncosted).
+#[test]
+fn every_visit_is_costed_whatever_led_to_it() {
+    let mut loaded = load("scenarios/nwl-baseline.toml", 2);
+    let zero = Cost::new(0.0).unwrap();
+    let c = &mut loaded.scenario.costs;
+    for cost in [
+        &mut c.enhanced_bed_day,
+        &mut c.enhanced_bed_day_available,
+        &mut c.hah_slot_day_available,
+        &mut c.acute_bed_day,
+        &mut c.hah_hour,
+    ] {
+        *cost = zero;
+    }
+    c.cspc_visit = Cost::new(100.0).unwrap();
+    let share = |x: f64| Share::new(x).unwrap();
+    let o = &mut loaded.scenario.calls.outcomes;
+    (o.advice, o.visit, o.hah, o.ambulance) = (share(0.0), share(0.2), share(0.8), share(0.0));
+    let runs = run(&loaded, 2);
+    let mut visits = 0.0;
+    for rep in &runs {
+        for b in &loaded.scenario.boroughs {
+            for year in years(&loaded) {
+                let v = |m: &'static str| rep[&(b.name.clone(), year, m)];
+                assert!(
+                    close(v("cost_activity"), 100.0 * v("cspc_visits")),
+                    "{} {year}: activity {} for {} visits",
+                    b.name,
+                    v("cost_activity"),
+                    v("cspc_visits")
+                );
+                visits += v("cspc_visits");
+            }
+        }
+    }
+    assert!(visits > 0.0);
 }
 
 #[test]
