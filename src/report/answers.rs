@@ -645,4 +645,37 @@ mod tests {
         assert!(options[1].text.starts_with("In 2035, more does most"));
         assert!(too_few(&r).is_none());
     }
+
+    /// A role reported for the region only (the supportive services'
+    /// staff) is judged on the region's own gap.
+    #[test]
+    fn a_region_only_role_short_region_wide_is_reported_short() {
+        let mut r = results();
+        for y in 2025..=2035 {
+            for b in ["North", "South"] {
+                r.summary.insert(
+                    ("base".into(), y, b.into(), "fte_gap_cspc_nurse".into()),
+                    stat(-1.0, 0.2),
+                );
+            }
+            let gap = if y >= 2031 { 0.5 } else { -0.5 };
+            r.summary.insert(
+                (
+                    "base".into(),
+                    y,
+                    "ALL".into(),
+                    "fte_gap_day_hospice_nurse".into(),
+                ),
+                stat(gap, 0.1),
+            );
+        }
+        let text = staff(&r, "base").text;
+        assert!(
+            text.starts_with("No: 1 of 2 roles")
+                && text.contains(
+                    "Day hospice nurses and carers short region-wide in 2035, first in 2031"
+                ),
+            "{text}"
+        );
+    }
 }
