@@ -348,6 +348,13 @@ impl Services {
         self.day_hospice.flush(now, &cfg.day_hospice);
         self.clinics.flush(now, &cfg.clinics);
         self.psych.flush(now, &cfg.psych);
+        self.observe_programmes(now, cfg);
+    }
+
+    /// Integrates the programme costs in force up to `now` and holds those
+    /// of `cfg` from now on (the only levels read from the plan rather
+    /// than from a service's state, so a new phase must be read at once).
+    pub fn observe_programmes(&mut self, now: u64, cfg: &CareConfig) {
         let boroughs = cfg.boroughs.iter().map(|b| b.programmes_per_year);
         self.outcomes
             .observe(now, boroughs, cfg.region_programmes_per_year);

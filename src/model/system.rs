@@ -207,9 +207,9 @@ impl<'a> CareSystem<'a> {
         let old = self.cfg;
         self.cfg = next;
         let cfg = self.cfg;
-        // Levels held from now on are read under the new phase (nothing is
+        // Programme costs held from now on are the new phase's (nothing is
         // integrated: no time has passed since the flush above).
-        self.services.flush(now, cfg);
+        self.services.observe_programmes(now, cfg);
         let supply = &cfg.supply;
         let sv = &mut self.services;
         sv.enhanced.replan(&cfg.enhanced);
