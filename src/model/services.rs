@@ -5,7 +5,9 @@
 //!
 //! Adding a service means: its own module, a field here (and a line in
 //! each of `new`, `flush`, `write_year`, `reset_year`, and `step_month`
-//! if it has staff), its scenario types, and its report section.
+//! if it has staff), its compiled config in `CareConfig`, its scenario
+//! types (see the README's "care model's structure" for every place the
+//! scenario side still asks for), and its report labels.
 
 use super::acute::{AcuteHospital, AcuteMetric};
 use super::advice::LineEvent;
