@@ -51,6 +51,63 @@ pub struct Plan {
     pub keys: Vec<(usize, Key)>,
     /// Its files and their hashes, for the manifest.
     pub sources: ManifestScenario,
+    /// The parameter set of every replication, when any parameter is a
+    /// distribution.
+    pub sets: Option<ParameterSets>,
+}
+
+/// The sampled values of a scenario's uncertain parameters, one set per
+/// replication: Latin hypercubes over blocks of the scenario's
+/// replications (see [`crate::scenario::uncertain`]).
+#[derive(Debug, Clone)]
+pub struct ParameterSets {
+    /// The parameters' names, in the scenario's order.
+    pub names: Vec<String>,
+    /// Replications per Latin hypercube block.
+    block: u64,
+    /// `values[rep][param]`.
+    values: Vec<Vec<f64>>,
+}
+
+impl ParameterSets {
+    /// The sets of replications `0..reps` of `loaded` with `seed`, in
+    /// blocks of `block` replications.
+    pub fn new(loaded: &Loaded, seed: u64, block: u64, reps: u64) -> ParameterSets {
+        let mut sets = ParameterSets {
+            names: loaded.uncertain.iter().map(|p| p.name.clone()).collect(),
+            block: block.max(1),
+            values: Vec::new(),
+        };
+        sets.extend_to(loaded, seed, reps);
+        sets
+    }
+
+    /// Adds whole blocks until replications `0..reps` have a set.
+    pub fn extend_to(&mut self, loaded: &Loaded, seed: u64, reps: u64) {
+        use crate::scenario::uncertain::latin_hypercube_column;
+        while (self.values.len() as u64) < reps {
+            let b = self.values.len() as u64 / self.block;
+            let size = self.block as usize;
+            let columns: Vec<Vec<f64>> = loaded
+                .uncertain
+                .iter()
+                .map(|p| {
+                    latin_hypercube_column(seed, &p.name, b, size)
+                        .into_iter()
+                        .map(|u| p.quantile(u))
+                        .collect()
+                })
+                .collect();
+            for i in 0..size {
+                self.values.push(columns.iter().map(|c| c[i]).collect());
+            }
+        }
+    }
+
+    /// The values of replication `rep` (empty beyond the sets drawn).
+    pub fn of(&self, rep: u64) -> &[f64] {
+        self.values.get(rep as usize).map_or(&[], Vec::as_slice)
+    }
 }
 
 impl Plan {
@@ -64,6 +121,13 @@ impl Plan {
     pub fn build(mut loaded: Loaded, overrides: &Overrides) -> Result<Plan, ScenarioErrors> {
         overrides.apply(&mut loaded);
         let scenario::Checked { loaded, phases } = scenario::check(loaded)?;
+        let sets = (!loaded.uncertain.is_empty()).then(|| {
+            let reps = loaded.scenario.scenario.replications as u64;
+            ParameterSets::new(&loaded, loaded.scenario.scenario.seed, reps, reps)
+        });
+        if let Some(sets) = &sets {
+            preflight(&loaded, sets, 0)?;
+        }
         let config = CareConfig::from_phases(&phases);
         let keys = result_keys(&config);
         let sources = ManifestScenario {
@@ -77,6 +141,7 @@ impl Plan {
                 })
                 .collect(),
             resolved_sha256: loaded.resolved_sha256.clone(),
+            uncertain_parameters: loaded.uncertain.iter().map(|p| p.name.clone()).collect(),
         };
         Ok(Plan {
             name: loaded.scenario.scenario.name.clone(),
@@ -85,7 +150,33 @@ impl Plan {
             config: Arc::new(config),
             keys,
             sources,
+            sets,
         })
+    }
+
+    /// The compiled configuration replication `rep` runs: the plan's own,
+    /// or, when parameters are uncertain, the scenario with that
+    /// replication's parameter set (checked before the run started).
+    pub fn config_for(&self, rep: u64) -> Result<Arc<CareConfig>, ScenarioErrors> {
+        match &self.sets {
+            None => Ok(self.config.clone()),
+            Some(sets) => {
+                let checked = sampled(&self.loaded, sets, rep)?;
+                Ok(Arc::new(CareConfig::from_phases(&checked.phases)))
+            }
+        }
+    }
+
+    /// Draws parameter sets for replications up to `reps` (more Latin
+    /// hypercube blocks, for `--precision`) and checks them.
+    pub fn extend_sets(&mut self, reps: u64) -> Result<(), ScenarioErrors> {
+        let seed = self.seed();
+        if let Some(sets) = &mut self.sets {
+            let from = sets.values.len() as u64;
+            sets.extend_to(&self.loaded, seed, reps);
+            preflight(&self.loaded, sets, from)?;
+        }
+        Ok(())
     }
 
     /// Replications to run.
@@ -98,6 +189,18 @@ impl Plan {
         self.loaded.scenario.scenario.seed
     }
 
+    /// The parameter names and values of replication `rep` (none when
+    /// every parameter is fixed).
+    pub fn parameters(&self, rep: u64) -> Vec<(&str, f64)> {
+        self.sets.as_ref().map_or_else(Vec::new, |s| {
+            s.names
+                .iter()
+                .map(String::as_str)
+                .zip(s.of(rep).iter().copied())
+                .collect()
+        })
+    }
+
     /// The overrides that give another scenario this one's replications
     /// and seed (the options of a comparison, the variants of a batch).
     pub fn same_sampling(&self) -> Overrides {
@@ -106,4 +209,49 @@ impl Plan {
             seed: Some(self.seed()),
         }
     }
+}
+
+/// `loaded` with replication `rep`'s parameter set, checked and phased.
+fn sampled(
+    loaded: &Loaded,
+    sets: &ParameterSets,
+    rep: u64,
+) -> Result<scenario::Checked, ScenarioErrors> {
+    let values = sets.of(rep);
+    loaded
+        .with_values(values)
+        .and_then(scenario::check)
+        .map_err(|ScenarioErrors(errors)| {
+            let set: Vec<String> = sets
+                .names
+                .iter()
+                .zip(values)
+                .map(|(n, v)| format!("{n} = {v}"))
+                .collect();
+            ScenarioErrors(
+                errors
+                    .into_iter()
+                    .map(|mut e| {
+                        e.message = format!(
+                            "{} (with replication {rep}'s sampled parameters: {})",
+                            e.message,
+                            set.join(", ")
+                        );
+                        e
+                    })
+                    .collect(),
+            )
+        })
+}
+
+/// Checks the parameter sets of replications `from..` before anything
+/// runs, so a sampled set the scenario's checks refuse (shares that no
+/// longer add up, say) is an input error, not a failure mid-run.
+fn preflight(loaded: &Loaded, sets: &ParameterSets, from: u64) -> Result<(), ScenarioErrors> {
+    use rayon::prelude::*;
+    let reps: Vec<u64> = (from..sets.values.len() as u64).collect();
+    reps.par_iter()
+        .map(|&rep| sampled(loaded, sets, rep).map(|_| ()))
+        .find_first(Result::is_err)
+        .unwrap_or(Ok(()))
 }

@@ -243,12 +243,20 @@ pub fn run_shard(
     let mut bytes = 0u64;
     let mut events = 0u64;
     let mut io_error = None;
+    let mut failed = None;
     let clock = Instant::now();
     run_units(
         &units,
         study.opts.threads,
         |rep| simulate_all(&study.plans, rep),
         |rep, results| {
+            let results = match results {
+                Ok(results) => results,
+                Err(e) => {
+                    failed = failed.take().or(Some(e));
+                    return;
+                }
+            };
             events += results.iter().map(|r| r.events).sum::<u64>();
             let block = encode(rep, &results);
             hasher.update(&block);
@@ -261,6 +269,9 @@ pub fn run_shard(
         },
     )?;
     let wall_seconds = clock.elapsed().as_secs_f64();
+    if let Some(e) = failed {
+        return Err(RunError::Invalid(e));
+    }
     if let Some(e) = io_error {
         return Err(write_err(e));
     }

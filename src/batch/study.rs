@@ -21,7 +21,7 @@ use crate::report::appraisal;
 use crate::report::atomic::{AtomicFile, write_atomic};
 use crate::report::folder::{self, FolderLock};
 use crate::report::manifest::{Manifest, ManifestFile};
-use crate::report::tables::{self, Across, Key};
+use crate::report::tables::{self, Across, Key, Paired};
 use crate::report::warnings;
 use crate::scenario::{self, ScenarioErrors};
 use crate::stats::Welford;
@@ -161,7 +161,7 @@ struct Tallies {
     by_hour: Vec<Welford>,
     /// (index in this member's keys, index in the baseline's keys).
     pairs: Vec<(usize, usize)>,
-    diffs: Vec<Welford>,
+    diffs: Vec<Paired>,
 }
 
 const HEADLINE: &[&str] = &[
@@ -199,14 +199,29 @@ pub fn execute(
     execute_from(members, out_dir, opts, command, |members, consume| {
         let reps = members[0].replications();
         let units: Vec<u64> = (0..reps).collect();
-        run_units(&units, threads, |rep| simulate_all(members, rep), consume)?;
-        Ok(None)
+        let mut failed = None;
+        run_units(
+            &units,
+            threads,
+            |rep| simulate_all(members, rep),
+            |rep, results| match results {
+                Ok(results) => consume(rep, results),
+                Err(e) => failed = failed.take().or(Some(e)),
+            },
+        )?;
+        match failed {
+            Some(e) => Err(e.into()),
+            None => Ok(None),
+        }
     })
 }
 
-/// One replication of every member.
-pub fn simulate_all(members: &[Plan], rep: u64) -> Vec<ReplicationResult> {
-    members.iter().map(|m| simulate(&m.config, rep)).collect()
+/// One replication of every member (each with its parameter set).
+pub fn simulate_all(members: &[Plan], rep: u64) -> Result<Vec<ReplicationResult>, ScenarioErrors> {
+    members
+        .iter()
+        .map(|m| Ok(simulate(&*m.config_for(rep)?, rep)))
+        .collect()
 }
 
 /// Where a study's replication results come from: simulated now, or read
@@ -260,10 +275,11 @@ where
                     .filter_map(|(i, (_, k))| base_index.get(k).map(|&b| (i, b)))
                     .collect()
             };
+            let uncertain = member.sets.is_some() || members[0].sets.is_some();
             Tallies {
-                across: vec![Across::default(); member.keys.len()],
+                across: vec![Across::new(member.sets.is_some()); member.keys.len()],
                 by_hour: vec![Welford::new(); by_hour_len(&member.config)],
-                diffs: vec![Welford::new(); pairs.len()],
+                diffs: vec![Paired::new(uncertain); pairs.len()],
                 pairs,
             }
         })
@@ -306,7 +322,7 @@ where
                         results[0].values[baseline.keys[b].0],
                     );
                     if !v.is_nan() && !w.is_nan() {
-                        diff.push(v - w);
+                        diff.push(v - w, member.keys[i].1.metric);
                     }
                 }
             }
@@ -330,7 +346,7 @@ where
         "replications.csv",
         rep_file.commit().map_err(write_err(&rep_path))?,
     );
-    let tables: Vec<(&str, Vec<u8>)> = vec![
+    let mut tables: Vec<(&str, Vec<u8>)> = vec![
         ("summary.csv", summary_table(&members, &tallies)),
         ("by_hour.csv", by_hour_tables(&members, &tallies)),
         (
@@ -338,6 +354,10 @@ where
             crate::report::labels::dictionary_csv().into_bytes(),
         ),
     ];
+    let uncertain = members.iter().any(|m| m.sets.is_some());
+    if uncertain {
+        tables.push((PARAMS_FILE, params_table(&members, reps)));
+    }
     for (name, bytes) in tables {
         let path = out_dir.join(name);
         record(name, write_atomic(&path, &bytes).map_err(write_err(&path))?);
@@ -377,7 +397,7 @@ where
                     r.option.clone(),
                     r.key.metric,
                     r.diff.mean(),
-                    mean_interval(&r.diff, 0.95),
+                    r.diff.interval(),
                 )
             })
             .collect();
@@ -402,6 +422,12 @@ where
         events,
         events_per_second: events as f64 / wall.max(1e-9),
         merge_seconds: simulated_seconds.map(|_| elapsed),
+        interval: if uncertain {
+            crate::report::manifest::UNCERTAINTY_INTERVAL
+        } else {
+            crate::report::manifest::CONFIDENCE_INTERVAL
+        }
+        .into(),
         warnings: warnings.clone(),
         files,
     };
@@ -487,6 +513,28 @@ fn check_names(members: &[Plan]) -> Result<(), RunError> {
     Ok(())
 }
 
+/// The file of sampled parameter sets.
+pub const PARAMS_FILE: &str = "params.csv";
+
+/// `params.csv`: the value each uncertain parameter took in each
+/// replication of each scenario (`scenario,replication,parameter,value`).
+fn params_table(members: &[Plan], reps: u64) -> Vec<u8> {
+    let mut out = String::from("scenario,replication,parameter,value\n");
+    for m in members {
+        for rep in 0..reps {
+            for (name, value) in m.parameters(rep) {
+                out += &format!(
+                    "{},{rep},{},{}\n",
+                    tables::csv_field(&m.name),
+                    tables::csv_field(name),
+                    tables::number(value)
+                );
+            }
+        }
+    }
+    out.into_bytes()
+}
+
 fn summary_table(members: &[Plan], tallies: &[Tallies]) -> Vec<u8> {
     let mut out = Vec::new();
     let _ = writeln!(out, "{}", tables::SUMMARY_HEADER);
@@ -508,7 +556,7 @@ pub struct CompareRow {
     /// Year, area, metric.
     pub key: Key,
     /// Paired differences option − baseline.
-    pub diff: Welford,
+    pub diff: Paired,
     /// The baseline's mean.
     pub baseline_mean: f64,
 }
@@ -522,7 +570,7 @@ fn compare_rows(members: &[Plan], tallies: &[Tallies]) -> Vec<CompareRow> {
                 option: member.name.clone(),
                 baseline: baseline.name.clone(),
                 key: member.keys[i].1.clone(),
-                diff: *diff,
+                diff: diff.clone(),
                 baseline_mean: tallies[0].across[b].mean(),
             });
         }
@@ -534,14 +582,14 @@ fn compare_table(rows: &[CompareRow]) -> Vec<u8> {
     let mut out = String::from(tables::COMPARE_HEADER);
     out.push('\n');
     for r in rows {
-        let (lo, hi) = mean_interval(&r.diff, 0.95);
+        let (lo, hi) = r.diff.interval();
         let pct = if r.baseline_mean != 0.0 {
             100.0 * r.diff.mean() / r.baseline_mean.abs()
         } else {
             f64::NAN
         };
         out += &format!(
-            "{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{}\n",
             tables::csv_field(&r.option),
             tables::csv_field(&r.baseline),
             r.key.year,
@@ -551,7 +599,8 @@ fn compare_table(rows: &[CompareRow]) -> Vec<u8> {
             tables::number(r.diff.mean()),
             tables::number(lo),
             tables::number(hi),
-            tables::number(pct)
+            tables::number(pct),
+            tables::number(r.diff.p_better(r.key.metric))
         );
     }
     out.into_bytes()

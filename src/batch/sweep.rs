@@ -307,6 +307,7 @@ fn variants(
             merged: doc,
             resolved_sha256: crate::report::manifest::sha256_hex(canonical.as_bytes()),
             files: loaded.files.clone(),
+            uncertain: loaded.uncertain.clone(),
         };
         out.push((variant, point));
     }

@@ -11,7 +11,6 @@
 
 use super::tables::{Key, csv_field, number};
 use crate::batch::study::CompareRow;
-use crate::stats::ci::mean_interval;
 use std::collections::HashMap;
 
 /// The outcomes compared, with how a reader should read a change.
@@ -138,7 +137,7 @@ impl Appraisal {
                             diffs
                                 .get(&(m.name.as_str(), &k))
                                 .map_or((f64::NAN, (f64::NAN, f64::NAN)), |r| {
-                                    (r.diff.mean(), mean_interval(&r.diff, 0.95))
+                                    (r.diff.mean(), r.diff.interval())
                                 })
                         });
                         (value, diff)

@@ -428,6 +428,67 @@ pub fn label(metric: &str) -> String {
     entry(metric).map_or_else(|| metric.to_string(), |e| e.1.to_string())
 }
 
+/// Which way is better for `metric`: `Some(true)` when more is better,
+/// `Some(false)` when less is, `None` when neither (a count of referrals or
+/// admissions is demand met, not a gain or a loss in itself).
+pub fn higher_is_better(metric: &str) -> Option<bool> {
+    const HIGHER: &[&str] = &[
+        "preferred_place_met_pct",
+        "cspc_deaths_home_pct",
+        "calls_answered_in_target_pct",
+    ];
+    const LOWER: &[&str] = &[
+        "deaths_hospital",
+        "cspc_deaths_hospital",
+        "cspc_deaths_hospital_pct",
+        "died_waiting",
+        "cspc_died_waiting",
+        "ipu_died_waiting",
+        "crises",
+        "cspc_waiting_mean",
+        "cspc_wait_days_mean",
+        "ipu_turned_away",
+        "ipu_turned_away_pct",
+        "ipu_wait_days_mean",
+        "ipu_waiting_mean",
+        "ipu_refused_bed_days",
+        "hah_unmet",
+        "acute_admissions",
+        "acute_occupancy_mean",
+        "cost_acute",
+        "bereavement_waiting_mean",
+        "calls_waited_pct",
+        "calls_abandoned_pct",
+        "call_wait_seconds_mean",
+        "call_wait_seconds_p90",
+        "day_hospice_waiting_mean",
+        "day_hospice_wait_days_mean",
+        "day_hospice_died_waiting",
+        "day_hospice_unmet",
+        "outpatient_waiting_mean",
+        "outpatient_wait_days_mean",
+        "outpatient_died_waiting",
+        "outpatient_unmet",
+        "psych_waiting_mean",
+        "psych_wait_days_mean",
+        "psych_unmet",
+        "fte_short_roles",
+        "fte_shortfall_total",
+        "cost_staff",
+        "cost_beds",
+        "cost_activity",
+        "cost_programmes",
+        "cost_total",
+    ];
+    if HIGHER.contains(&metric) {
+        Some(true)
+    } else if LOWER.contains(&metric) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// The kind of `metric` (a count when unknown: never negative).
 pub fn kind(metric: &str) -> Kind {
     entry(metric).map_or(Kind::Count, |e| e.2)

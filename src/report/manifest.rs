@@ -21,6 +21,10 @@ pub struct ManifestScenario {
     pub files: Vec<ManifestFile>,
     /// SHA-256 of the resolved (merged) scenario.
     pub resolved_sha256: String,
+    /// Its parameters given as distributions (`params.csv` has the value
+    /// each replication drew).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uncertain_parameters: Vec<String>,
 }
 
 /// The run manifest.
@@ -58,6 +62,9 @@ pub struct Manifest {
     /// Seconds the merge itself took (merged results only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_seconds: Option<f64>,
+    /// What the 95% intervals of `summary.csv` and `compare.csv` are
+    /// ([`CONFIDENCE_INTERVAL`] or [`UNCERTAINTY_INTERVAL`]).
+    pub interval: String,
     /// Plain sentences a planner must read before the numbers: waiting
     /// lists that grow through the horizon, units closed from the first day.
     pub warnings: Vec<String>,
@@ -65,6 +72,15 @@ pub struct Manifest {
     /// (the report and charts are added when drawn).
     pub files: Vec<ManifestFile>,
 }
+
+/// The intervals of a run whose parameters are all fixed.
+pub const CONFIDENCE_INTERVAL: &str = "confidence: the 95% interval of the mean over replications \
+     (Student t, kept within the metric's range); chance only, every parameter fixed";
+
+/// The intervals of a run with parameters given as distributions.
+pub const UNCERTAINTY_INTERVAL: &str = "uncertainty: the 2.5th to 97.5th percentile over \
+     replications, each with its own sampled parameter set; holds what we do not know about the \
+     parameters as well as chance";
 
 /// SHA-256 of `bytes`, hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -19,8 +19,7 @@ pub const SUMMARY_HEADER: &str =
     "scenario,year,area_type,area,metric,mean,sd,ci_low,ci_high,p10,p90,n";
 
 /// Header of `compare.csv`.
-pub const COMPARE_HEADER: &str =
-    "option,baseline,year,area_type,area,metric,diff_mean,diff_ci_low,diff_ci_high,pct_change";
+pub const COMPARE_HEADER: &str = "option,baseline,year,area_type,area,metric,diff_mean,diff_ci_low,diff_ci_high,pct_change,p_better";
 
 /// Header of `by_hour.csv`.
 pub const BY_HOUR_HEADER: &str = "scenario,year,which,area,hour,metric,mean,ci_low,ci_high";
@@ -92,9 +91,22 @@ pub fn number(x: f64) -> String {
 pub struct Across {
     moments: Welford,
     quantiles: QuantileSketch,
+    /// Parameters are uncertain: the interval is the spread over
+    /// replications (see [`Across::interval`]).
+    spread: bool,
 }
 
 impl Across {
+    /// Statistics whose interval is the 95% uncertainty interval when
+    /// `uncertain` (some parameters are distributions), else the 95%
+    /// confidence interval of the mean.
+    pub fn new(uncertain: bool) -> Across {
+        Across {
+            spread: uncertain,
+            ..Across::default()
+        }
+    }
+
     /// Adds a replication's value (NaN is skipped).
     pub fn push(&mut self, x: f64) {
         if !x.is_nan() {
@@ -124,9 +136,99 @@ impl Across {
         self.moments.mean()
     }
 
-    /// The 95% interval of the mean of `metric`, within its range.
+    /// The 95% interval of `metric`: with fixed parameters, the
+    /// confidence interval of the mean, within the metric's range (see
+    /// [`bounded_interval`]); with uncertain parameters, the uncertainty
+    /// interval: the 2.5th to 97.5th percentile over replications, each of
+    /// which drew its own parameter set, so it holds what we do not know
+    /// as well as chance.
     pub fn interval(&self, metric: &str) -> (f64, f64) {
-        bounded_interval(&self.moments, crate::report::labels::kind(metric))
+        if self.spread {
+            (
+                self.quantiles.quantile(0.025),
+                self.quantiles.quantile(0.975),
+            )
+        } else {
+            bounded_interval(&self.moments, crate::report::labels::kind(metric))
+        }
+    }
+
+    /// The `q` quantile over replications.
+    pub fn quantile(&self, q: f64) -> f64 {
+        self.quantiles.quantile(q)
+    }
+
+    /// The moments over replications.
+    pub fn moments(&self) -> &Welford {
+        &self.moments
+    }
+}
+
+/// Streaming statistics of one key's paired differences (option −
+/// baseline, replication by replication).
+#[derive(Debug, Clone, Default)]
+pub struct Paired {
+    /// Mean and spread of the differences.
+    pub moments: Welford,
+    /// Their quantiles, kept when parameters are uncertain.
+    spread: Option<QuantileSketch>,
+    /// Replications in which the option did better, and in which the two
+    /// were equal.
+    better: u64,
+    ties: u64,
+}
+
+impl Paired {
+    /// Differences whose interval is the uncertainty interval when
+    /// `uncertain`, else the confidence interval of the mean difference.
+    pub fn new(uncertain: bool) -> Paired {
+        Paired {
+            spread: uncertain.then(QuantileSketch::default),
+            ..Paired::default()
+        }
+    }
+
+    /// Adds one replication's difference of `metric`.
+    pub fn push(&mut self, d: f64, metric: &str) {
+        if d.is_nan() {
+            return;
+        }
+        self.moments.push(d);
+        if let Some(q) = &mut self.spread {
+            q.add(d);
+        }
+        match crate::report::labels::higher_is_better(metric) {
+            _ if d == 0.0 => self.ties += 1,
+            Some(true) if d > 0.0 => self.better += 1,
+            Some(false) if d < 0.0 => self.better += 1,
+            _ => {}
+        }
+    }
+
+    /// The mean difference.
+    pub fn mean(&self) -> f64 {
+        self.moments.mean()
+    }
+
+    /// The 95% interval of the difference: of its mean (Student t) with
+    /// fixed parameters; the 2.5th–97.5th percentile of the paired
+    /// differences with uncertain ones.
+    pub fn interval(&self) -> (f64, f64) {
+        match &self.spread {
+            Some(q) => (q.quantile(0.025), q.quantile(0.975)),
+            None => ci::mean_interval(&self.moments, 0.95),
+        }
+    }
+
+    /// The probability that the option is better than the baseline on
+    /// `metric`: the share of replications where it did better, ties
+    /// counted half (NaN for a metric with no better direction).
+    pub fn p_better(&self, metric: &str) -> f64 {
+        let n = self.moments.count();
+        if n == 0 || crate::report::labels::higher_is_better(metric).is_none() {
+            return f64::NAN;
+        }
+        (self.better as f64 + 0.5 * self.ties as f64) / n as f64
     }
 }
 

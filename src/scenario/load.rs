@@ -37,12 +37,35 @@ pub struct Loaded {
     pub merged: Table,
     /// SHA-256 (hex) of the merged document as canonical TOML.
     pub resolved_sha256: String,
+    /// The parameters written as distributions (their medians stand in
+    /// `merged` and `scenario`); empty when every number is fixed.
+    pub uncertain: Vec<super::uncertain::UncertainParameter>,
 }
 
 impl Loaded {
     /// An error at `path` in whichever file defines it (the option first).
     pub fn error_at(&self, path: &[PathStep], message: impl Into<String>) -> ScenarioError {
         locate_error(&self.files, path, message.into())
+    }
+
+    /// This scenario with its uncertain parameters set to `values` (one
+    /// per parameter, in order), deserialised again; the overrides of the
+    /// command line (replications, seed) are kept.
+    pub fn with_values(&self, values: &[f64]) -> Result<Loaded, ScenarioErrors> {
+        let mut doc = self.merged.clone();
+        for (p, &x) in self.uncertain.iter().zip(values) {
+            super::uncertain::set(&mut doc, &p.path, p.toml_value(x));
+        }
+        let root = Value::Table(doc.clone());
+        let mut scenario: Scenario = serde_path_to_error::deserialize(root.clone())
+            .map_err(|e| locate_serde(&self.files, &root, &[], &e))?;
+        scenario.scenario.replications = self.scenario.scenario.replications;
+        scenario.scenario.seed = self.scenario.scenario.seed;
+        Ok(Loaded {
+            scenario,
+            merged: doc,
+            ..self.clone()
+        })
     }
 }
 
@@ -367,9 +390,10 @@ fn incomplete_new_entries(
 pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
     let mut files = Vec::new();
     let mut added = Vec::new();
-    let merged = read_chain(path, &mut files, &mut added)?;
+    let mut merged = read_chain(path, &mut files, &mut added)?;
     let canonical = toml::to_string(&merged).unwrap_or_default();
     let resolved_sha256 = hex(&Sha256::digest(canonical.as_bytes()));
+    let uncertain = super::uncertain::extract(&files, &mut merged).map_err(ScenarioErrors)?;
     let mut errors = retired_keys(&files, &merged);
     let incomplete = incomplete_new_entries(&files, &merged, &added);
     let deserialised: Option<Scenario> =
@@ -402,6 +426,7 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
         files,
         merged,
         resolved_sha256,
+        uncertain,
     })
 }
 

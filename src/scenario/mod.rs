@@ -13,6 +13,7 @@ pub mod load;
 pub mod schedule;
 pub mod support;
 pub mod types;
+pub mod uncertain;
 pub mod units;
 pub mod validate;
 

@@ -22,4 +22,5 @@ mod report;
 mod scenario_types;
 mod services;
 mod shards;
+mod uncertainty;
 mod workforce;

@@ -1,0 +1,271 @@
+//! Parameters given as distributions: a degenerate one reproduces the fixed
+//! run byte for byte, the Latin hypercube's marginals are the distributions
+//! asked for, options share the parameter sets of their baseline, a sampled
+//! value reaches the model, and bad distributions are refused clearly.
+
+use super::common::{carecap, carecap_ok, repo};
+use carecap::batch::plan::{Overrides, Plan};
+use statrs::distribution::{Beta, ContinuousCDF};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A scenario named `name` in `dir`: the baseline over `years`, with `extra`.
+fn scenario(dir: &Path, file: &str, name: &str, years: u32, extra: &str) -> PathBuf {
+    let path = dir.join(file);
+    let text = format!(
+        "extends = {:?}\n{extra}\n[scenario]\nname = {name:?}\nyears = {years}\n",
+        repo("scenarios/nwl-baseline.toml")
+    );
+    std::fs::write(&path, text).expect("write scenario");
+    path
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `params.csv` as (scenario, replication, parameter) → value.
+fn params(dir: &Path) -> BTreeMap<(String, u64, String), f64> {
+    let mut reader = csv::Reader::from_path(dir.join("params.csv")).expect("params.csv");
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("row");
+            (
+                (r[0].to_string(), r[1].parse().unwrap(), r[2].to_string()),
+                r[3].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_degenerate_distribution_reproduces_the_fixed_run_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixed = scenario(
+        dir.path(),
+        "fixed.toml",
+        "same",
+        2,
+        "[demand]\nreach = 0.52\n[[site]]\nname = \"St John's Hospice\"\nbeds = 20\n",
+    );
+    let degenerate = scenario(
+        dir.path(),
+        "degenerate.toml",
+        "same",
+        2,
+        "[demand]\nreach = { dist = \"normal\", mean = 0.52, sd = 0 }\n\
+         [[site]]\nname = \"St John's Hospice\"\n\
+         beds = { dist = \"triangular\", low = 20, mode = 20, high = 20 }\n",
+    );
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for (file, out) in [(&fixed, &a), (&degenerate, &b)] {
+        carecap_ok(&[
+            "run",
+            file.to_str().unwrap(),
+            "--reps",
+            "3",
+            "--no-charts",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+    }
+    for table in ["replications.csv", "summary.csv", "by_hour.csv"] {
+        assert!(
+            read(&a.join(table)) == read(&b.join(table)),
+            "{table} differs"
+        );
+    }
+    // A distribution with no spread is a fixed parameter: nothing sampled.
+    assert!(!b.join("params.csv").exists());
+}
+
+/// Kolmogorov–Smirnov distance between the sample and the cdf `f`.
+fn ks_distance(sample: &[f64], f: impl Fn(f64) -> f64) -> f64 {
+    let mut xs = sample.to_vec();
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len() as f64;
+    xs.iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            let p = f(x);
+            (p - i as f64 / n).max((i + 1) as f64 / n - p)
+        })
+        .fold(0.0, f64::max)
+}
+
+#[test]
+fn latin_hypercube_marginals_are_the_distributions_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = scenario(
+        dir.path(),
+        "lhs.toml",
+        "lhs",
+        1,
+        "[demand]\nreach = { dist = \"beta\", mean = 0.5, sd = 0.1 }\n\
+         need_share = { dist = \"triangular\", low = 0.6, mode = 0.75, high = 0.8 }\n",
+    );
+    let n = 400u64;
+    let plan = Plan::read(
+        &file,
+        &Overrides {
+            replications: Some(n as u32),
+            seed: None,
+        },
+    )
+    .expect("valid");
+    let column = |name: &str| -> Vec<f64> {
+        (0..n)
+            .map(|r| {
+                plan.parameters(r)
+                    .into_iter()
+                    .find(|(p, _)| *p == name)
+                    .expect("parameter")
+                    .1
+            })
+            .collect()
+    };
+    // Beta(mean 0.5, sd 0.1): a = b = 0.5·(0.25/0.01 − 1) = 12.
+    let beta = Beta::new(12.0, 12.0).unwrap();
+    let reach = column("demand.reach");
+    // KS critical value at the 0.1% level: 1.95/√n. A Latin hypercube is
+    // far closer than a random sample: one value in each 1/n of
+    // probability, so its distance is at most 1/n.
+    let d = ks_distance(&reach, |x| beta.cdf(x));
+    assert!(d < 1.95 / (n as f64).sqrt(), "KS distance {d}");
+    assert!(d <= 1.0 / n as f64 + 1e-9, "stratified: {d}");
+    let tri = |x: f64| {
+        let (a, c, b) = (0.6f64, 0.75f64, 0.8f64);
+        if x <= c {
+            (x - a).powi(2) / ((b - a) * (c - a))
+        } else {
+            1.0 - (b - x).powi(2) / ((b - a) * (b - c))
+        }
+    };
+    let need = column("demand.need_share");
+    let d = ks_distance(&need, tri);
+    assert!(d <= 1.0 / n as f64 + 1e-9, "triangular: {d}");
+    // The two columns are independent permutations: rank correlation ~0.
+    let corr = correlation(&reach, &need);
+    assert!(corr.abs() < 4.0 / (n as f64).sqrt(), "correlation {corr}");
+}
+
+fn correlation(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len() as f64;
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
+    let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
+    cov / (va * vb).sqrt()
+}
+
+#[test]
+fn options_share_their_baselines_parameter_sets_and_sampled_values_reach_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = scenario(
+        dir.path(),
+        "base.toml",
+        "base",
+        1,
+        "[demand]\nreach = { dist = \"uniform\", low = 0.3, high = 0.7 }\n",
+    );
+    let option = dir.path().join("option.toml");
+    std::fs::write(
+        &option,
+        "extends = \"base.toml\"\n[scenario]\nname = \"more beds\"\n\
+         [demand]\nneed_share = { dist = \"uniform\", low = 0.7, high = 0.8 }\n\
+         [[site]]\nname = \"St John's Hospice\"\nbeds = 24\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    carecap_ok(&[
+        "compare",
+        base.to_str().unwrap(),
+        option.to_str().unwrap(),
+        "--reps",
+        "10",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let p = params(&out);
+    let reach = |s: &str, r: u64| p[&(s.to_string(), r, "demand.reach".to_string())];
+    for r in 0..10 {
+        assert_eq!(reach("base", r), reach("more beds", r), "replication {r}");
+    }
+    assert!(p.contains_key(&("more beds".into(), 0, "demand.need_share".into())));
+    assert!(!p.contains_key(&("base".into(), 0, "demand.need_share".into())));
+    // Referrals follow the sampled reach replication by replication.
+    let rows = super::common::read_replications(&out);
+    let referrals: Vec<f64> = (0..10)
+        .map(|r| rows[&(r, 2025, "ALL".to_string(), "referrals".to_string())])
+        .collect();
+    let sampled: Vec<f64> = (0..10).map(|r| reach("base", r)).collect();
+    let corr = correlation(&referrals, &sampled);
+    assert!(corr > 0.9, "referrals vs sampled reach: correlation {corr}");
+    let manifest = String::from_utf8(read(&out.join("manifest.json"))).unwrap();
+    assert!(manifest.contains("\"interval\": \"uncertainty"));
+    let compare = String::from_utf8(read(&out.join("compare.csv"))).unwrap();
+    assert!(compare.lines().next().unwrap().ends_with(",p_better"));
+}
+
+#[test]
+fn bad_distributions_are_refused_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "reach = { dist = \"gamma\", mean = 0.5, sd = 0.1 }",
+            "within the parameter's range (0 to 1)",
+        ),
+        (
+            "reach = { dist = \"betta\", mean = 0.5, sd = 0.1 }",
+            "unknown variant `betta`",
+        ),
+        (
+            "reach = { dist = \"beta\", mean = 0.5, sd = 0.6 }",
+            "expected a beta sd below",
+        ),
+        (
+            "reach = { dist = \"triangular\", low = 0.5, mode = 0.4, high = 0.6 }",
+            "low ≤ mode ≤ high",
+        ),
+    ];
+    for (i, (line, expected)) in cases.iter().enumerate() {
+        let file = scenario(
+            dir.path(),
+            &format!("bad{i}.toml"),
+            "bad",
+            1,
+            &format!("[demand]\n{line}\n"),
+        );
+        let r = carecap(&["validate", file.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(1), "{line}: {err}");
+        let at = format!("bad{i}.toml:3:1: demand.reach: ");
+        assert!(err.contains(&at), "{line}: {err}");
+        assert!(err.contains(expected), "{line}: {err}");
+    }
+    // A share whose siblings must sum to 1 cannot vary alone: the sampled
+    // set is refused before anything runs, naming the replication.
+    let file = scenario(
+        dir.path(),
+        "shares.toml",
+        "shares",
+        1,
+        "[pathway]\npreferred_place = { home = { dist = \"uniform\", low = 0.6, high = 0.68 }, \
+         care_home = 0.14, hospice = 0.05, hospital = 0.17 }\n",
+    );
+    let out = dir.path().join("shares-out");
+    let r = carecap(&[
+        "run",
+        file.to_str().unwrap(),
+        "--reps",
+        "4",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{err}");
+    assert!(err.contains("sum to 1"), "{err}");
+    assert!(err.contains("sampled parameters"), "{err}");
+    assert!(!out.join("summary.csv").exists());
+}
