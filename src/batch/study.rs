@@ -26,6 +26,7 @@ use crate::report::warnings;
 use crate::scenario::{self, ScenarioErrors};
 use crate::stats::Welford;
 use crate::stats::ci::mean_interval;
+use crate::stats::regression::Regression;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::Write;
@@ -162,6 +163,9 @@ struct Tallies {
     /// (index in this member's keys, index in the baseline's keys).
     pairs: Vec<(usize, usize)>,
     diffs: Vec<Paired>,
+    /// Headline outputs (region-wide) regressed on the sampled parameters,
+    /// when the member has any: (index in keys, sums).
+    fits: Vec<(usize, Regression)>,
 }
 
 const HEADLINE: &[&str] = &[
@@ -281,6 +285,7 @@ where
                 by_hour: vec![Welford::new(); by_hour_len(&member.config)],
                 diffs: vec![Paired::new(uncertain); pairs.len()],
                 pairs,
+                fits: headline_fits(member),
             }
         })
         .collect();
@@ -314,6 +319,11 @@ where
                             tables::write_replication_row(&mut rep_file, &member.name, rep, key, v)
                     {
                         io_error = Some(e);
+                    }
+                }
+                if let Some(sets) = &member.sets {
+                    for (i, reg) in t.fits.iter_mut() {
+                        reg.push(sets.of(rep), result.values[member.keys[*i].0]);
                     }
                 }
                 for (&(i, b), diff) in t.pairs.iter().zip(t.diffs.iter_mut()) {
@@ -357,6 +367,9 @@ where
     let uncertain = members.iter().any(|m| m.sets.is_some());
     if uncertain {
         tables.push((PARAMS_FILE, params_table(&members, reps)));
+        let (variance, drivers) = uncertainty_tables(&members, &tallies);
+        tables.push((UNCERTAINTY_FILE, variance));
+        tables.push((DRIVERS_FILE, drivers));
     }
     for (name, bytes) in tables {
         let path = out_dir.join(name);
@@ -511,6 +524,75 @@ fn check_names(members: &[Plan]) -> Result<(), RunError> {
         }
     }
     Ok(())
+}
+
+/// The split of the headline outputs' spread between parameters and chance.
+pub const UNCERTAINTY_FILE: &str = "uncertainty.csv";
+/// The parameters that drive the headline outputs (global sensitivity).
+pub const DRIVERS_FILE: &str = "drivers.csv";
+
+/// Regressions of a member's region-wide headline outputs on its sampled
+/// parameters (none when every parameter is fixed).
+fn headline_fits(member: &Plan) -> Vec<(usize, Regression)> {
+    let Some(sets) = &member.sets else {
+        return Vec::new();
+    };
+    member
+        .keys
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, k))| k.area == "ALL" && HEADLINE.contains(&k.metric))
+        .map(|(i, _)| (i, Regression::new(sets.names.len())))
+        .collect()
+}
+
+/// `uncertainty.csv` (per headline output: its spread over replications,
+/// the spread left when the parameters' linear effects are taken out —
+/// chance — and the share of variance the parameters explain) and
+/// `drivers.csv` (each parameter's standardised regression coefficient).
+fn uncertainty_tables(members: &[Plan], tallies: &[Tallies]) -> (Vec<u8>, Vec<u8>) {
+    let mut variance = String::from(
+        "scenario,year,area_type,area,metric,mean,sd_total,sd_chance,parameter_share\n",
+    );
+    let mut drivers = String::from("scenario,year,area_type,area,metric,parameter,src,rank\n");
+    for (member, t) in members.iter().zip(tallies) {
+        let Some(sets) = &member.sets else { continue };
+        for (i, reg) in &t.fits {
+            let Some(fit) = reg.fit() else { continue };
+            let key = &member.keys[*i].1;
+            let lead = format!(
+                "{},{},{},{},{}",
+                tables::csv_field(&member.name),
+                key.year,
+                key.area_type,
+                tables::csv_field(&key.area),
+                key.metric
+            );
+            variance += &format!(
+                "{lead},{},{},{},{}\n",
+                tables::number(t.across[*i].mean()),
+                tables::number(fit.sd_total),
+                tables::number(fit.sd_residual.min(fit.sd_total)),
+                tables::number(fit.explained_share())
+            );
+            let mut order: Vec<usize> = (0..fit.src.len()).collect();
+            order.sort_by(|&a, &b| {
+                fit.src[b]
+                    .abs()
+                    .total_cmp(&fit.src[a].abs())
+                    .then(a.cmp(&b))
+            });
+            for (rank, &j) in order.iter().enumerate() {
+                drivers += &format!(
+                    "{lead},{},{},{}\n",
+                    tables::csv_field(&sets.names[j]),
+                    tables::number(fit.src[j]),
+                    rank + 1
+                );
+            }
+        }
+    }
+    (variance.into_bytes(), drivers.into_bytes())
 }
 
 /// The file of sampled parameter sets.

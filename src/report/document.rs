@@ -18,7 +18,7 @@ use super::charts::{self, Chart, Forest, LineChart, Panels, Point, Series, Stack
 use super::folder::{self, FolderLock};
 use super::labels::{self, Kind};
 use super::manifest::ManifestFile;
-use super::results::{Results, Stat};
+use super::results::{Results, Spread, Stat};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -37,6 +37,7 @@ enum Section {
     Staff,
     Calls,
     Options,
+    Uncertainty,
     Sizing,
 }
 
@@ -114,6 +115,8 @@ fn short_label(metric: &str) -> &str {
         "ipu_turned_away" => "Turned away from a bed (a year)",
         "fte_shortfall_total" => "Staff short (FTE)",
         "cost_total" => "Total cost (£ a year)",
+        "ipu_occupancy_pct" => "Bed occupancy (%)",
+        "hah_unmet" => "Hospice at home unmet (a year)",
         other => other,
     }
 }
@@ -494,6 +497,8 @@ fn figures(r: &Results) -> Vec<Figure> {
         reading: "All deaths of residents by place (means over replications), stacked in the legend's order. Compare with ONS: England 2022 hospital 43%, home 29%, care home 20%, hospice 5%.".into(),
     });
 
+    out.extend(fan_figure(r, &base));
+
     if compare {
         // Options over time: one panel per headline outcome, a line per scenario.
         let panels: Vec<LineChart> = OPTION_METRICS
@@ -683,20 +688,32 @@ fn footer(r: &Results, chart: &Chart) -> String {
         0..=2 => r.scenarios.join(", "),
         n => format!("{} and {} options", r.scenarios[0], n - 1),
     };
+    let interval = if m["interval"]
+        .as_str()
+        .is_some_and(|i| i.starts_with("uncertainty"))
+    {
+        "95% uncertainty interval"
+    } else {
+        "95% CI"
+    };
     format!(
         "{} · {} · seed {} · carecap {}",
         match chart {
             Chart::Stacked(_) => format!("Means over {} replications", answers::replications(r)),
             Chart::Forest(_) => format!(
-                "Paired differences over {} replications; bars: 95% CI",
+                "Paired differences over {} replications; bars: {interval}",
                 answers::replications(r)
             ),
             Chart::Panels(p) if p.title.starts_with("Referrals") => format!(
                 "Means over {} replications; fans: p10–p90 of replications",
                 answers::replications(r)
             ),
+            Chart::Panels(p) if p.title.contains("outweigh") => format!(
+                "Means over {} replications; bands: ±1.96 sd, all and chance alone",
+                answers::replications(r)
+            ),
             _ => format!(
-                "Means over {} replications; bands: 95% CI",
+                "Means over {} replications; bands: {interval}",
                 answers::replications(r)
             ),
         },
@@ -826,6 +843,157 @@ fn figures_of(figures: &[Figure], svgs: &[String], section: Section) -> String {
         }
     }
     out
+}
+
+/// The outcomes whose spread the fan chart splits into parameters and chance.
+const FAN_METRICS: [&str; 6] = [
+    "preferred_place_met_pct",
+    "ipu_occupancy_pct",
+    "died_waiting",
+    "hah_unmet",
+    "fte_shortfall_total",
+    "cost_total",
+];
+
+/// The fan chart, when parameters are uncertain: each headline outcome of
+/// the baseline over the years, its 95% uncertainty interval (parameters
+/// and chance) around the chance-alone band (mean ± 1.96 × the spread left
+/// when the parameters' effects are taken out).
+fn fan_figure(r: &Results, base: &str) -> Option<Figure> {
+    let (_, last) = r.years();
+    let spread = |y: i32, m: &str| {
+        r.uncertainty
+            .get(&(base.to_string(), y, "ALL".to_string(), m.to_string()))
+            .copied()
+    };
+    let metrics: Vec<&str> = FAN_METRICS
+        .iter()
+        .copied()
+        .filter(|m| spread(last, m).is_some())
+        .collect();
+    if metrics.is_empty() {
+        return None;
+    }
+    let panels: Vec<LineChart> = metrics
+        .iter()
+        .map(|m| {
+            let means = r.series(base, "ALL", m);
+            let (lo_bound, hi_bound) = labels::kind(m).range();
+            let band = |sd: fn(&Spread) -> f64| -> Vec<Point> {
+                means
+                    .iter()
+                    .filter_map(|(x, st)| {
+                        let h = 1.96 * sd(&spread(*x as i32, m)?);
+                        Some(Point {
+                            x: *x,
+                            y: st.mean,
+                            lo: (st.mean - h).max(lo_bound),
+                            hi: (st.mean + h).min(hi_bound),
+                        })
+                    })
+                    .collect()
+            };
+            panel(
+                short_label(m),
+                &labels::label(m),
+                vec![
+                    series("Parameters and chance", band(|s| s.sd_total)),
+                    series("Chance alone", band(|s| s.sd_chance)),
+                ],
+                zero_axis(m),
+            )
+        })
+        .collect();
+    let mostly = metrics
+        .iter()
+        .filter(|m| spread(last, m).is_some_and(|s| s.parameter_share > 0.5))
+        .count();
+    let title = format!(
+        "Unknown parameters outweigh chance in {mostly} of {} outcomes by {last}",
+        metrics.len()
+    );
+    Some(Figure {
+        stem: "uncertainty_fan",
+        section: Section::Uncertainty,
+        chart: Chart::Panels(Panels {
+            title,
+            y_label: "Region-wide".into(),
+            panels,
+            zero: false,
+            reference: None,
+            shared_y: false,
+        }),
+        reading: "Each panel: the baseline's mean over the years, with two bands of ±1.96 \
+                  standard deviations. The wide band is the spread over replications, each of \
+                  which drew its own parameter set: what we do not know and chance together. \
+                  The narrow band is chance alone: the spread left when the parameters' \
+                  (linear) effects are taken out, from uncertainty.csv. Where the wide band is much wider, better evidence on \
+                  the parameters (drivers.csv names them) would narrow the answer more than \
+                  more replications would."
+            .into(),
+    })
+}
+
+/// "How sure are we?": per headline outcome in the last year, the mean
+/// with its uncertainty interval, the share of its variance the parameters
+/// explain, and the parameters that drive it.
+fn uncertainty_block(r: &Results, figures: &[Figure], svgs: &[String]) -> String {
+    let base = r.scenarios.first().cloned().unwrap_or_default();
+    let (_, last) = r.years();
+    let mut rows = Vec::new();
+    for ((s, y, a, m), spread) in &r.uncertainty {
+        if *s != base || *y != last || a != "ALL" {
+            continue;
+        }
+        let drivers = r
+            .drivers
+            .get(&(s.clone(), *y, a.clone(), m.clone()))
+            .map(|d| {
+                d.iter()
+                    .filter(|(_, src)| src.abs() >= 0.1)
+                    .take(3)
+                    .map(|(p, src)| format!("{} ({src:+.2})", escape(p)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default();
+        rows.push(vec![
+            escape(&labels::with_unit(m)),
+            with_ci(m, r.get(s, *y, a, m)),
+            format!("{:.0}%", 100.0 * spread.parameter_share),
+            if drivers.is_empty() {
+                "none stands out".into()
+            } else {
+                drivers
+            },
+        ]);
+    }
+    if rows.is_empty() {
+        return String::new();
+    }
+    let names = r.manifest["scenarios"][0]["uncertain_parameters"]
+        .as_array()
+        .map_or(0, Vec::len);
+    let mut h = String::from("<h2 id=uncertainty>How sure are we?</h2>");
+    let _ = write!(
+        h,
+        "<p>{names} parameters of {} are given as distributions, so each replication drew its \
+         own set (params.csv) and every interval in this report is a 95% uncertainty interval: \
+         the spread over replications, holding what we do not know about the parameters as \
+         well as chance. Region-wide in {last}:</p>",
+        escape(&base)
+    );
+    h.push_str(&table(
+        &[
+            "Outcome",
+            "Mean (95% uncertainty interval)",
+            "Variance the parameters explain",
+            "Parameters that drive it (standardised regression coefficient)",
+        ],
+        &rows,
+    ));
+    h.push_str(&figures_of(figures, svgs, Section::Uncertainty));
+    h
 }
 
 /// The caution printed beside figures when there are too few replications.
@@ -1204,6 +1372,7 @@ fn page(r: &Results, figures: &[Figure], svgs: &[String]) -> String {
         }
         h.push_str(&figures_of(figures, svgs, Section::Options));
     }
+    h.push_str(&uncertainty_block(r, figures, svgs));
     if r.sizing_labels.is_some() {
         h.push_str("<h2>How much capacity meets the target?</h2>");
         h.push_str(&sizing_table(r));

@@ -51,8 +51,26 @@ pub struct Results {
     pub area_types: BTreeMap<String, String>,
     /// Replications behind each figure (the largest `n` of summary.csv).
     pub replications: u64,
+    /// uncertainty.csv: (scenario, year, area, metric) → the spread over
+    /// replications (sd), the spread left to chance, and the share of
+    /// variance the parameters explain.
+    pub uncertainty: BTreeMap<SummaryKey, Spread>,
+    /// drivers.csv: (scenario, year, area, metric) → (parameter,
+    /// standardised regression coefficient), strongest first.
+    pub drivers: BTreeMap<SummaryKey, Vec<(String, f64)>>,
     /// manifest.json.
     pub manifest: serde_json::Value,
+}
+
+/// An output's spread over replications split between parameters and chance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    /// Standard deviation over replications.
+    pub sd_total: f64,
+    /// Standard deviation with the parameters' effects taken out.
+    pub sd_chance: f64,
+    /// Share of variance the parameters explain.
+    pub parameter_share: f64,
 }
 
 fn num(s: &str) -> f64 {
@@ -262,10 +280,65 @@ impl Results {
                 );
             }
         }
+        r.read_uncertainty(dir)?;
         let manifest = crate::fsread::read_text(&dir.join("manifest.json"), super::MAX_READ_BYTES)
             .map_err(|e| err("manifest.json", &e))?;
         r.manifest = serde_json::from_str(&manifest).map_err(|e| err("manifest.json", &e))?;
         Ok(r)
+    }
+
+    /// Reads `uncertainty.csv` and `drivers.csv`, when the run wrote them.
+    fn read_uncertainty(&mut self, dir: &Path) -> Result<(), String> {
+        let err = |f: &str, e: &dyn std::fmt::Display| format!("{}: {e}", dir.join(f).display());
+        let key = |row: &csv::StringRecord, c: &[usize]| -> SummaryKey {
+            (
+                unguard(field(row, c[0])).to_string(),
+                field(row, c[1]).parse().unwrap_or(0),
+                unguard(field(row, c[2])).to_string(),
+                unguard(field(row, c[3])).to_string(),
+            )
+        };
+        let file = "uncertainty.csv";
+        if dir.join(file).exists() {
+            let t = Table::read(&dir.join(file)).map_err(|e| err(file, &e))?;
+            let names = [
+                "scenario",
+                "year",
+                "area",
+                "metric",
+                "sd_total",
+                "sd_chance",
+                "parameter_share",
+            ];
+            let c: Vec<usize> = names
+                .iter()
+                .map(|n| t.col(n).map_err(|e| err(file, &e)))
+                .collect::<Result<_, _>>()?;
+            for row in &t.rows {
+                let spread = Spread {
+                    sd_total: num(field(row, c[4])),
+                    sd_chance: num(field(row, c[5])),
+                    parameter_share: num(field(row, c[6])),
+                };
+                self.uncertainty.insert(key(row, &c), spread);
+            }
+        }
+        let file = "drivers.csv";
+        if dir.join(file).exists() {
+            let t = Table::read(&dir.join(file)).map_err(|e| err(file, &e))?;
+            let names = ["scenario", "year", "area", "metric", "parameter", "src"];
+            let c: Vec<usize> = names
+                .iter()
+                .map(|n| t.col(n).map_err(|e| err(file, &e)))
+                .collect::<Result<_, _>>()?;
+            for row in &t.rows {
+                self.drivers
+                    .entry(key(row, &c))
+                    .or_default()
+                    .push((unguard(field(row, c[4])).to_string(), num(field(row, c[5]))));
+            }
+        }
+        Ok(())
     }
 
     /// The yearly series of `metric` in `area` for `scenario`.

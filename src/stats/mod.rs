@@ -5,11 +5,14 @@
 //! - [`TimeWeighted`]: time-average, maximum and time above a level;
 //! - [`QuantileSketch`]: p10/p90/p95 with a 0.5% relative-error guarantee;
 //! - [`ci`]: Student t intervals for means;
-//! - [`erlang`]: the queueing results the engine is validated against.
+//! - [`erlang`]: the queueing results the engine is validated against;
+//! - [`regression`]: outputs regressed on sampled parameters (global
+//!   sensitivity, the variance parameters explain).
 
 pub mod ci;
 pub mod erlang;
 pub mod level;
+pub mod regression;
 pub mod sketch;
 pub mod welford;
 
