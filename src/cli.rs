@@ -66,12 +66,26 @@ impl StudyFlags {
         inputs: Vec<PathBuf>,
         sweep: Option<PathBuf>,
     ) -> ExitCode {
+        self.carry_out_with(command, inputs, sweep, None, None)
+    }
+
+    /// [`StudyFlags::carry_out`] with a sensitivity study's metric and year.
+    fn carry_out_with(
+        &self,
+        command: StudyKind,
+        inputs: Vec<PathBuf>,
+        sweep: Option<PathBuf>,
+        metric: Option<String>,
+        year: Option<i32>,
+    ) -> ExitCode {
         let args = StudyArgs {
             command,
             inputs,
             sweep,
             replications: self.reps,
             seed: self.seed,
+            metric,
+            year,
         };
         let opts = self.options();
         match self.shard {
@@ -171,6 +185,23 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Which uncertain parameters drive the answer: each parameter at its
+    /// 10th and 90th percentile with the others at their medians (one-way,
+    /// common random numbers: sensitivity.csv and a tornado chart), and the
+    /// scenario with every parameter sampled (standardised regression
+    /// coefficients: drivers.csv).
+    Sensitivity {
+        /// Scenario file with parameters given as distributions.
+        scenario: PathBuf,
+        /// The tornado's metric (default: ipu_occupancy_pct).
+        #[arg(long)]
+        metric: Option<String>,
+        /// The tornado's year (default: the last).
+        #[arg(long)]
+        year: Option<i32>,
+        #[command(flatten)]
+        flags: StudyFlags,
+    },
     /// (Re)draw charts/*.png, charts/*.svg and report.html from a results folder.
     Report {
         /// Results folder (as written by run, compare or batch).
@@ -228,6 +259,12 @@ pub fn main() -> ExitCode {
             sweep,
             flags,
         } => flags.carry_out(StudyKind::Batch, inputs, sweep),
+        Command::Sensitivity {
+            scenario,
+            metric,
+            year,
+            flags,
+        } => flags.carry_out_with(StudyKind::Sensitivity, vec![scenario], None, metric, year),
         Command::Merge {
             dir,
             threads,

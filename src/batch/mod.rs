@@ -11,6 +11,7 @@
 pub mod compare;
 pub mod plan;
 pub mod run;
+pub mod sensitivity;
 pub mod shard;
 pub mod slurm;
 pub mod study;

@@ -154,6 +154,8 @@ pub fn run(
         sweep: None,
         replications: overrides.replications,
         seed: overrides.seed,
+        metric: None,
+        year: None,
     };
     super::study::Study::build(&args, opts)?.run()
 }

@@ -82,6 +82,12 @@ impl StudyArgs {
         if let Some(s) = self.seed {
             words.push(format!("--seed {s}"));
         }
+        if let Some(m) = &self.metric {
+            words.push(format!("--metric {}", quote(m)));
+        }
+        if let Some(y) = self.year {
+            words.push(format!("--year {y}"));
+        }
         words.push(format!("--shard {}/{}", shard.index, shard.count));
         words.push(format!("--out {}", quote(&out.display().to_string())));
         words.join(" ")
@@ -639,5 +645,6 @@ pub fn merge(dir: &Path, opts: &RunOptions) -> Result<RunReport, RunError> {
         },
     )?;
     super::sweep::finish_sizing(&report, &study.sizing, &names)?;
+    super::study::finish_sensitivity(&report, study.one_way.as_ref(), &names)?;
     Ok(report)
 }

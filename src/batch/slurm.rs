@@ -107,6 +107,8 @@ pub fn write(job: &Job) -> Result<String, RunError> {
         sweep: None,
         replications: job.replications,
         seed: None,
+        metric: None,
+        year: None,
     };
     // The study is built (and so checked) here, as each shard will build it.
     let study = Study::build(

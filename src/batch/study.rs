@@ -12,6 +12,7 @@
 use super::plan::{Overrides, Plan};
 use super::run::{RunError, RunOptions, RunReport, folder_name, prepare_output};
 use super::run_units;
+use super::sensitivity::OneWay;
 use super::sweep::SizingPlan;
 use crate::engine::rng::{GENERATOR_NAME, STREAM_DERIVATION_VERSION};
 use crate::model::advice::BY_HOUR_METRICS;
@@ -43,6 +44,9 @@ pub enum StudyKind {
     Compare,
     /// Many scenarios and sweeps (`carecap batch`).
     Batch,
+    /// One-way and global sensitivity of a scenario's uncertain
+    /// parameters (`carecap sensitivity`).
+    Sensitivity,
 }
 
 impl StudyKind {
@@ -52,6 +56,7 @@ impl StudyKind {
             StudyKind::Run => "run",
             StudyKind::Compare => "compare",
             StudyKind::Batch => "batch",
+            StudyKind::Sensitivity => "sensitivity",
         }
     }
 
@@ -59,7 +64,7 @@ impl StudyKind {
     pub fn least_inputs(self) -> usize {
         match self {
             StudyKind::Compare => 2,
-            StudyKind::Run | StudyKind::Batch => 1,
+            StudyKind::Run | StudyKind::Batch | StudyKind::Sensitivity => 1,
         }
     }
 }
@@ -78,6 +83,12 @@ pub struct StudyArgs {
     pub replications: Option<u32>,
     /// `--seed`.
     pub seed: Option<u64>,
+    /// `--metric` (sensitivity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
+    /// `--year` (sensitivity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
 }
 
 /// A study built from its arguments: every scenario planned once.
@@ -93,6 +104,8 @@ pub struct Study {
     pub out_dir: PathBuf,
     /// Sizing to do once the results are written.
     pub sizing: SizingPlan,
+    /// The one-way analysis of a sensitivity study.
+    pub one_way: Option<OneWay>,
 }
 
 impl Study {
@@ -110,6 +123,7 @@ impl Study {
                 args.command.name()
             )));
         };
+        let mut one_way = None;
         let (plans, sizing, default_dir) = match args.command {
             StudyKind::Run => {
                 let plan = Plan::read(first, &overrides)?;
@@ -127,6 +141,17 @@ impl Study {
                 let dir = format!("batch-{}", folder_name(&plans[0].name));
                 (plans, sizing, dir)
             }
+            StudyKind::Sensitivity => {
+                let (plans, analysis) = super::sensitivity::plans(
+                    first,
+                    &overrides,
+                    args.metric.as_deref(),
+                    args.year,
+                )?;
+                one_way = Some(analysis);
+                let dir = format!("sensitivity-{}", folder_name(&plans[plans.len() - 1].name));
+                (plans, None, dir)
+            }
         };
         let out_dir = opts
             .out
@@ -138,6 +163,7 @@ impl Study {
             opts: opts.clone(),
             out_dir,
             sizing,
+            one_way,
         })
     }
 
@@ -152,7 +178,20 @@ impl Study {
         let names: Vec<String> = self.plans.iter().map(|p| p.name.clone()).collect();
         let report = execute(self.plans, self.out_dir, &self.opts, self.kind.name())?;
         super::sweep::finish_sizing(&report, &self.sizing, &names)?;
+        finish_sensitivity(&report, self.one_way.as_ref(), &names)?;
         Ok(report)
+    }
+}
+
+/// Writes a sensitivity study's one-way table, when the study is one.
+pub fn finish_sensitivity(
+    report: &RunReport,
+    one_way: Option<&OneWay>,
+    names: &[String],
+) -> Result<(), RunError> {
+    match (one_way, names.last()) {
+        (Some(one_way), Some(sampled)) => super::sensitivity::finish(report, one_way, sampled),
+        _ => Ok(()),
     }
 }
 

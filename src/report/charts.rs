@@ -137,8 +137,9 @@ pub struct Forest {
     pub title: String,
     /// x-axis label.
     pub x_label: String,
-    /// Which way is better on the x axis: true if to the right.
-    pub better_right: bool,
+    /// Which way is better on the x axis: true if to the right (no cue
+    /// when neither way is better).
+    pub better_right: Option<bool>,
     /// Panels: heading (the year) and rows: label, style index, point.
     pub panels: Vec<ForestPanel>,
 }
@@ -667,13 +668,16 @@ fn draw_forest<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &Forest) ->
             marker(cell, (at.0 - ox, at.1 - oy), st, 7)?;
         }
     }
-    let text = if c.better_right {
+    let Some(better_right) = c.better_right else {
+        return Ok(());
+    };
+    let text = if better_right {
         "better →"
     } else {
         "← better"
     };
     let style = TextStyle::from((FONT, 18)).color(&RGBColor(0, 90, 50));
-    let x = if c.better_right { w as i32 - 180 } else { 60 };
+    let x = if better_right { w as i32 - 180 } else { 60 };
     cue.draw_text(text, &style, (x, 4))
 }
 

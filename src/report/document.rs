@@ -498,6 +498,7 @@ fn figures(r: &Results) -> Vec<Figure> {
     });
 
     out.extend(fan_figure(r, &base));
+    out.extend(tornado_figure(r));
 
     if compare {
         // Options over time: one panel per headline outcome, a line per scenario.
@@ -600,7 +601,7 @@ fn figures(r: &Results) -> Vec<Figure> {
                         "Option − baseline, {} (mean, 95% CI)",
                         labels::kind(metric).unit()
                     ),
-                    better_right: better_up,
+                    better_right: Some(better_up),
                     panels,
                 }),
                 reading: format!(
@@ -700,6 +701,10 @@ fn footer(r: &Results, chart: &Chart) -> String {
         "{} · {} · seed {} · carecap {}",
         match chart {
             Chart::Stacked(_) => format!("Means over {} replications", answers::replications(r)),
+            Chart::Forest(f) if f.title.contains(" moves ") => format!(
+                "One-way effects, means of paired differences over {} replications",
+                answers::replications(r)
+            ),
             Chart::Forest(_) => format!(
                 "Paired differences over {} replications; bars: {interval}",
                 answers::replications(r)
@@ -934,6 +939,66 @@ fn fan_figure(r: &Results, base: &str) -> Option<Figure> {
     })
 }
 
+/// The tornado of a sensitivity study: each parameter's one-way effect on
+/// the study's metric, largest swing on top.
+fn tornado_figure(r: &Results) -> Option<Figure> {
+    let s = &r.manifest["sensitivity"];
+    let metric = s["metric"].as_str()?;
+    let year = s["year"].as_i64()? as i32;
+    let effects = r.sensitivity.get(&(metric.to_string(), year))?;
+    let top = effects.first()?;
+    let value = |x: f64| {
+        let decimals = match x.abs() {
+            _ if x.fract() == 0.0 => 0,
+            a if a >= 100.0 => 0,
+            a if a >= 1.0 => 2,
+            _ => 3,
+        };
+        labels::thousands(x, decimals)
+    };
+    // The forest draws its first row at the bottom: largest swing on top.
+    let rows: Vec<(String, usize, Point)> = effects
+        .iter()
+        .rev()
+        .map(|e| {
+            let label = format!(
+                "{} ({} → {})",
+                e.parameter,
+                value(e.values.0),
+                value(e.values.1)
+            );
+            let point = Point {
+                x: 0.0,
+                y: e.high,
+                lo: e.low.min(e.high),
+                hi: e.low.max(e.high),
+            };
+            (label, 0, point)
+        })
+        .collect();
+    Some(Figure {
+        stem: "tornado",
+        section: Section::Uncertainty,
+        chart: Chart::Forest(Forest {
+            title: format!(
+                "{} moves {} most in {year}",
+                top.parameter,
+                short_label(metric)
+            ),
+            x_label: format!("Change from the central run: {}", labels::with_unit(metric)),
+            better_right: labels::higher_is_better(metric),
+            panels: vec![(year.to_string(), rows)],
+        }),
+        reading: format!(
+            "One-way sensitivity on common random numbers: each bar runs from the change in {} \
+             (region-wide, {year}) with the parameter at its 10th percentile to the change with \
+             it at its 90th (the dot), every other parameter at its median. Largest swing on \
+             top; a parameter with no effect has no bar. From sensitivity.csv.",
+            labels::label(metric)
+        ),
+    })
+}
+
 /// "How sure are we?": per headline outcome in the last year, the mean
 /// with its uncertainty interval, the share of its variance the parameters
 /// explain, and the parameters that drive it.
@@ -969,7 +1034,7 @@ fn uncertainty_block(r: &Results, figures: &[Figure], svgs: &[String]) -> String
         ]);
     }
     if rows.is_empty() {
-        return String::new();
+        return figures_of(figures, svgs, Section::Uncertainty);
     }
     let names = r.manifest["scenarios"][0]["uncertain_parameters"]
         .as_array()

@@ -58,8 +58,25 @@ pub struct Results {
     /// drivers.csv: (scenario, year, area, metric) → (parameter,
     /// standardised regression coefficient), strongest first.
     pub drivers: BTreeMap<SummaryKey, Vec<(String, f64)>>,
+    /// sensitivity.csv: (metric, year) → one-way effects, largest swing
+    /// first.
+    pub sensitivity: BTreeMap<(String, i32), Vec<OneWayEffect>>,
     /// manifest.json.
     pub manifest: serde_json::Value,
+}
+
+/// One parameter's one-way effect on a metric (a row of sensitivity.csv).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneWayEffect {
+    /// The parameter.
+    pub parameter: String,
+    /// Its low and high values.
+    pub values: (f64, f64),
+    /// The paired differences from the central run at the low and the
+    /// high value.
+    pub low: f64,
+    /// See `low`.
+    pub high: f64,
 }
 
 /// An output's spread over replications split between parameters and chance.
@@ -321,6 +338,37 @@ impl Results {
                     parameter_share: num(field(row, c[6])),
                 };
                 self.uncertainty.insert(key(row, &c), spread);
+            }
+        }
+        let file = "sensitivity.csv";
+        if dir.join(file).exists() {
+            let t = Table::read(&dir.join(file)).map_err(|e| err(file, &e))?;
+            let names = [
+                "metric",
+                "year",
+                "parameter",
+                "low_value",
+                "high_value",
+                "low_diff",
+                "high_diff",
+            ];
+            let c: Vec<usize> = names
+                .iter()
+                .map(|n| t.col(n).map_err(|e| err(file, &e)))
+                .collect::<Result<_, _>>()?;
+            for row in &t.rows {
+                self.sensitivity
+                    .entry((
+                        field(row, c[0]).to_string(),
+                        field(row, c[1]).parse().unwrap_or(0),
+                    ))
+                    .or_default()
+                    .push(OneWayEffect {
+                        parameter: unguard(field(row, c[2])).to_string(),
+                        values: (num(field(row, c[3])), num(field(row, c[4]))),
+                        low: num(field(row, c[5])),
+                        high: num(field(row, c[6])),
+                    });
             }
         }
         let file = "drivers.csv";

@@ -269,3 +269,53 @@ fn bad_distributions_are_refused_at_their_line() {
     assert!(err.contains("sampled parameters"), "{err}");
     assert!(!out.join("summary.csv").exists());
 }
+
+#[test]
+fn sensitivity_ranks_a_parameter_with_no_effect_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = scenario(
+        dir.path(),
+        "sens.toml",
+        "sens",
+        1,
+        "[demand]\nreach = { dist = \"uniform\", low = 0.4, high = 0.6 }\n\
+         [costs]\nacute_bed_day = { dist = \"triangular\", low = 300, mode = 350, high = 450 }\n",
+    );
+    let out = dir.path().join("out");
+    carecap_ok(&[
+        "sensitivity",
+        file.to_str().unwrap(),
+        "--metric",
+        "ipu_occupancy_pct",
+        "--reps",
+        "4",
+        "--no-charts",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let mut reader = csv::Reader::from_path(out.join("sensitivity.csv")).expect("sensitivity.csv");
+    let headers = reader.headers().unwrap().clone();
+    let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let row = |metric: &str, parameter: &str| {
+        rows.iter()
+            .find(|r| &r[col("metric")] == metric && &r[col("parameter")] == parameter)
+            .unwrap_or_else(|| panic!("{metric} {parameter}"))
+            .clone()
+    };
+    let f = |r: &csv::StringRecord, c: &str| r[col(c)].parse::<f64>().unwrap();
+    // The price of an acute bed-day cannot move bed occupancy: on common
+    // random numbers its swing is exactly zero, and it ranks last.
+    let cost = row("ipu_occupancy_pct", "costs.acute_bed_day");
+    assert_eq!(f(&cost, "swing"), 0.0);
+    assert_eq!(f(&cost, "rank"), 2.0);
+    let reach = row("ipu_occupancy_pct", "demand.reach");
+    assert_eq!(f(&reach, "rank"), 1.0);
+    assert!(f(&reach, "swing") > 0.0);
+    // It does move the total cost, in its own direction.
+    let cost = row("cost_total", "costs.acute_bed_day");
+    assert!(f(&cost, "low_diff") < 0.0 && f(&cost, "high_diff") > 0.0);
+    // The sampled run's global coefficients are there for every parameter.
+    let drivers = std::fs::read_to_string(out.join("drivers.csv")).unwrap();
+    assert!(drivers.contains("costs.acute_bed_day") && drivers.contains("demand.reach"));
+}
