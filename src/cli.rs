@@ -47,6 +47,18 @@ struct StudyFlags {
     /// With --shard: do nothing if this shard already finished with the same configuration.
     #[arg(long, requires = "shard")]
     resume: bool,
+    /// Run replications in batches (of --reps, or the scenario's) until the
+    /// 95% CI of every --precision-metrics mean, region-wide and every year,
+    /// is within this share of the mean (e.g. 2% or 0.02).
+    #[arg(long, value_parser = crate::batch::precision::Precision::parse_target, conflicts_with = "shard")]
+    precision: Option<f64>,
+    /// The metrics --precision checks, comma-separated (default:
+    /// ipu_occupancy_pct,preferred_place_met_pct,deaths_hospital,cost_total).
+    #[arg(long, value_delimiter = ',', requires = "precision")]
+    precision_metrics: Vec<String>,
+    /// With --precision: the most replications to run (default: 20 batches).
+    #[arg(long, value_parser = replications, requires = "precision")]
+    max_reps: Option<u32>,
 }
 
 impl StudyFlags {
@@ -55,7 +67,27 @@ impl StudyFlags {
             threads: threads(self.threads),
             out: self.out.clone(),
             progress: std::io::stderr().is_terminal(),
+            precision: None,
         }
+    }
+
+    /// The `--precision` rule, given the study's replications per batch.
+    fn precision(&self, batch: u64) -> Option<crate::batch::precision::Precision> {
+        use crate::batch::precision::{DEFAULT_METRICS, Precision};
+        let relative = self.precision?;
+        let metrics = if self.precision_metrics.is_empty() {
+            DEFAULT_METRICS.iter().map(|m| m.to_string()).collect()
+        } else {
+            self.precision_metrics.clone()
+        };
+        let max = self.max_reps.map_or(batch.saturating_mul(20), u64::from);
+        Some(Precision {
+            relative,
+            metrics,
+            max_replications: max
+                .min(u64::from(scenario::validate::MAX_REPLICATIONS))
+                .max(batch),
+        })
     }
 
     /// Builds the study `command` names over `inputs` and runs it, or only
@@ -87,11 +119,15 @@ impl StudyFlags {
             metric,
             year,
         };
-        let opts = self.options();
+        let mut opts = self.options();
         match self.shard {
             Some(k) => sharded(&args, k, &opts, self.resume),
             None => finish(
-                Study::build(&args, &opts).and_then(Study::run),
+                Study::build(&args, &opts).and_then(|mut study| {
+                    opts.precision = self.precision(study.replications());
+                    study.opts.precision = opts.precision.clone();
+                    study.run()
+                }),
                 !self.no_charts,
                 self.verbose,
             ),
@@ -511,6 +547,11 @@ fn write_answers(
             }
             if let Some(w) = crate::report::answers::too_few(&results) {
                 writeln!(out, "\n! {w}")?;
+            }
+            if let Some(p) = crate::report::document::precision_sentence(&results) {
+                for line in terminal::wrap(&terminal::safe(&p), 96) {
+                    writeln!(out, "\n{line}")?;
+                }
             }
         }
         Err(e) => writeln!(

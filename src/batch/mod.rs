@@ -10,6 +10,7 @@
 
 pub mod compare;
 pub mod plan;
+pub mod precision;
 pub mod run;
 pub mod sensitivity;
 pub mod shard;

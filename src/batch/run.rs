@@ -20,6 +20,9 @@ pub struct RunOptions {
     pub out: Option<PathBuf>,
     /// Show a progress bar (only drawn when stderr is a terminal).
     pub progress: bool,
+    /// `--precision`: run replications in batches until the chosen
+    /// intervals are narrow enough.
+    pub precision: Option<super::precision::Precision>,
 }
 
 /// Why a run failed.

@@ -10,6 +10,7 @@
 //! count, and memory does not grow with replications.
 
 use super::plan::{Overrides, Plan};
+use super::precision::{Outcome, Precision, Watch};
 use super::run::{RunError, RunOptions, RunReport, folder_name, prepare_output};
 use super::run_units;
 use super::sensitivity::OneWay;
@@ -238,6 +239,9 @@ pub fn execute(
     opts: &RunOptions,
     command: &str,
 ) -> Result<RunReport, RunError> {
+    if let Some(p) = &opts.precision {
+        return execute_to_precision(members, out_dir, opts, command, p);
+    }
     let threads = opts.threads;
     execute_from(members, out_dir, opts, command, |members, consume| {
         let reps = members[0].replications();
@@ -257,6 +261,74 @@ pub fn execute(
             None => Ok(None),
         }
     })
+}
+
+/// [`execute`] with `--precision`: batches of the baseline's replications
+/// until every chosen interval is within the target (see
+/// [`super::precision`]); the outcome goes into the manifest.
+fn execute_to_precision(
+    mut members: Vec<Plan>,
+    out_dir: PathBuf,
+    opts: &RunOptions,
+    command: &str,
+    p: &Precision,
+) -> Result<RunReport, RunError> {
+    p.check_metrics().map_err(RunError::Refused)?;
+    for m in &mut members {
+        m.extend_sets(p.max_replications)?;
+    }
+    let threads = opts.threads;
+    let mut outcome = None;
+    let report = execute_from(members, out_dir, opts, command, |members, consume| {
+        let batch = members[0].replications().max(1);
+        let mut watch = Watch::new(members, &p.metrics);
+        let mut next = 0;
+        let mut failed = None;
+        loop {
+            let end = (next + batch).min(p.max_replications);
+            let units: Vec<u64> = (next..end).collect();
+            run_units(
+                &units,
+                threads,
+                |rep| simulate_all(members, rep),
+                |rep, results| match results {
+                    Ok(results) => {
+                        let values: Vec<&[f64]> =
+                            results.iter().map(|r| r.values.as_slice()).collect();
+                        watch.push(&values);
+                        consume(rep, results);
+                    }
+                    Err(e) => failed = failed.take().or(Some(e)),
+                },
+            )?;
+            if let Some(e) = failed {
+                return Err(e.into());
+            }
+            next = end;
+            if watch.met(p.relative) || next >= p.max_replications {
+                break;
+            }
+        }
+        outcome = Some(Outcome {
+            target: p.relative,
+            metrics: p.metrics.clone(),
+            replications: next,
+            met: watch.met(p.relative),
+            widest: watch.widest(),
+        });
+        Ok(None)
+    })?;
+    if let (Some(outcome), Some(lock)) = (outcome, report.lock.as_deref()) {
+        let manifest = report.out_dir.join(folder::MANIFEST);
+        let value = serde_json::to_value(&outcome).unwrap_or_default();
+        folder::set_field(&report.out_dir, "precision", value, lock).map_err(|source| {
+            RunError::Write {
+                path: manifest,
+                source,
+            }
+        })?;
+    }
+    Ok(report)
 }
 
 /// One replication of every member (each with its parameter set).
@@ -337,10 +409,15 @@ where
     writeln!(rep_file, "{}", tables::REPLICATIONS_HEADER).map_err(write_err(&rep_path))?;
     let bar = progress_bar(reps, opts.progress);
     let mut events = 0u64;
+    let mut done = 0u64;
     let mut io_error = None;
     let simulated_seconds = produce(
         &members,
         &mut |rep: u64, results: Vec<ReplicationResult>| {
+            done += 1;
+            if bar.length().is_some_and(|len| done > len) {
+                bar.set_length(done);
+            }
             for (m, result) in results.iter().enumerate() {
                 events += result.events;
                 let member = &members[m];
@@ -405,7 +482,7 @@ where
     ];
     let uncertain = members.iter().any(|m| m.sets.is_some());
     if uncertain {
-        tables.push((PARAMS_FILE, params_table(&members, reps)));
+        tables.push((PARAMS_FILE, params_table(&members, done)));
         let (variance, drivers) = uncertainty_tables(&members, &tallies);
         tables.push((UNCERTAINTY_FILE, variance));
         tables.push((DRIVERS_FILE, drivers));
@@ -464,7 +541,7 @@ where
         command: command.into(),
         scenarios: members.iter().map(|m| m.sources.clone()).collect(),
         seed: baseline.seed(),
-        replications: reps,
+        replications: done,
         threads: rayon_threads(opts.threads),
         generator: GENERATOR_NAME.into(),
         stream_derivation_version: STREAM_DERIVATION_VERSION,

@@ -1553,7 +1553,41 @@ pub fn warnings(r: &Results) -> Vec<String> {
     {
         out.insert(0, w);
     }
+    if let Some(w) = precision_sentence(r) {
+        out.insert(0, w);
+    }
     out
+}
+
+/// What `--precision` found: how many replications were needed, or that
+/// the most allowed were not enough.
+pub fn precision_sentence(r: &Results) -> Option<String> {
+    let p = &r.manifest["precision"];
+    let target = p["target"].as_f64()?;
+    let reps = p["replications"].as_u64()?;
+    let metrics: Vec<String> = p["metrics"]
+        .as_array()?
+        .iter()
+        .filter_map(|m| m.as_str().map(labels::label))
+        .collect();
+    let target = format!("{}%", 100.0 * target);
+    Some(if p["met"].as_bool() == Some(true) {
+        format!(
+            "{reps} replications were needed for every 95% CI of the mean to be within {target} \
+             of it (--precision, region-wide, every year: {}).",
+            metrics.join("; ")
+        )
+    } else {
+        let widest = &p["widest"];
+        format!(
+            "--precision {target} was not reached in {reps} replications (the most allowed): the \
+             widest interval is ±{:.1}% of the mean ({}, {}, {}); raise --max-reps or accept it.",
+            100.0 * widest[0].as_f64().unwrap_or(f64::NAN),
+            labels::label(widest[3].as_str().unwrap_or("")),
+            widest[2],
+            widest[1].as_str().unwrap_or("")
+        )
+    })
 }
 
 fn provenance(r: &Results) -> String {

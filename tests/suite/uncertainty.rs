@@ -319,3 +319,66 @@ fn sensitivity_ranks_a_parameter_with_no_effect_last() {
     let drivers = std::fs::read_to_string(out.join("drivers.csv")).unwrap();
     assert!(drivers.contains("costs.acute_bed_day") && drivers.contains("demand.reach"));
 }
+
+#[test]
+fn precision_runs_whole_batches_until_the_intervals_are_narrow_enough() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = scenario(dir.path(), "p.toml", "p", 1, "");
+    let run = |precision: &str, threads: &str, out: &Path| {
+        carecap_ok(&[
+            "run",
+            file.to_str().unwrap(),
+            "--reps",
+            "3",
+            "--precision",
+            precision,
+            "--precision-metrics",
+            "deaths,ipu_occupancy_pct",
+            "--max-reps",
+            "30",
+            "--threads",
+            threads,
+            "--no-charts",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let said = run("1.5%", "2", &a);
+    run("1.5%", "1", &b);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&read(&a.join("manifest.json"))).unwrap();
+    let p = &manifest["precision"];
+    let reps = p["replications"].as_u64().unwrap();
+    assert_eq!(manifest["replications"].as_u64(), Some(reps));
+    assert_eq!(reps % 3, 0, "whole batches of 3: {reps}");
+    assert!(said.contains("replications were needed") || said.contains("was not reached"));
+    // Deterministic for any thread count.
+    assert!(read(&a.join("summary.csv")) == read(&b.join("summary.csv")));
+    // Met means every checked interval is within target in the results, and
+    // the batch before would not have been (checked from replications.csv).
+    let rows = super::common::read_replications(&a);
+    let relative = |n: u64, metric: &str, year: i32| {
+        let xs: Vec<f64> = (0..n)
+            .map(|r| rows[&(r, year, "ALL".to_string(), metric.to_string())])
+            .collect();
+        let mut w = carecap::stats::Welford::new();
+        xs.iter().for_each(|x| w.push(*x));
+        carecap::stats::ci::half_width(&w, 0.95) / w.mean().abs()
+    };
+    let widest = |n: u64| {
+        ["deaths", "ipu_occupancy_pct"]
+            .iter()
+            .map(|m| relative(n, m, 2025))
+            .fold(0.0, f64::max)
+    };
+    if p["met"].as_bool() == Some(true) {
+        assert!(widest(reps) <= 0.015, "{}", widest(reps));
+        if reps > 3 {
+            assert!(widest(reps - 3) > 0.015, "stopped a batch late");
+        }
+    } else {
+        assert_eq!(reps, 30);
+        assert!(widest(reps) > 0.015);
+    }
+}
