@@ -1,27 +1,41 @@
-//! The future-event list: a monotone radix heap keyed by (time, insertion
-//! sequence).
+//! The future-event list: a monotone radix heap keyed by time, first in
+//! first out among equal times.
 //!
 //! Two events due at the same tick leave the queue in the order they were
-//! scheduled (FIFO). The sequence number makes the order total, so it never
-//! depends on layout, hashing or thread timing.
+//! scheduled (FIFO), so the order never depends on layout, hashing or
+//! thread timing: it is exactly the order of a binary heap on (time,
+//! insertion sequence).
 //!
 //! Simulation time never goes backwards, so the queue is a radix heap:
-//! each pending event sits in the bucket of the highest bit in which its key
-//! differs from the last key taken out. Pushing is an append; taking out
-//! empties the lowest non-empty bucket into lower ones around its minimum.
-//! An event moves down at most 128 buckets in its life, and the buckets are
-//! plain vectors, so a large list stays cache-friendly where a binary heap
-//! would chase pointers through memory.
+//! each pending event sits in the bucket of the highest bit in which its
+//! time differs from the last time taken out (bucket 0: the same time).
+//! Pushing is an append; taking out, once the current instant is used up,
+//! shares the lowest non-empty bucket out among the empty buckets below it
+//! around its earliest time. An event moves down at most 64 buckets in its
+//! life, and the buckets are plain vectors, so a large list stays
+//! cache-friendly where a binary heap would chase pointers through memory.
+//!
+//! The key is the time alone, not (time, sequence): every bucket holds its
+//! events in the order they were scheduled, because a bucket is only ever
+//! appended to, by new events (scheduled after everything pending) or by
+//! the share-out of a higher bucket while it is empty, which keeps that
+//! bucket's order. So the current instant's bucket is a FIFO and no
+//! sequence number is stored, ties need no sorting, and an entry is the
+//! time and the event.
 
 use super::time::SimTime;
+use std::collections::VecDeque;
 
-/// The buckets: key XOR last taken differs first in bit `i − 1` for bucket
-/// `i`; bucket 0 holds the key equal to the last taken.
-const BUCKETS: usize = 129;
+/// The buckets: time XOR last taken differs first in bit `i − 1` for
+/// bucket `i`; bucket 0 (the `now` deque) holds times equal to the last taken.
+const BUCKETS: usize = 65;
+
+/// Buckets from this one up (times differing by a second or more) start
+/// with room for an eighth of the expected pending events.
+const FIRST_WIDE_BUCKET: usize = 10;
 
 struct Entry<E> {
-    /// `time << 64 | sequence`: unique, ordered as (time, sequence).
-    key: u128,
+    time: u64,
     event: E,
 }
 
@@ -32,21 +46,21 @@ struct Entry<E> {
 /// last time popped. Once the buckets have grown to their largest sizes,
 /// pushing and popping do not allocate.
 pub struct EventQueue<E> {
+    /// Events due at `last`, in the order they were scheduled.
+    now: VecDeque<Entry<E>>,
+    /// Buckets 1..=64 (index 0 unused: the current instant is `now`).
     buckets: Vec<Vec<Entry<E>>>,
-    /// Room for the events of the bucket being shared out.
-    spare: Vec<Entry<E>>,
-    last: u128,
-    /// Bit `i − 1` set when bucket `i` (1..=128) holds an event.
-    occupied: u128,
+    last: u64,
+    /// Bit `i − 1` set when bucket `i` (1..=64) holds an event.
+    occupied: u64,
     len: usize,
-    next_seq: u64,
 }
 
 impl<E> std::fmt::Debug for EventQueue<E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EventQueue")
             .field("pending", &self.len)
-            .field("next_seq", &self.next_seq)
+            .field("last", &self.last)
             .finish()
     }
 }
@@ -56,47 +70,41 @@ impl<E> EventQueue<E> {
     pub fn with_capacity(capacity: usize) -> Self {
         // Every bucket starts with room, so that one first used late in a run
         // (the clock crossing a power of two) does not allocate: the buckets
-        // of keys differing in time (65 and up) hold most events, those
-        // differing only in sequence (ties) a few. Each keeps what it grows
-        // to; the spare, which takes a whole bucket at a time, starts large.
-        let per_time_bucket = (capacity / 8).max(16);
+        // of times a second or more apart hold most events, the others a
+        // few. Each keeps what it grows to.
+        let wide = (capacity / 8).max(16);
         EventQueue {
+            now: VecDeque::with_capacity(64),
             buckets: (0..BUCKETS)
-                .map(|b| Vec::with_capacity(if b > 64 { per_time_bucket } else { 16 }))
+                .map(|b| match b {
+                    0 => Vec::new(),
+                    b if b >= FIRST_WIDE_BUCKET => Vec::with_capacity(wide),
+                    _ => Vec::with_capacity(16),
+                })
                 .collect(),
-            spare: Vec::with_capacity(capacity.max(4)),
             last: 0,
             occupied: 0,
             len: 0,
-            next_seq: 0,
         }
-    }
-
-    fn bucket_of(&self, key: u128) -> usize {
-        (128 - (key ^ self.last).leading_zeros()) as usize
-    }
-
-    fn put(&mut self, entry: Entry<E>) {
-        let b = self.bucket_of(entry.key);
-        if b > 0 {
-            self.occupied |= 1 << (b - 1);
-        }
-        self.buckets[b].push(entry);
     }
 
     /// Adds an event due at `time`.
     pub fn push(&mut self, time: SimTime, event: E) {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        let earliest = (self.last >> 64) as u64;
-        let key = ((time.0.max(earliest) as u128) << 64) | seq as u128;
-        self.put(Entry { key, event });
+        let time = time.0.max(self.last);
+        let b = bucket_of(time, self.last);
+        let entry = Entry { time, event };
+        if b == 0 {
+            self.now.push_back(entry);
+        } else {
+            self.occupied |= 1 << (b - 1);
+            self.buckets[b].push(entry);
+        }
         self.len += 1;
     }
 
-    /// Makes bucket 0 hold the earliest event; false if nothing is pending.
+    /// Makes `now` hold the earliest events; false if nothing is pending.
     fn settle(&mut self) -> bool {
-        if !self.buckets[0].is_empty() {
+        if !self.now.is_empty() {
             return true;
         }
         if self.occupied == 0 {
@@ -104,16 +112,22 @@ impl<E> EventQueue<E> {
         }
         let i = self.occupied.trailing_zeros() as usize + 1;
         self.occupied &= !(1 << (i - 1));
-        // Copy the bucket out (each bucket keeps its own capacity, so sizes
-        // settle once and nothing allocates in steady state) and share its
-        // events among the lower buckets around their minimum.
-        let mut moving = std::mem::take(&mut self.spare);
-        moving.append(&mut self.buckets[i]);
-        self.last = moving.iter().map(|e| e.key).min().unwrap_or(self.last);
+        // Share bucket i out, in order, among the (empty) buckets below it
+        // around its earliest time; it keeps its capacity, so sizes settle
+        // once and nothing allocates in steady state.
+        let (lower, upper) = self.buckets.split_at_mut(i);
+        let moving = &mut upper[0];
+        let last = moving.iter().map(|e| e.time).min().unwrap_or(self.last);
+        self.last = last;
         for entry in moving.drain(..) {
-            self.put(entry);
+            let b = bucket_of(entry.time, last);
+            if b == 0 {
+                self.now.push_back(entry);
+            } else {
+                self.occupied |= 1 << (b - 1);
+                lower[b].push(entry);
+            }
         }
-        self.spare = moving;
         true
     }
 
@@ -122,9 +136,9 @@ impl<E> EventQueue<E> {
         if !self.settle() {
             return None;
         }
-        let entry = self.buckets[0].pop()?;
+        let entry = self.now.pop_front()?;
         self.len -= 1;
-        Some((SimTime((entry.key >> 64) as u64), entry.event))
+        Some((SimTime(entry.time), entry.event))
     }
 
     /// The time of the earliest pending event.
@@ -132,9 +146,7 @@ impl<E> EventQueue<E> {
         if !self.settle() {
             return None;
         }
-        self.buckets[0]
-            .last()
-            .map(|e| SimTime((e.key >> 64) as u64))
+        Some(SimTime(self.last))
     }
 
     /// Number of pending events.
@@ -146,6 +158,12 @@ impl<E> EventQueue<E> {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+}
+
+/// The bucket of `time` when `last` was the last time taken out: one more
+/// than the highest bit in which they differ (0 when equal).
+fn bucket_of(time: u64, last: u64) -> usize {
+    (64 - (time ^ last).leading_zeros()) as usize
 }
 
 #[cfg(test)]
@@ -197,6 +215,59 @@ mod tests {
                 proptest::prop_assert_eq!(q.pop(), Some((SimTime(t), s)));
             }
             proptest::prop_assert!(q.pop().is_none());
+        }
+
+        /// Many ties, events scheduled for the instant being handled, and
+        /// cancellations as models make them (a generation per event
+        /// source; a stale event is taken out and ignored): the live events
+        /// handled, and their times, are those of a binary heap on (time,
+        /// sequence) with the same cancellations.
+        #[test]
+        fn with_ties_and_cancellations_the_live_events_match_a_binary_heap(
+            ops in proptest::collection::vec((0u8..5, 0u64..64, 0usize..8), 0..800)
+        ) {
+            use std::cmp::Reverse;
+            // Event = (source, generation, sequence); a source's pending
+            // event is cancelled by moving its generation on.
+            let mut q = EventQueue::with_capacity(8);
+            let mut reference = std::collections::BinaryHeap::new();
+            let mut generation = [0u32; 8];
+            let (mut now, mut seq) = (0u64, 0u64);
+            let mut handled = (Vec::new(), Vec::new());
+            for (op, dt, source) in ops {
+                match op {
+                    // Whole "hours" apart: ties are the rule.
+                    0 | 1 => {
+                        let t = now + (dt % 4) * 1_000 * u64::from(op);
+                        let event = (source, generation[source], seq);
+                        q.push(SimTime(t), event);
+                        reference.push(Reverse((t, seq, event)));
+                        seq += 1;
+                    }
+                    2 => generation[source] = generation[source].wrapping_add(1),
+                    _ => {
+                        let got = q.pop();
+                        let want = reference.pop().map(|Reverse((t, _, e))| (SimTime(t), e));
+                        proptest::prop_assert_eq!(got, want);
+                        if let Some((t, (src, g, s))) = got {
+                            now = t.0;
+                            if generation[src] == g {
+                                handled.0.push((t, s));
+                            }
+                        }
+                    }
+                }
+            }
+            while let Some(Reverse((t, _, (src, g, s)))) = reference.pop() {
+                let got = q.pop();
+                proptest::prop_assert_eq!(got, Some((SimTime(t), (src, g, s))));
+                if generation[src] == g {
+                    handled.1.push((SimTime(t), s));
+                }
+            }
+            proptest::prop_assert!(q.pop().is_none() && q.is_empty());
+            let times: Vec<_> = handled.0.iter().chain(&handled.1).collect();
+            proptest::prop_assert!(times.windows(2).all(|w| w[0] < w[1]));
         }
 
         #[test]

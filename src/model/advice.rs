@@ -353,6 +353,8 @@ struct Line {
     /// Handlers actually on duty by hour of the week.
     on_duty: [u32; HOURS_PER_WEEK],
     roster_generation: u32,
+    /// When the live roster-change event is due, if one is pending.
+    roster_pending: Option<SimTime>,
     rngs: [StreamRng; 4],
     public: Option<ArrivalProcess>,
     public_generation: u32,
@@ -404,6 +406,7 @@ impl AdviceLines {
                 ),
                 on_duty: std::array::from_fn(|h| c.roster.staff_in_hour(h)),
                 roster_generation: 0,
+                roster_pending: None,
                 rngs: [
                     "line.handling",
                     "line.patience",
@@ -615,9 +618,15 @@ impl AdviceLines {
         self.lines[l.index()].public_generation == generation
     }
 
-    /// Whether a roster-change event is current.
-    pub fn roster_change_is_current(&self, l: LineId, generation: u32) -> bool {
-        self.lines[l.index()].roster_generation == generation
+    /// Whether a roster-change event is current (then it is no longer
+    /// pending: the change it announced is now).
+    pub fn roster_change_is_current(&mut self, l: LineId, generation: u32) -> bool {
+        let line = &mut self.lines[l.index()];
+        let current = line.roster_generation == generation;
+        if current {
+            line.roster_pending = None;
+        }
+        current
     }
 
     /// Schedules the next public call to line `l`, if it is open to all.
@@ -686,7 +695,8 @@ impl AdviceLines {
 
     /// Schedules the next hour at which the number on duty changes; a new
     /// plan makes the pending change stale, so each line has one live
-    /// change event at a time.
+    /// change event at a time. A plan whose next change is the one already
+    /// pending (the monthly step leaving the plan as it was) keeps it.
     pub fn schedule_roster_change<E: From<LineEvent>>(
         &mut self,
         l: LineId,
@@ -698,13 +708,17 @@ impl AdviceLines {
         let line = &mut self.lines[l.index()];
         let plan = line.on_duty;
         let hour = now.hour_of_week();
+        let hour_start = now.ticks() - now.ticks() % HOUR;
+        let next = (1..=HOURS_PER_WEEK)
+            .find(|k| plan[(hour + k) % HOURS_PER_WEEK] != plan[hour])
+            .map(|k| SimTime(hour_start + k as u64 * HOUR));
+        if next == line.roster_pending {
+            return;
+        }
         let generation = line.roster_generation.wrapping_add(1);
         line.roster_generation = generation;
-        if let Some(k) =
-            (1..=HOURS_PER_WEEK).find(|k| plan[(hour + k) % HOURS_PER_WEEK] != plan[hour])
-        {
-            let hour_start = now.ticks() - now.ticks() % HOUR;
-            let at = SimTime(hour_start + k as u64 * HOUR);
+        line.roster_pending = next;
+        if let Some(at) = next {
             sched.schedule_at(
                 at,
                 LineEvent::RosterChange {

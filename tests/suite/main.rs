@@ -19,6 +19,7 @@ mod no_alloc;
 mod outputs;
 mod readme;
 mod report;
+mod roster_events;
 mod scenario_types;
 mod services;
 mod shards;
