@@ -238,6 +238,27 @@ enum Command {
         #[command(flatten)]
         flags: StudyFlags,
     },
+    /// Fit the scenario's uncertain parameters (their distributions are the
+    /// priors) to observed values: approximate Bayesian computation by
+    /// rejection on common random numbers. Writes the accepted sets
+    /// (posterior.csv), the fit (fit.csv), posterior.toml and a chart.
+    Calibrate {
+        /// Scenario file with the parameters to fit given as distributions.
+        scenario: PathBuf,
+        /// Targets file: [[target]] metric, area, year, value, sd; optional
+        /// [calibration] sets, replications, accept.
+        #[arg(long)]
+        targets: PathBuf,
+        /// Master seed (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Results folder (default: output/calibrate-<name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// (Re)draw charts/*.png, charts/*.svg and report.html from a results folder.
     Report {
         /// Results folder (as written by run, compare or batch).
@@ -368,6 +389,34 @@ pub fn main() -> ExitCode {
                 })
             }
         },
+        Command::Calibrate {
+            scenario,
+            targets,
+            seed,
+            threads,
+            out,
+        } => {
+            let opts = RunOptions {
+                threads: self::threads(threads),
+                out,
+                progress: std::io::stderr().is_terminal(),
+                precision: None,
+            };
+            let overrides = crate::batch::plan::Overrides {
+                replications: None,
+                seed,
+            };
+            match crate::batch::calibrate::calibrate(&scenario, &targets, &overrides, &opts) {
+                Ok(c) => {
+                    let _ = write_calibration(&mut std::io::stdout().lock(), &c);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {}", terminal::safe(&e.to_string()));
+                    ExitCode::from(e.exit_code())
+                }
+            }
+        }
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Schema => {
             println!("{}", scenario::json_schema());
@@ -478,9 +527,35 @@ fn is_sweep(path: &std::path::Path) -> bool {
         })
 }
 
+/// Whether `path` holds a calibration targets file (`[[target]]` tables,
+/// no `[scenario]` and no `extends`).
+fn is_targets(path: &std::path::Path) -> bool {
+    let limit = scenario::load::MAX_FILE_BYTES;
+    crate::fsread::read_text(path, limit)
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .is_some_and(|t| {
+            t.contains_key("target") && !t.contains_key("scenario") && !t.contains_key("extends")
+        })
+}
+
 fn validate(paths: &[PathBuf]) -> ExitCode {
     let mut ok = true;
     for path in paths {
+        if is_targets(path) {
+            match crate::batch::calibrate::read_targets(path) {
+                Ok(t) => println!(
+                    "{}: ok (calibration targets: {} target(s))",
+                    path.display(),
+                    t.targets.len()
+                ),
+                Err(e) => {
+                    ok = false;
+                    eprintln!("{e}");
+                }
+            }
+            continue;
+        }
         if is_sweep(path) {
             match crate::batch::sweep::read_sweep(path) {
                 Ok(sweep) => println!(
@@ -522,6 +597,43 @@ fn validate(paths: &[PathBuf]) -> ExitCode {
 /// The short run summary: the planners' answers in plain words (from the
 /// results folder, as the report's first page has them), how many warnings
 /// there are, then where the files are. A closed pipe is not an error.
+fn write_calibration(
+    out: &mut impl Write,
+    c: &crate::batch::calibrate::Calibrated,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "Calibrated: {} of {} parameter sets accepted.\n\nParameter: prior 95% → posterior 95% (mean)",
+        c.accepted, c.sets
+    )?;
+    for (name, prior, post, mean) in &c.parameters {
+        writeln!(
+            out,
+            "  {}: {:.4}–{:.4} → {:.4}–{:.4} ({:.4})",
+            terminal::safe(name),
+            prior.0,
+            prior.1,
+            post.0,
+            post.1,
+            mean
+        )?;
+    }
+    writeln!(out, "\nTarget: observed, posterior mean")?;
+    for (metric, area, year, observed, simulated) in &c.fit {
+        writeln!(
+            out,
+            "  {} {} {year}: {observed}, {simulated:.2}",
+            terminal::safe(metric),
+            terminal::safe(area)
+        )?;
+    }
+    writeln!(
+        out,
+        "\nResults: {} (fit.csv, posterior.csv, posterior.toml, charts/calibration.png)",
+        terminal::path(&c.out_dir)
+    )
+}
+
 fn write_answers(
     out: &mut impl Write,
     report: &crate::batch::run::RunReport,

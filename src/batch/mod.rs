@@ -10,6 +10,7 @@
 //! count, and memory is bounded by a window of units in flight per thread,
 //! not by the number of replications.
 
+pub mod calibrate;
 pub mod compare;
 pub mod plan;
 pub mod precision;

@@ -382,3 +382,80 @@ fn precision_runs_whole_batches_until_the_intervals_are_narrow_enough() {
         assert!(widest(reps) > 0.015);
     }
 }
+
+#[test]
+fn calibration_recovers_a_parameter_from_data_carecap_simulated() {
+    let dir = tempfile::tempdir().unwrap();
+    // The truth: reach 0.55. Its data: mean referrals over 8 replications.
+    let truth = scenario(
+        dir.path(),
+        "truth.toml",
+        "truth",
+        1,
+        "[demand]\nreach = 0.55\n",
+    );
+    let observed = dir.path().join("observed");
+    carecap_ok(&[
+        "run",
+        truth.to_str().unwrap(),
+        "--reps",
+        "8",
+        "--no-charts",
+        "--out",
+        observed.to_str().unwrap(),
+    ]);
+    let rows = super::common::read_replications(&observed);
+    let referrals: Vec<f64> = (0..8)
+        .map(|r| rows[&(r, 2025, "ALL".to_string(), "referrals".to_string())])
+        .collect();
+    let mean = referrals.iter().sum::<f64>() / 8.0;
+    let sd = (referrals.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 7.0).sqrt();
+    let targets = dir.path().join("targets.toml");
+    std::fs::write(
+        &targets,
+        format!(
+            "[calibration]\nsets = 80\nreplications = 2\naccept = 0.15\n\
+             [[target]]\nmetric = \"referrals\"\nyear = 2025\nvalue = {mean}\nsd = {}\n",
+            sd.max(1.0)
+        ),
+    )
+    .unwrap();
+    // The model to fit: reach unknown, anywhere from 0.3 to 0.7.
+    let model = scenario(
+        dir.path(),
+        "model.toml",
+        "model",
+        1,
+        "[demand]\nreach = { dist = \"uniform\", low = 0.3, high = 0.7 }\n",
+    );
+    let out = dir.path().join("fitted");
+    carecap_ok(&[
+        "calibrate",
+        model.to_str().unwrap(),
+        "--targets",
+        targets.to_str().unwrap(),
+        "--seed",
+        "11",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let mut reader = csv::Reader::from_path(out.join("posterior.csv")).unwrap();
+    let mut post: Vec<f64> = reader
+        .records()
+        .map(|r| r.unwrap()[2].parse().unwrap())
+        .collect();
+    post.sort_by(f64::total_cmp);
+    assert_eq!(post.len(), 12, "15% of 80 sets accepted");
+    // The 95% credible interval (here the accepted range) holds the truth
+    // and is far narrower than the prior's 0.31–0.69.
+    let (lo, hi) = (post[0], post[post.len() - 1]);
+    assert!(lo <= 0.55 && 0.55 <= hi, "posterior {lo}–{hi}");
+    assert!(
+        hi - lo < 0.38 / 4.0,
+        "posterior {lo}–{hi} barely narrower than the prior"
+    );
+    let fit = std::fs::read_to_string(out.join("fit.csv")).unwrap();
+    assert!(fit.lines().nth(1).unwrap().contains(",true,"), "{fit}");
+    let toml = std::fs::read_to_string(out.join("posterior.toml")).unwrap();
+    assert!(toml.contains("reach = { dist = \"beta\""), "{toml}");
+}
