@@ -606,16 +606,16 @@ fn write_calibration(
         "Calibrated: {} of {} parameter sets accepted.\n\nParameter: prior 95% → posterior 95% (mean)",
         c.accepted, c.sets
     )?;
-    for (name, prior, post, mean) in &c.parameters {
+    for p in &c.parameters {
         writeln!(
             out,
             "  {}: {:.4}–{:.4} → {:.4}–{:.4} ({:.4})",
-            terminal::safe(name),
-            prior.0,
-            prior.1,
-            post.0,
-            post.1,
-            mean
+            terminal::safe(&p.name),
+            p.prior.0,
+            p.prior.1,
+            p.posterior.0,
+            p.posterior.1,
+            p.mean
         )?;
     }
     writeln!(out, "\nTarget: observed, posterior mean")?;

@@ -101,10 +101,23 @@ pub struct Calibrated {
     pub sets: usize,
     /// Sets accepted.
     pub accepted: usize,
-    /// Per parameter: name, prior 95% interval, posterior 95% interval, posterior mean.
-    pub parameters: Vec<(String, (f64, f64), (f64, f64), f64)>,
+    /// Each fitted parameter.
+    pub parameters: Vec<Fitted>,
     /// Per target: metric, area, year, observed, posterior mean of the simulated value.
     pub fit: Vec<(String, String, i32, f64, f64)>,
+}
+
+/// One parameter before and after the fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fitted {
+    /// Its name.
+    pub name: String,
+    /// The prior's 95% interval.
+    pub prior: (f64, f64),
+    /// The posterior's 95% interval (of the accepted sets).
+    pub posterior: (f64, f64),
+    /// The posterior mean.
+    pub mean: f64,
 }
 
 /// Reads and checks a targets file.
@@ -178,7 +191,7 @@ pub fn read_targets(path: &Path) -> Result<Targets, ScenarioErrors> {
                 ),
             ));
         }
-        if !(t.sd > 0.0 && t.sd.is_finite()) || !t.value.is_finite() {
+        if !(t.sd > 0.0 && t.sd.is_finite() && t.value.is_finite()) {
             errors.push(at(
                 &["target", "sd"],
                 Some(i),
@@ -322,12 +335,12 @@ pub fn calibrate(
             .enumerate()
             .map(|(j, p)| {
                 let post = fit.accepted_values(j);
-                (
-                    p.name.clone(),
-                    (p.quantile(0.025), p.quantile(0.975)),
-                    (quantile(&post, 0.025), quantile(&post, 0.975)),
-                    mean(&post),
-                )
+                Fitted {
+                    name: p.name.clone(),
+                    prior: (p.quantile(0.025), p.quantile(0.975)),
+                    posterior: (quantile(&post, 0.025), quantile(&post, 0.975)),
+                    mean: mean(&post),
+                }
             })
             .collect(),
         fit: targets

@@ -53,7 +53,7 @@ fn tables_carry_area_types_a_dictionary_and_a_workbook_with_the_same_numbers() {
     );
     assert_eq!(
         header(&out.join("compare.csv")),
-        "option,baseline,year,area_type,area,metric,diff_mean,diff_ci_low,diff_ci_high,pct_change"
+        "option,baseline,year,area_type,area,metric,diff_mean,diff_ci_low,diff_ci_high,pct_change,p_better"
     );
     // The dictionary: one row per metric, and every (metric, area type) of
     // the summary is one it declares.
