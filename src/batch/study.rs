@@ -206,6 +206,12 @@ struct Tallies {
     /// Headline outputs (region-wide) regressed on the sampled parameters,
     /// when the member has any: (index in keys, sums).
     fits: Vec<(usize, Regression)>,
+    /// The value indices of region-wide `cost_total` and `deaths_hospital`
+    /// in every year (when costs are reported).
+    ce_keys: Option<(Vec<usize>, Vec<usize>)>,
+    /// An option's (cost difference, hospital deaths avoided) over the
+    /// horizon, one per replication: the cost-effectiveness plane.
+    ce: Vec<(f64, f64)>,
 }
 
 const HEADLINE: &[&str] = &[
@@ -397,9 +403,12 @@ where
                 diffs: vec![Paired::new(uncertain); pairs.len()],
                 pairs,
                 fits: headline_fits(member),
+                ce_keys: ce_keys(member),
+                ce: Vec::new(),
             }
         })
         .collect();
+    let base_ce_keys = ce_keys(baseline);
     let rep_path = out_dir.join("replications.csv");
     let write_err = |path: &Path| {
         let path = path.to_path_buf();
@@ -441,6 +450,17 @@ where
                     for (i, reg) in t.fits.iter_mut() {
                         reg.push(sets.of(rep), result.values[member.keys[*i].0]);
                     }
+                }
+                if m > 0
+                    && let (Some((cost, hosp)), Some((cost0, hosp0))) = (&t.ce_keys, &base_ce_keys)
+                {
+                    let sum = |ix: &[usize], r: &ReplicationResult| -> f64 {
+                        ix.iter().map(|&i| r.values[i]).sum()
+                    };
+                    t.ce.push((
+                        sum(cost, result) - sum(cost0, &results[0]),
+                        sum(hosp0, &results[0]) - sum(hosp, result),
+                    ));
                 }
                 for (&(i, b), diff) in t.pairs.iter().zip(t.diffs.iter_mut()) {
                     let (v, w) = (
@@ -499,6 +519,12 @@ where
             "compare.csv",
             write_atomic(&path, &compare_table(&rows)).map_err(write_err(&path))?,
         );
+        if tallies.iter().any(|t| !t.ce.is_empty()) {
+            for (name, bytes) in cost_effectiveness_tables(&members, &tallies) {
+                let path = out_dir.join(name);
+                record(name, write_atomic(&path, &bytes).map_err(write_err(&path))?);
+            }
+        }
         let means: Vec<appraisal::Means> = members
             .iter()
             .zip(&tallies)
@@ -709,6 +735,80 @@ fn uncertainty_tables(members: &[Plan], tallies: &[Tallies]) -> (Vec<u8>, Vec<u8
         }
     }
     (variance.into_bytes(), drivers.into_bytes())
+}
+
+/// The value indices of region-wide `cost_total` and `deaths_hospital`,
+/// every year, when the scenario reports costs.
+fn ce_keys(member: &Plan) -> Option<(Vec<usize>, Vec<usize>)> {
+    let of = |metric: &str| -> Vec<usize> {
+        member
+            .keys
+            .iter()
+            .filter(|(_, k)| k.area == "ALL" && k.metric == metric)
+            .map(|(i, _)| *i)
+            .collect()
+    };
+    let (cost, hospital) = (of("cost_total"), of("deaths_hospital"));
+    (!cost.is_empty() && cost.len() == hospital.len()).then_some((cost, hospital))
+}
+
+/// Willingness to pay per hospital death avoided: the acceptability
+/// curve's x values, £0 to £200,000 in steps of £5,000.
+pub const WILLINGNESS_TO_PAY: std::ops::RangeInclusive<u32> = 0..=40;
+/// Step of [`WILLINGNESS_TO_PAY`], £.
+pub const WTP_STEP: f64 = 5_000.0;
+
+/// `cost_effectiveness.csv` (each option's cost difference from the
+/// baseline and hospital deaths avoided over the whole horizon,
+/// undiscounted, replication by replication: the cost-effectiveness
+/// plane) and `acceptability.csv` (the probability each option is cost
+/// effective at each willingness to pay per hospital death avoided: the
+/// share of replications whose net benefit λ·avoided − cost is positive,
+/// ties counted half).
+fn cost_effectiveness_tables(
+    members: &[Plan],
+    tallies: &[Tallies],
+) -> Vec<(&'static str, Vec<u8>)> {
+    let mut plane = String::from("option,replication,cost_difference,hospital_deaths_avoided\n");
+    let mut curve = String::from("option,willingness_to_pay,p_cost_effective\n");
+    for (member, t) in members.iter().zip(tallies).skip(1) {
+        for (rep, (cost, avoided)) in t.ce.iter().enumerate() {
+            plane += &format!(
+                "{},{rep},{},{}\n",
+                tables::csv_field(&member.name),
+                tables::number(*cost),
+                tables::number(*avoided)
+            );
+        }
+        if t.ce.is_empty() {
+            continue;
+        }
+        for step in WILLINGNESS_TO_PAY {
+            let wtp = step as f64 * WTP_STEP;
+            let score: f64 =
+                t.ce.iter()
+                    .map(|(cost, avoided)| {
+                        let nmb = wtp * avoided - cost;
+                        if nmb > 0.0 {
+                            1.0
+                        } else if nmb == 0.0 {
+                            0.5
+                        } else {
+                            0.0
+                        }
+                    })
+                    .sum();
+            curve += &format!(
+                "{},{wtp},{}\n",
+                tables::csv_field(&member.name),
+                tables::number(score / t.ce.len() as f64)
+            );
+        }
+    }
+    vec![
+        ("cost_effectiveness.csv", plane.into_bytes()),
+        ("acceptability.csv", curve.into_bytes()),
+    ]
 }
 
 /// The file of sampled parameter sets.

@@ -168,6 +168,22 @@ pub enum Chart {
     Forest(Forest),
     /// Stacked bars.
     Stacked(Stacked),
+    /// Points (one cloud per series), with axes through zero.
+    Scatter(Scatter),
+}
+
+/// A scatter of points, one cloud per series (e.g. the cost-effectiveness
+/// plane: one point per replication and option).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scatter {
+    /// Title.
+    pub title: String,
+    /// x-axis label.
+    pub x_label: String,
+    /// y-axis label.
+    pub y_label: String,
+    /// (legend label, points (x, y)).
+    pub series: Vec<(String, Vec<(f64, f64)>)>,
 }
 
 impl Chart {
@@ -178,6 +194,7 @@ impl Chart {
             Chart::Panels(c) => &c.title,
             Chart::Forest(c) => &c.title,
             Chart::Stacked(c) => &c.title,
+            Chart::Scatter(c) => &c.title,
         }
     }
 }
@@ -746,6 +763,49 @@ fn draw_stacked<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &Stacked) 
     )
 }
 
+fn draw_scatter<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &Scatter) -> DrawResult<DB> {
+    let all = || c.series.iter().flat_map(|(_, p)| p.iter());
+    let (x0, x1) = range(all().map(|p| p.0).chain([0.0]));
+    let (y0, y1) = range(all().map(|p| p.1).chain([0.0]));
+    let (w, _) = area.dim_in_pixel();
+    let (plot, side) = area.split_horizontally(w.saturating_sub(LEGEND_WIDTH));
+    let mut chart = ChartBuilder::on(&plot)
+        .caption(&c.title, (FONT, 26))
+        .margin(16)
+        .x_label_area_size(60)
+        .y_label_area_size(110)
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+    chart
+        .configure_mesh()
+        .x_desc(&c.x_label)
+        .y_desc(&c.y_label)
+        .x_label_formatter(&y_formatter)
+        .y_label_formatter(&y_formatter)
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 16))
+        .light_line_style(RGBColor(247, 247, 247))
+        .draw()?;
+    chart.draw_series([
+        PathElement::new(vec![(x0, 0.0), (x1, 0.0)], BLACK.stroke_width(1)),
+        PathElement::new(vec![(0.0, y0), (0.0, y1)], BLACK.stroke_width(1)),
+    ])?;
+    let (ox, oy) = plot.get_base_pixel();
+    for (i, (_, points)) in c.series.iter().enumerate() {
+        let st = style(i, false);
+        for p in points {
+            let at = chart.plotting_area().map_coordinate(p);
+            marker(&plot, (at.0 - ox, at.1 - oy), st, 5)?;
+        }
+    }
+    let entries: Vec<(String, Style)> = c
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| (name.clone(), style(i, false)))
+        .collect();
+    legend(&side, &entries, None, 60)
+}
+
 fn draw<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     chart: &Chart,
@@ -758,6 +818,7 @@ fn draw<DB: DrawingBackend>(
         Chart::Panels(c) => draw_panels(&main, c)?,
         Chart::Forest(c) => draw_forest(&main, c)?,
         Chart::Stacked(c) => draw_stacked(&main, c)?,
+        Chart::Scatter(c) => draw_scatter(&main, c)?,
     }
     foot.draw_text(
         footer,

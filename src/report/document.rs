@@ -499,6 +499,7 @@ fn figures(r: &Results) -> Vec<Figure> {
 
     out.extend(fan_figure(r, &base));
     out.extend(tornado_figure(r));
+    out.extend(cost_effectiveness_figures(r));
 
     if compare {
         // Options over time: one panel per headline outcome, a line per scenario.
@@ -701,6 +702,12 @@ fn footer(r: &Results, chart: &Chart) -> String {
         "{} · {} · seed {} · carecap {}",
         match chart {
             Chart::Stacked(_) => format!("Means over {} replications", answers::replications(r)),
+            Chart::Scatter(_) => format!(
+                "One point per replication and option, {} replications",
+                answers::replications(r)
+            ),
+            Chart::Line(l) if l.title.starts_with("Likeliest worth") =>
+                format!("Shares of {} replications", answers::replications(r)),
             Chart::Forest(f) if f.title.contains(" moves ") => format!(
                 "One-way effects, means of paired differences over {} replications",
                 answers::replications(r)
@@ -937,6 +944,107 @@ fn fan_figure(r: &Results, base: &str) -> Option<Figure> {
                   more replications would."
             .into(),
     })
+}
+
+/// The cost-effectiveness plane and acceptability curves of a comparison
+/// with costs: each option's cost difference from the baseline against
+/// the hospital deaths it avoids over the horizon, and the probability it
+/// is cost effective at each willingness to pay per death avoided.
+fn cost_effectiveness_figures(r: &Results) -> Vec<Figure> {
+    if r.ce_plane.is_empty() {
+        return Vec::new();
+    }
+    let options: Vec<&String> = r.scenarios.iter().skip(1).collect();
+    let mean = |v: &[(f64, f64)]| {
+        let n = v.len().max(1) as f64;
+        (
+            v.iter().map(|p| p.0).sum::<f64>() / n,
+            v.iter().map(|p| p.1).sum::<f64>() / n,
+        )
+    };
+    let means: Vec<(f64, f64)> = options
+        .iter()
+        .filter_map(|o| r.ce_plane.get(*o).map(|v| mean(v)))
+        .collect();
+    let avoid = means.iter().filter(|m| m.1 > 0.0).count();
+    let dominant = means.iter().filter(|m| m.1 > 0.0 && m.0 < 0.0).count();
+    let clouds: Vec<(String, Vec<(f64, f64)>)> = options
+        .iter()
+        .filter_map(|o| {
+            let points = r.ce_plane.get(*o)?;
+            Some(((*o).clone(), points.iter().map(|p| (p.1, p.0)).collect()))
+        })
+        .collect();
+    let mut out = vec![Figure {
+        stem: "cost_effectiveness_plane",
+        section: Section::Options,
+        chart: Chart::Scatter(charts::Scatter {
+            title: format!(
+                "{avoid} of {} options avoid hospital deaths on average; {dominant} also save money",
+                means.len()
+            ),
+            x_label: "Hospital deaths avoided over the horizon (vs the baseline)".into(),
+            y_label: "Extra cost over the horizon, £".into(),
+            series: clouds,
+        }),
+        reading:
+            "The cost-effectiveness plane: one point per replication and option, the option's \
+                  total cost over every simulated year minus the baseline's (undiscounted) against \
+                  the hospital deaths it avoided in the same replication. Lower right is better \
+                  and cheaper; upper right buys fewer hospital deaths at a price. From \
+                  cost_effectiveness.csv."
+                .into(),
+    }];
+    let at = 20_000.0;
+    let best = r
+        .acceptability
+        .iter()
+        .filter_map(|(o, c)| c.iter().find(|p| p.0 == at).map(|p| (o, p.1)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    let curves: Vec<Series> = options
+        .iter()
+        .filter_map(|o| {
+            let c = r.acceptability.get(*o)?;
+            let points = c
+                .iter()
+                .map(|&(x, p)| Point {
+                    x,
+                    y: 100.0 * p,
+                    lo: 100.0 * p,
+                    hi: 100.0 * p,
+                })
+                .collect();
+            Some(series(o, points))
+        })
+        .collect();
+    let title = match best {
+        Some((o, p)) => format!(
+            "Likeliest worth £20k per hospital death avoided: {o} ({:.0}%)",
+            100.0 * p
+        ),
+        None => "The chance each option is worth its cost".into(),
+    };
+    out.push(Figure {
+        stem: "acceptability",
+        section: Section::Options,
+        chart: Chart::Line(LineChart {
+            title,
+            x_label: "Willingness to pay per hospital death avoided (£)".into(),
+            y_label: "Chance the option is cost effective (%)".into(),
+            series: curves,
+            reference: None,
+            integer_x: false,
+            zero: true,
+        }),
+        reading:
+            "The cost-effectiveness acceptability curve: for each amount a commissioner would \
+                  pay to avoid one hospital death, the share of replications in which the option's \
+                  net benefit (that amount × deaths avoided − extra cost) is positive. With \
+                  uncertain parameters it is the probability over what we do not know as well as \
+                  chance. From acceptability.csv."
+                .into(),
+    });
+    out
 }
 
 /// The tornado of a sensitivity study: each parameter's one-way effect on

@@ -31,6 +31,12 @@ pub const RESULT_FILES: &[&str] = &[
     "metrics.csv",
     "results.xlsx",
     "report.html",
+    "params.csv",
+    "uncertainty.csv",
+    "drivers.csv",
+    "sensitivity.csv",
+    "cost_effectiveness.csv",
+    "acceptability.csv",
 ];
 
 /// Whether `path` (relative, `/`-separated) is drawn by the report, which

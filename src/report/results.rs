@@ -58,6 +58,12 @@ pub struct Results {
     /// drivers.csv: (scenario, year, area, metric) → (parameter,
     /// standardised regression coefficient), strongest first.
     pub drivers: BTreeMap<SummaryKey, Vec<(String, f64)>>,
+    /// cost_effectiveness.csv: option → (cost difference, hospital deaths
+    /// avoided) per replication.
+    pub ce_plane: BTreeMap<String, Vec<(f64, f64)>>,
+    /// acceptability.csv: option → (willingness to pay, probability cost
+    /// effective).
+    pub acceptability: BTreeMap<String, Vec<(f64, f64)>>,
     /// sensitivity.csv: (metric, year) → one-way effects, largest swing
     /// first.
     pub sensitivity: BTreeMap<(String, i32), Vec<OneWayEffect>>,
@@ -338,6 +344,37 @@ impl Results {
                     parameter_share: num(field(row, c[6])),
                 };
                 self.uncertainty.insert(key(row, &c), spread);
+            }
+        }
+        for (file, names, plane) in [
+            (
+                "cost_effectiveness.csv",
+                ["option", "cost_difference", "hospital_deaths_avoided"],
+                true,
+            ),
+            (
+                "acceptability.csv",
+                ["option", "willingness_to_pay", "p_cost_effective"],
+                false,
+            ),
+        ] {
+            if !dir.join(file).exists() {
+                continue;
+            }
+            let t = Table::read(&dir.join(file)).map_err(|e| err(file, &e))?;
+            let c: Vec<usize> = names
+                .iter()
+                .map(|n| t.col(n).map_err(|e| err(file, &e)))
+                .collect::<Result<_, _>>()?;
+            let into = if plane {
+                &mut self.ce_plane
+            } else {
+                &mut self.acceptability
+            };
+            for row in &t.rows {
+                into.entry(unguard(field(row, c[0])).to_string())
+                    .or_default()
+                    .push((num(field(row, c[1])), num(field(row, c[2]))));
             }
         }
         let file = "sensitivity.csv";

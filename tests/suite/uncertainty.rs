@@ -459,3 +459,90 @@ fn calibration_recovers_a_parameter_from_data_carecap_simulated() {
     let toml = std::fs::read_to_string(out.join("posterior.toml")).unwrap();
     assert!(toml.contains("reach = { dist = \"beta\""), "{toml}");
 }
+
+#[test]
+fn the_cost_effectiveness_plane_and_acceptability_curve_follow_from_the_paired_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ce");
+    carecap_ok(&[
+        "compare",
+        repo("scenarios/nwl-baseline.toml").to_str().unwrap(),
+        repo("scenarios/options/ucp-uptake.toml").to_str().unwrap(),
+        "--reps",
+        "4",
+        "--no-charts",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let option_rows = {
+        let mut reader = csv::Reader::from_path(out.join("replications.csv")).unwrap();
+        let mut m = BTreeMap::new();
+        for r in reader.records() {
+            let r = r.unwrap();
+            if &r[0] == "ucp-uptake" && &r[4] == "ALL" {
+                m.insert(
+                    (
+                        r[1].parse::<u64>().unwrap(),
+                        r[2].parse::<i32>().unwrap(),
+                        r[5].to_string(),
+                    ),
+                    r[6].parse::<f64>().unwrap(),
+                );
+            }
+        }
+        m
+    };
+    let mut base = BTreeMap::new();
+    let mut reader = csv::Reader::from_path(out.join("replications.csv")).unwrap();
+    for r in reader.records() {
+        let r = r.unwrap();
+        if &r[0] == "nwl-baseline" && &r[4] == "ALL" {
+            base.insert(
+                (
+                    r[1].parse::<u64>().unwrap(),
+                    r[2].parse::<i32>().unwrap(),
+                    r[5].to_string(),
+                ),
+                r[6].parse::<f64>().unwrap(),
+            );
+        }
+    }
+    let total = |m: &BTreeMap<(u64, i32, String), f64>, rep: u64, metric: &str| -> f64 {
+        m.iter()
+            .filter(|((r, _, k), _)| *r == rep && k == metric)
+            .map(|(_, v)| v)
+            .sum()
+    };
+    let mut reader = csv::Reader::from_path(out.join("cost_effectiveness.csv")).unwrap();
+    let plane: Vec<(f64, f64)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[2].parse().unwrap(), r[3].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(plane.len(), 4);
+    for (rep, (cost, avoided)) in plane.iter().enumerate() {
+        let rep = rep as u64;
+        let c = total(&option_rows, rep, "cost_total") - total(&base, rep, "cost_total");
+        let a = total(&base, rep, "deaths_hospital") - total(&option_rows, rep, "deaths_hospital");
+        assert!((cost - c).abs() <= 1e-6 * c.abs().max(1.0), "{cost} vs {c}");
+        assert_eq!(*avoided, a);
+    }
+    let mut reader = csv::Reader::from_path(out.join("acceptability.csv")).unwrap();
+    for r in reader.records() {
+        let r = r.unwrap();
+        let wtp: f64 = r[1].parse().unwrap();
+        let p: f64 = r[2].parse().unwrap();
+        let expected = plane
+            .iter()
+            .map(|(c, a)| match (wtp * a - c).partial_cmp(&0.0) {
+                Some(std::cmp::Ordering::Greater) => 1.0,
+                Some(std::cmp::Ordering::Equal) => 0.5,
+                _ => 0.0,
+            })
+            .sum::<f64>()
+            / 4.0;
+        assert_eq!(p, expected, "willingness to pay {wtp}");
+    }
+}
