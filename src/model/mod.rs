@@ -54,6 +54,7 @@ pub mod pathway;
 pub mod person;
 pub mod psychology;
 pub mod queueing;
+pub mod segments;
 pub mod services;
 pub mod system;
 pub mod workforce;

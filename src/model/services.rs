@@ -201,11 +201,11 @@ pub struct Services {
 impl Services {
     /// Every service at the start of replication `rep`.
     pub fn new(cfg: &CareConfig, rep: u64) -> Self {
-        let (seed, nb) = (cfg.seed, cfg.boroughs.len());
+        let (seed, nb, ng) = (cfg.seed, cfg.boroughs.len(), cfg.segments.len());
         let supply = &cfg.supply;
         Services {
-            outcomes: Outcomes::new(nb),
-            caseload: Caseloads::new(&cfg.caseload, supply[role::CSPC_NURSE], seed, rep),
+            outcomes: Outcomes::new(nb, ng),
+            caseload: Caseloads::new(&cfg.caseload, supply[role::CSPC_NURSE], ng, seed, rep),
             ipu: IpuSites::new(
                 &cfg.sites,
                 [supply[role::IPU_NURSE], supply[role::CONSULTANT]],
@@ -215,7 +215,7 @@ impl Services {
             ),
             enhanced: EnhancedBeds::new(&cfg.enhanced),
             hah: HospiceAtHome::new(&cfg.hah, supply[role::HAH_NURSE], seed, rep),
-            acute: AcuteHospital::new(nb),
+            acute: AcuteHospital::new(nb, ng),
             bereavement: Bereavement::new(&cfg.bereavement, nb, seed, rep),
             lines: AdviceLines::new(&cfg.lines, supply[role::ADVICE_NURSE], nb, seed, rep),
             day_hospice: DayHospices::new(
@@ -422,6 +422,9 @@ impl Services {
             }
             Area::Site(s) => self.ipu.ledger(s).clone(),
             Area::Line(l) => self.lines.ledger(l).clone(),
+            // Segments report outcomes only; staff and costs belong to the
+            // services' areas.
+            Area::Segment(_) => Ledger::default(),
             Area::All => self.outcomes.region_ledger().clone(),
         }
     }

@@ -618,6 +618,7 @@ pub fn dictionary_csv() -> String {
             (AreaKind::Borough, "borough"),
             (AreaKind::Site, "site"),
             (AreaKind::Line, "line"),
+            (AreaKind::Segment, "segment"),
         ] {
             if scope.covers(k) {
                 types.push(t);
@@ -735,6 +736,6 @@ mod tests {
             .find(|r| &r[0] == "cspc_wait_days_mean")
             .unwrap();
         assert_eq!(&wait[2], "days");
-        assert_eq!(&wait[4], "region borough");
+        assert_eq!(&wait[4], "region borough segment");
     }
 }

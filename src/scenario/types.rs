@@ -56,6 +56,9 @@ pub struct Scenario {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub psychological_support: Vec<super::support::PsychologicalSupport>,
+    /// Population segments (none: one population, as before).
+    #[serde(rename = "segment", default, skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<super::community::Segment>,
     /// 24/7 specialist advice lines.
     #[serde(rename = "advice_line", default)]
     pub advice_lines: Vec<AdviceLine>,
@@ -1037,7 +1040,19 @@ pub struct Intervention {
 /// costs and relative risks are read from the configuration in force each
 /// time they are used, so they apply to what happens from the change on
 /// (a person's prognosis and preferences are drawn when they arrive).
-pub const CHANGEABLE: [(&str, &[&str]); 13] = [
+pub const CHANGEABLE: [(&str, &[&str]); 14] = [
+    (
+        "segment",
+        &[
+            "need_share",
+            "reach",
+            "cancer_share",
+            "prognosis",
+            "preferred_place",
+            "unknown_place_of_death",
+            "crisis_rate_multiplier",
+        ],
+    ),
     (
         "day_hospice",
         &[
@@ -1204,7 +1219,13 @@ pub const CHANGEABLE: [(&str, &[&str]); 13] = [
 /// Parameters a running model cannot change, with why: (table or `*` for
 /// any, dotted key or `*`-pattern, reason). A parameter inside one of
 /// these is fixed too.
-pub const FIXED_FOR_THE_RUN: [(&str, &str, &str); 13] = [
+pub const FIXED_FOR_THE_RUN: [(&str, &str, &str); 14] = [
+    (
+        "segment",
+        "share",
+        "the population's mix of segments is set for the run, as deaths are; change it in \
+         the scenario instead",
+    ),
     (
         "day_hospice",
         "boroughs",

@@ -200,6 +200,7 @@ pub fn validate(loaded: &Loaded) -> Vec<ScenarioError> {
     check_pathway(&mut c, s);
     check_lines(&mut c, s);
     check_support_services(&mut c, s);
+    check_segments(&mut c, s);
     check_intervention_names(&mut c, s);
     check_size(&mut c, s);
     c.errors
@@ -443,6 +444,60 @@ fn check_support_services(c: &mut Checker, s: &Scenario) {
     for (i, q) in s.psychological_support.iter().enumerate() {
         let p = check_unit(c, &mut units, i, &q.name, &q.boroughs);
         c.count(&c.with(&p, &["sessions"]), q.sessions, 1000, "sessions");
+    }
+}
+
+/// Population segments: unique names that are not boroughs' (both are
+/// areas of the results), shares of deaths that sum to 1, and each
+/// segment's own distributions.
+fn check_segments(c: &mut Checker, s: &Scenario) {
+    if s.segments.len() > MAX_AREAS {
+        c.fail(
+            &[key("segment")],
+            format!(
+                "expected at most {MAX_AREAS} [[segment]] tables, found {}",
+                s.segments.len()
+            ),
+        );
+    }
+    let boroughs: HashSet<&str> = s.boroughs.iter().map(|b| b.name.as_str()).collect();
+    let mut seen = HashSet::new();
+    for (i, g) in s.segments.iter().enumerate() {
+        c.name("segment", i, &g.name);
+        let name_at = [key("segment"), PathStep::Index(i), key("name")];
+        if !seen.insert(g.name.as_str()) {
+            c.fail(
+                &name_at,
+                format!("expected a unique segment name, found {:?} twice", g.name),
+            );
+        } else if boroughs.contains(g.name.as_str()) || g.name == "ALL" {
+            c.fail(
+                &name_at,
+                format!(
+                    "expected a segment name that is not a borough's or \"ALL\" (both name areas of the results), found {:?}",
+                    g.name
+                ),
+            );
+        }
+        let p = [key("segment"), named(&g.name)];
+        if let Some(d) = &g.prognosis {
+            c.duration(&c.with(&p, &["prognosis"]), d);
+        }
+        if let Some(pp) = &g.preferred_place {
+            c.places(&c.with(&p, &["preferred_place"]), pp);
+        }
+        if let Some(u) = &g.unknown_place_of_death {
+            c.places(&c.with(&p, &["unknown_place_of_death"]), u);
+        }
+    }
+    let total: f64 = s.segments.iter().map(|g| g.share.get()).sum();
+    if !s.segments.is_empty() && (total - 1.0).abs() > 1e-6 {
+        let last = &s.segments[s.segments.len() - 1].name;
+        let shown = (total * 1e9).round() / 1e9;
+        c.fail(
+            &[key("segment"), named(last), key("share")],
+            format!("expected segment shares of deaths that sum to 1, found a sum of {shown}"),
+        );
     }
 }
 

@@ -591,3 +591,43 @@ fn messages_name_the_place_in_plain_words() {
     );
     c.run_fails(&m, &["many.toml:3:1:", "many.toml:5:1:"]);
 }
+
+/// `[[segment]]`: shares of deaths that do not sum to 1, a name that is a
+/// borough's, a reach out of range and a misspelt key, each at its
+/// file:line:column.
+#[test]
+fn segment_keys_are_checked() {
+    let c = Case::new();
+    let f = c.file(
+        "segments.toml",
+        "extends = {BASE}\n\
+         [[segment]]\nname = \"Cancer\"\nshare = 0.3\n\
+         [[segment]]\nname = \"Brent\"\nshare = 0.6\n",
+    );
+    c.run_fails(
+        &f,
+        &[
+            "segments.toml:6:1:",
+            "segment[1].name",
+            "expected a segment name that is not a borough's",
+            "segments.toml:7:1:",
+            "segment[\"Brent\"].share",
+            "expected segment shares of deaths that sum to 1, found a sum of 0.9",
+        ],
+    );
+    let f = c.file(
+        "reach.toml",
+        "extends = {BASE}\n\
+         [[segment]]\nname = \"Everyone\"\nshare = 1.0\nreach = 1.2\ncrisis_rate_multplier = 2\n",
+    );
+    c.run_fails(
+        &f,
+        &[
+            "reach.toml:5:",
+            "segment[\"Everyone\"].reach",
+            "expected a share between 0 and 1, found 1.2",
+            "reach.toml:6:",
+            "unknown key `crisis_rate_multplier` (did you mean `crisis_rate_multiplier`?)",
+        ],
+    );
+}

@@ -229,6 +229,16 @@ fn short_baseline() -> Loaded {
     let meta = &mut loaded.scenario.scenario;
     meta.years = 1;
     meta.warmup_days = 60;
+    if loaded.scenario.segments.is_empty() {
+        let toml = "[[segment]]\nname = \"Cancer at home\"\nshare = 0.3\ncancer_share = 1.0\n\
+                    [[segment]]\nname = \"Everyone else\"\nshare = 0.7\n";
+        #[derive(serde::Deserialize)]
+        struct Segments {
+            segment: Vec<carecap::scenario::community::Segment>,
+        }
+        let parsed: Segments = toml::from_str(toml).expect("segments");
+        loaded.scenario.segments = parsed.segment;
+    }
     loaded
 }
 
@@ -363,6 +373,19 @@ fn allowed_interventions_really_change_a_run() {
             Some("Brent clinic"),
             "first_appointments_per_session",
             "0",
+        ),
+        ("segment", Some("Cancer at home"), "reach", "0.1"),
+        (
+            "segment",
+            Some("Cancer at home"),
+            "crisis_rate_multiplier",
+            "5.0",
+        ),
+        (
+            "segment",
+            Some("Cancer at home"),
+            "preferred_place",
+            "{ home = 0.0, care_home = 0.0, hospice = 0.0, hospital = 1.0 }",
         ),
         ("psychological_support", None, "staff_fte", "0.5"),
         ("psychological_support", None, "sessions", "20"),
