@@ -761,7 +761,40 @@ fn check_intervention_names(c: &mut Checker, s: &Scenario) {
 pub fn warnings(loaded: &Loaded) -> Vec<ScenarioError> {
     let mut out = consultant_warnings(loaded);
     out.extend(late_intervention_warnings(loaded));
+    out.extend(overridden_intervention_warnings(loaded));
     out
+}
+
+/// An intervention on a region-wide (or borough) value that every
+/// population segment replaces with its own changes nothing.
+fn overridden_intervention_warnings(loaded: &Loaded) -> Vec<ScenarioError> {
+    let s = &loaded.scenario;
+    if s.segments.is_empty() {
+        return Vec::new();
+    }
+    let every = |own: fn(&super::community::Segment) -> bool| s.segments.iter().all(own);
+    s.interventions
+        .iter()
+        .filter(|i| match (i.target.as_str(), i.parameter.as_str()) {
+            ("demand" | "borough", "need_share") => every(|g| g.need_share.is_some()),
+            ("demand" | "borough", "reach") => every(|g| g.reach.is_some()),
+            ("demand", "cancer_share") => every(|g| g.cancer_share.is_some()),
+            ("demand", "unknown_place_of_death") => {
+                every(|g| g.unknown_place_of_death.is_some())
+            }
+            ("pathway", "preferred_place") => every(|g| g.preferred_place.is_some()),
+            _ => false,
+        })
+        .map(|i| {
+            loaded.error_at(
+                &[key("intervention"), named(&i.name), key("parameter")],
+                format!(
+                    "{} changes {}.{}, which every [[segment]] sets for itself: it changes nothing (target \"segment\" instead)",
+                    i.name, i.target, i.parameter
+                ),
+            )
+        })
+        .collect()
 }
 
 /// Interventions dated after the last simulated day (31 December of the

@@ -193,3 +193,33 @@ fn one_segment_of_everyone_changes_nothing() {
         values(&b, "ALL", "deaths_hospital")
     );
 }
+
+/// An intervention on a region-wide value that every segment of the
+/// baseline sets for itself would change nothing: `validate` says so.
+#[test]
+fn an_intervention_hidden_by_the_segments_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reach.toml");
+    let base = repo("scenarios/nwl-baseline.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"reach\"\n\
+             [[intervention]]\nname = \"Reach 70%\"\ntarget = \"demand\"\nparameter = \"reach\"\n\
+             value = 0.7\nfrom = 2026-01-01\n",
+            base.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = super::common::carecap(&["validate", path.to_str().unwrap()]);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("reach.toml:7:")
+            && text.contains(
+                "Reach 70% changes demand.reach, which every [[segment]] sets for itself"
+            ),
+        "{text}"
+    );
+}

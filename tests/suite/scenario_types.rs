@@ -230,7 +230,7 @@ fn short_baseline() -> Loaded {
     meta.years = 1;
     meta.warmup_days = 60;
     if loaded.scenario.segments.is_empty() {
-        let toml = "[[segment]]\nname = \"Cancer at home\"\nshare = 0.3\ncancer_share = 1.0\n\
+        let toml = "[[segment]]\nname = \"Cancer\"\nshare = 0.3\ncancer_share = 1.0\n\
                     [[segment]]\nname = \"Everyone else\"\nshare = 0.7\n";
         #[derive(serde::Deserialize)]
         struct Segments {
@@ -310,13 +310,10 @@ fn allowed_interventions_really_change_a_run() {
         ("advice_line", line, "answer_target_seconds", "1"),
         ("advice_line", line, "nurses_fte", "0.1"),
         ("advice_line", line, "cost_per_year", "1000000.0"),
-        ("demand", None, "cancer_share", "0.1"),
-        (
-            "demand",
-            None,
-            "unknown_place_of_death",
-            "{ home = 1.0, care_home = 0.0, hospice = 0.0, hospital = 0.0 }",
-        ),
+        // The baseline's segments set their own cancer share, reach and
+        // unknown place of death; the need share of three of them is the
+        // region's.
+        ("demand", None, "need_share", "0.2"),
         ("pathway", None, "ucp_uptake", "1.0"),
         ("pathway", None, "crises_per_week", "2.0"),
         (
@@ -374,16 +371,11 @@ fn allowed_interventions_really_change_a_run() {
             "first_appointments_per_session",
             "0",
         ),
-        ("segment", Some("Cancer at home"), "reach", "0.1"),
+        ("segment", Some("Cancer"), "reach", "0.1"),
+        ("segment", Some("Cancer"), "crisis_rate_multiplier", "5.0"),
         (
             "segment",
-            Some("Cancer at home"),
-            "crisis_rate_multiplier",
-            "5.0",
-        ),
-        (
-            "segment",
-            Some("Cancer at home"),
+            Some("Cancer"),
             "preferred_place",
             "{ home = 0.0, care_home = 0.0, hospice = 0.0, hospital = 1.0 }",
         ),
