@@ -7,6 +7,7 @@
 use super::acute::AcuteConfig;
 use super::advice::{CallsConfig, LineConfig};
 use super::bereavement::BereavementConfig;
+use super::caring::CaringConfig;
 use super::caseload::CaseloadConfig;
 use super::day_hospice::DayHospiceConfig;
 use super::dist::Sampler;
@@ -124,6 +125,8 @@ pub struct CareConfig {
     pub clinics: Vec<ClinicConfig>,
     /// Psychological support services.
     pub psych: Vec<PsychConfig>,
+    /// Caring communities (community partners).
+    pub caring: Vec<CaringConfig>,
     /// Supply dynamics by role (`None`: constant at establishment).
     pub supply: [Option<SupplyConfig>; ROLE_COUNT],
     /// Later phases (interventions): from a time in ticks, the whole
@@ -185,6 +188,7 @@ impl CareConfig {
             day_hospice: DayHospiceConfig::compile(s),
             clinics: ClinicConfig::compile(s),
             psych: PsychConfig::compile(s),
+            caring: CaringConfig::compile(s),
             supply: supply(s),
             changes: Vec::new(),
             region_programmes_per_year: s.bereavement.cost_per_year.get(),

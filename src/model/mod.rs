@@ -39,6 +39,7 @@
 pub mod acute;
 pub mod advice;
 pub mod bereavement;
+pub mod caring;
 pub mod caseload;
 pub mod config;
 pub mod day_hospice;

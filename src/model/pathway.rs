@@ -378,7 +378,9 @@ impl CareSystem<'_> {
         };
         let hah_rr = 1.0 - hah_effect * (1.0 - cfg.pathway.hah_hospital_rr);
         let ucp_rr = if p.ucp { cfg.pathway.ucp_rr } else { 1.0 };
-        let to_hospital = transfer_draw < cfg.pathway.terminal_hospital_share * hah_rr * ucp_rr;
+        let services_rr = self.services.hospital_rr(slot, cfg);
+        let to_hospital =
+            transfer_draw < cfg.pathway.terminal_hospital_share * hah_rr * ucp_rr * services_rr;
         let divertible = diversion_draw < cfg.pathway.bed_diversion_share;
         if !to_hospital {
             return self.replan(slot, sched);

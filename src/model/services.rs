@@ -14,6 +14,7 @@ use super::advice::LineEvent;
 use super::advice::{AdviceLines, LineMetric};
 use super::bereavement::BereavementEvent;
 use super::bereavement::{Bereavement, BereavementMetric};
+use super::caring::{CaringCommunities, CaringMetric};
 use super::caseload::{CaseloadMetric, Caseloads};
 use super::config::CareConfig;
 use super::day_hospice::{DayHospiceMetric, DayHospices};
@@ -99,7 +100,7 @@ crate::metric_table! {
 }
 
 /// Every service's metric table, in output order.
-const TABLES: [&[MetricDef]; 12] = [
+const TABLES: [&[MetricDef]; 13] = [
     OutcomeMetric::TABLE,
     CaseloadMetric::TABLE,
     IpuMetric::TABLE,
@@ -111,6 +112,7 @@ const TABLES: [&[MetricDef]; 12] = [
     DayHospiceMetric::TABLE,
     OutpatientMetric::TABLE,
     PsychMetric::TABLE,
+    CaringMetric::TABLE,
     TotalMetric::TABLE,
 ];
 
@@ -163,7 +165,8 @@ pub fn reported(cfg: &CareConfig, index: usize) -> bool {
     let within = |k: usize| (OFFSETS[k]..OFFSETS[k] + TABLES[k].len()).contains(&index);
     !(within(8) && cfg.day_hospice.is_empty()
         || within(9) && cfg.clinics.is_empty()
-        || within(10) && cfg.psych.is_empty())
+        || within(10) && cfg.psych.is_empty()
+        || within(11) && cfg.caring.is_empty())
 }
 
 /// The definition of the metric called `name`, if there is one.
@@ -196,6 +199,8 @@ pub struct Services {
     pub clinics: Clinics,
     /// Psychological support.
     pub psych: PsychServices,
+    /// Caring communities (community partners).
+    pub caring: CaringCommunities,
 }
 
 impl Services {
@@ -233,6 +238,13 @@ impl Services {
                 rep,
             ),
             psych: PsychServices::new(&cfg.psych, supply[role::PSYCHOLOGIST], nb, seed, rep),
+            caring: CaringCommunities::new(
+                &cfg.caring,
+                supply[role::COMMUNITY_PARTNER],
+                nb,
+                seed,
+                rep,
+            ),
         }
     }
 
@@ -258,6 +270,7 @@ impl Services {
         let now = sched.now().ticks();
         self.day_hospice.apply_staffing(now, &cfg.day_hospice);
         self.psych.apply_staffing(&cfg.psych, sched);
+        self.caring.apply_staffing(now, &cfg.caring);
     }
 
     /// New establishments and plans of the supportive services after an
@@ -273,6 +286,8 @@ impl Services {
             sched,
         );
         self.psych.replan(&cfg.psych, supply[role::PSYCHOLOGIST]);
+        self.caring
+            .replan(&cfg.caring, supply[role::COMMUNITY_PARTNER]);
     }
 
     // ---- what the pathway tells the supportive services -----------------
@@ -291,6 +306,7 @@ impl Services {
         self.day_hospice.refer(slot, b, key, now, &cfg.day_hospice);
         self.clinics.refer(slot, b, key, now, &cfg.clinics);
         self.psych.refer_patient(slot, b, key, &cfg.psych, sched);
+        self.caring.refer(slot, b, key, now, &cfg.caring);
     }
 
     /// Person `slot`'s last days began: they stop attending day hospice
@@ -316,6 +332,7 @@ impl Services {
         self.day_hospice.forget(slot);
         self.clinics.leave(slot, now);
         self.psych.patient_died(slot, &cfg.psych, sched);
+        self.caring.leave(slot, now, &cfg.caring);
         if known {
             self.psych.refer_carer(b, key, &cfg.psych, sched);
         }
@@ -324,6 +341,13 @@ impl Services {
     /// Relative crisis rate of person `slot` from the services they use.
     pub fn crisis_rr(&self, slot: usize, cfg: &CareConfig) -> f64 {
         self.day_hospice.crisis_rr(slot, &cfg.day_hospice)
+            * self.caring.crisis_rr(slot, &cfg.caring)
+    }
+
+    /// Relative chance that person `slot`'s last days end in a hospital
+    /// transfer, from the services they use.
+    pub fn hospital_rr(&self, slot: usize, cfg: &CareConfig) -> f64 {
+        self.caring.hospital_rr(slot, &cfg.caring)
     }
 
     /// Relative chance that person `slot`'s carer needs bereavement support.
@@ -350,6 +374,7 @@ impl Services {
         self.day_hospice.flush(now, &cfg.day_hospice);
         self.clinics.flush(now, &cfg.clinics);
         self.psych.flush(now, &cfg.psych);
+        self.caring.flush(now, &cfg.caring);
         self.observe_programmes(now, cfg);
     }
 
@@ -371,6 +396,7 @@ impl Services {
         self.day_hospice.step_month();
         self.clinics.step_month();
         self.psych.step_month();
+        self.caring.step_month();
     }
 
     /// Writes one year's rows of every service (`values`: that year's
@@ -390,7 +416,8 @@ impl Services {
             .write_year(out.section(OFFSETS[8], TABLES[8]));
         self.clinics.write_year(out.section(OFFSETS[9], TABLES[9]));
         self.psych.write_year(out.section(OFFSETS[10], TABLES[10]));
-        self.write_totals(cfg, out.section(OFFSETS[11], TABLES[11]));
+        self.caring.write_year(out.section(OFFSETS[11], TABLES[11]));
+        self.write_totals(cfg, out.section(OFFSETS[12], TABLES[12]));
         self.lines.write_by_hour(by_hour);
     }
 
@@ -407,6 +434,7 @@ impl Services {
         self.day_hospice.reset_year();
         self.clinics.reset_year();
         self.psych.reset_year();
+        self.caring.reset_year();
     }
 
     /// The ledger of `area`: every service's in that area, summed.
@@ -446,7 +474,8 @@ impl Services {
         // own gap for the role is positive.
         let units = (self.day_hospice.ledgers().iter())
             .chain(self.clinics.ledgers())
-            .chain(self.psych.ledgers());
+            .chain(self.psych.ledgers())
+            .chain(self.caring.ledgers());
         for ledger in units {
             all.add_to(ledger);
         }

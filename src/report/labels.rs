@@ -404,10 +404,47 @@ pub const LABELS: &[Label] = &[
     ("fte_demand_psychologist", "Psychologists needed", Fte),
     ("fte_supply_psychologist", "Psychologists in post", Fte),
     ("fte_gap_psychologist", "Psychologists short", Gap),
+    (
+        "partner_referrals",
+        "Referred to a community partner",
+        Count,
+    ),
+    (
+        "partner_starts",
+        "Started support by a community partner",
+        Count,
+    ),
+    (
+        "partner_supported_mean",
+        "Supported by community partners",
+        Level,
+    ),
+    (
+        "partner_waiting_mean",
+        "Waiting for a community partner",
+        Level,
+    ),
+    (
+        "partner_unmet",
+        "Not supported by a community partner (list full or died waiting)",
+        Count,
+    ),
+    ("partner_places_mean", "Community partner places", Level),
+    (
+        "fte_demand_community_partner",
+        "Community partners needed",
+        Fte,
+    ),
+    (
+        "fte_supply_community_partner",
+        "Community partners in post",
+        Fte,
+    ),
+    ("fte_gap_community_partner", "Community partners short", Gap),
 ];
 
 /// Staff roles in planners' words: (role id, plural label).
-pub const ROLE_LABELS: [(&str, &str); 8] = [
+pub const ROLE_LABELS: [(&str, &str); 9] = [
     ("cspc_nurse", "Community palliative care nurses"),
     ("hah_nurse", "Hospice-at-home nurses and carers"),
     ("ipu_nurse", "Hospice in-patient nurses"),
@@ -416,6 +453,10 @@ pub const ROLE_LABELS: [(&str, &str); 8] = [
     ("day_hospice_nurse", "Day hospice nurses and carers"),
     ("outpatient_clinician", "Out-patient clinicians"),
     ("psychologist", "Psychologists and counsellors"),
+    (
+        "community_partner",
+        "Community partners (patients and citizens)",
+    ),
 ];
 
 /// The label entry of `metric`, if it has one.

@@ -1,6 +1,8 @@
 //! Scenario tables of the community side, upstream of the specialist
 //! services: population segments (`[[segment]]`, population-health
-//! management: who is reached, who waits, who dies where they wished).
+//! management: who is reached, who waits, who dies where they wished) and
+//! caring communities (`[[caring_community]]`: patient and citizen partners
+//! supporting people with complex needs).
 //!
 //! Segments are one list of named groups of the population, each with its
 //! share of deaths; a planner who wants diagnosis × deprivation writes the
@@ -9,7 +11,7 @@
 //! differs from the rest only where the file says it does.
 
 use super::types::{Duration, PlaceShares};
-use super::units::{Multiplier, Share};
+use super::units::{CostPerYear, Lowering, Multiplier, PatientsPerFte, Places, Share};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -57,4 +59,53 @@ pub struct Segment {
 
 fn one() -> Multiplier {
     Multiplier(1.0)
+}
+
+/// `[[caring_community]]`: patient and citizen partners attached to the
+/// primary-care teams of its boroughs, each supporting a number of people
+/// with complex medical and social needs at once. People taken onto a
+/// CSPC caseload in its boroughs are referred with `referral_share` (a
+/// draw keyed on the person) and supported until they die, from a waiting
+/// list when every partner's places are taken. Partners in post are the
+/// `community_partner` role: with `[workforce.roles.community_partner]`
+/// they are recruited over time (vacancy at the start, recruitment, hiring
+/// lag for recruitment and training); without it, every funded partner is
+/// in post at once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaringCommunity {
+    /// Programme name (unique).
+    pub name: String,
+    /// Boroughs whose primary-care teams have partners (each borough in
+    /// one programme).
+    pub boroughs: Vec<String>,
+    /// Patient and citizen partners funded.
+    pub partners: Places,
+    /// People each partner supports at once.
+    pub people_per_partner: PatientsPerFte,
+    /// Share of people taken onto the caseload who have complex medical
+    /// and social needs and are referred to a partner (0–1).
+    pub referral_share: Share,
+    /// Longest waiting list for a partner.
+    #[serde(default = "long_list")]
+    pub waiting_list: Places,
+    /// Relative crisis rate of people supported (0–1; 1 = no effect).
+    #[serde(default = "no_effect")]
+    pub crisis_rr: Lowering,
+    /// Relative chance that a supported person's last days end in a
+    /// hospital transfer (0–1; 1 = no effect).
+    #[serde(default = "no_effect")]
+    pub hospital_rr: Lowering,
+    /// The programme's yearly cost (coordination, training, expenses),
+    /// in force while it funds any partner.
+    #[serde(default)]
+    pub cost_per_year: CostPerYear,
+}
+
+fn no_effect() -> Lowering {
+    Lowering(1.0)
+}
+
+fn long_list() -> Places {
+    Places(10_000)
 }

@@ -299,6 +299,7 @@ fn required_keys(table: &str) -> Vec<String> {
     use super::types::{AdviceLine, Borough, Intervention, Site};
     let schema = match table {
         "segment" => schemars::schema_for!(super::community::Segment),
+        "caring_community" => schemars::schema_for!(super::community::CaringCommunity),
         "day_hospice" => schemars::schema_for!(DayHospice),
         "outpatient_clinic" => schemars::schema_for!(OutpatientClinic),
         "psychological_support" => schemars::schema_for!(PsychologicalSupport),
@@ -615,6 +616,7 @@ fn every_serde_error(
             "site" => entries::<t::Site>(files, key, value),
             "advice_line" => entries::<t::AdviceLine>(files, key, value),
             "segment" => entries::<super::community::Segment>(files, key, value),
+            "caring_community" => entries::<super::community::CaringCommunity>(files, key, value),
             "day_hospice" => entries::<super::support::DayHospice>(files, key, value),
             "outpatient_clinic" => entries::<super::support::OutpatientClinic>(files, key, value),
             "psychological_support" => {

@@ -59,6 +59,13 @@ pub struct Scenario {
     /// Population segments (none: one population, as before).
     #[serde(rename = "segment", default, skip_serializing_if = "Vec::is_empty")]
     pub segments: Vec<super::community::Segment>,
+    /// Caring communities: patient and citizen partners.
+    #[serde(
+        rename = "caring_community",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub caring_communities: Vec<super::community::CaringCommunity>,
     /// 24/7 specialist advice lines.
     #[serde(rename = "advice_line", default)]
     pub advice_lines: Vec<AdviceLine>,
@@ -808,11 +815,14 @@ pub enum Role {
     OutpatientClinician,
     /// Psychologist or counsellor (per service; reported for the region).
     Psychologist,
+    /// Patient or citizen partner of a caring community, counted as people
+    /// (per programme; reported for the region).
+    CommunityPartner,
 }
 
 impl Role {
     /// Every role, in metric order.
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::CspcNurse,
         Role::HahNurse,
         Role::IpuNurse,
@@ -821,11 +831,12 @@ impl Role {
         Role::DayHospiceNurse,
         Role::OutpatientClinician,
         Role::Psychologist,
+        Role::CommunityPartner,
     ];
     /// Number of roles.
     pub const COUNT: usize = Role::ALL.len();
     /// Every role's name, in metric order.
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 9] = [
         Role::CspcNurse.name(),
         Role::HahNurse.name(),
         Role::IpuNurse.name(),
@@ -834,6 +845,7 @@ impl Role {
         Role::DayHospiceNurse.name(),
         Role::OutpatientClinician.name(),
         Role::Psychologist.name(),
+        Role::CommunityPartner.name(),
     ];
 
     /// The name used in scenario files and metric names.
@@ -847,6 +859,7 @@ impl Role {
             Role::DayHospiceNurse => "day_hospice_nurse",
             Role::OutpatientClinician => "outpatient_clinician",
             Role::Psychologist => "psychologist",
+            Role::CommunityPartner => "community_partner",
         }
     }
 
@@ -1040,7 +1053,19 @@ pub struct Intervention {
 /// costs and relative risks are read from the configuration in force each
 /// time they are used, so they apply to what happens from the change on
 /// (a person's prognosis and preferences are drawn when they arrive).
-pub const CHANGEABLE: [(&str, &[&str]); 14] = [
+pub const CHANGEABLE: [(&str, &[&str]); 15] = [
+    (
+        "caring_community",
+        &[
+            "partners",
+            "people_per_partner",
+            "referral_share",
+            "waiting_list",
+            "crisis_rr",
+            "hospital_rr",
+            "cost_per_year",
+        ],
+    ),
     (
         "segment",
         &[
@@ -1219,7 +1244,13 @@ pub const CHANGEABLE: [(&str, &[&str]); 14] = [
 /// Parameters a running model cannot change, with why: (table or `*` for
 /// any, dotted key or `*`-pattern, reason). A parameter inside one of
 /// these is fixed too.
-pub const FIXED_FOR_THE_RUN: [(&str, &str, &str); 14] = [
+pub const FIXED_FOR_THE_RUN: [(&str, &str, &str); 15] = [
+    (
+        "caring_community",
+        "boroughs",
+        "which programme serves which boroughs is the region's structure; change it in the \
+         scenario (or an option file) instead",
+    ),
     (
         "segment",
         "share",

@@ -398,7 +398,8 @@ fn check_unit(
     p
 }
 
-/// Day hospice, out-patient clinics and psychological support: what their
+/// Day hospice, out-patient clinics, psychological support and caring
+/// communities: what their
 /// types cannot check alone (each value's own limits are in its unit type).
 fn check_support_services(c: &mut Checker, s: &Scenario) {
     let days = |c: &mut Checker, p: &[PathStep], k: &str, v: u32| {
@@ -439,6 +440,10 @@ fn check_support_services(c: &mut Checker, s: &Scenario) {
                 format!("expected at most appointments_per_session ({all}), found {first}"),
             );
         }
+    }
+    let mut units = Units::new("caring_community", s);
+    for (i, k) in s.caring_communities.iter().enumerate() {
+        check_unit(c, &mut units, i, &k.name, &k.boroughs);
     }
     let mut units = Units::new("psychological_support", s);
     for (i, q) in s.psychological_support.iter().enumerate() {

@@ -631,3 +631,45 @@ fn segment_keys_are_checked() {
         ],
     );
 }
+
+/// `[[caring_community]]`: an unknown borough (with the nearest), a
+/// borough in two programmes, a share out of range and a misspelt key.
+#[test]
+fn caring_community_keys_are_checked() {
+    let c = Case::new();
+    let f = c.file(
+        "partners.toml",
+        "extends = {BASE}\n\
+         [[caring_community]]\nname = \"North\"\nboroughs = [\"Brnt\"]\npartners = 10\n\
+         people_per_partner = 3\nreferral_share = 1.3\n\
+         [[caring_community]]\nname = \"South\"\nboroughs = [\"Ealing\", \"Ealing\"]\npartners = 10\n\
+         people_per_partner = 3\nreferral_share = 0.3\ncrisis_rate = 0.9\n",
+    );
+    c.run_fails(
+        &f,
+        &[
+            "partners.toml:7:1:",
+            "caring_community[\"North\"].referral_share",
+            "expected a share between 0 and 1, found 1.3",
+            "partners.toml:14:1:",
+            "unknown key `crisis_rate` (did you mean `crisis_rr`?)",
+        ],
+    );
+    let f = c.file(
+        "borough.toml",
+        "extends = {BASE}\n\
+         [[caring_community]]\nname = \"North\"\nboroughs = [\"Brnt\"]\npartners = 10\n\
+         people_per_partner = 3\nreferral_share = 0.3\n\
+         [[caring_community]]\nname = \"South\"\nboroughs = [\"Ealing\", \"Ealing\"]\npartners = 10\n\
+         people_per_partner = 3\nreferral_share = 0.3\n",
+    );
+    c.run_fails(
+        &f,
+        &[
+            "borough.toml:4:1:",
+            "caring_community[\"North\"].boroughs: expected a borough defined by [[borough]], found \"Brnt\" (did you mean \"Brent\"?)",
+            "borough.toml:10:1:",
+            "expected each borough served by one [[caring_community]], found \"Ealing\" twice",
+        ],
+    );
+}

@@ -1,13 +1,14 @@
 //! The community side: population segments (reported by segment, adding
 //! up to the region, reach by segment), and the programmes upstream of the
-//! specialist services. Paired comparisons (same seed, same replication)
+//! specialist services: caring communities (partners' capacity, effects,
+//! recruitment). Paired comparisons (same seed, same replication)
 //! make small effects testable with few replications.
 
 use super::common::{Values, repo, run_config};
 use carecap::model::CareConfig;
-use carecap::scenario::community::Segment;
+use carecap::scenario::community::{CaringCommunity, Segment};
 use carecap::scenario::types::Scenario;
-use carecap::scenario::units::{Multiplier, Share};
+use carecap::scenario::units::{CostPerYear, Lowering, Multiplier, PatientsPerFte, Places, Share};
 use carecap::scenario::{self};
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
@@ -222,4 +223,129 @@ fn an_intervention_hidden_by_the_segments_is_a_warning() {
             ),
         "{text}"
     );
+}
+
+/// One caring community serving every borough of `s`.
+fn partners(s: &Scenario, partners: u32, per_partner: f64, share: f64) -> CaringCommunity {
+    CaringCommunity {
+        name: "Partners".into(),
+        boroughs: s.boroughs.iter().map(|b| b.name.clone()).collect(),
+        partners: Places::new(partners).unwrap(),
+        people_per_partner: PatientsPerFte::new(per_partner).unwrap(),
+        referral_share: Share::new(share).unwrap(),
+        waiting_list: Places::new(10_000).unwrap(),
+        crisis_rr: Lowering::new(1.0).unwrap(),
+        hospital_rr: Lowering::new(1.0).unwrap(),
+        cost_per_year: CostPerYear::new(0.0).unwrap(),
+    }
+}
+
+/// Partners' capacity caps how many are supported: never more than
+/// partners × people per partner at once, and, when everyone taken on is
+/// referred, the places are full and people wait; with places to spare no
+/// one waits and fewer are supported than there are places.
+#[test]
+fn partners_capacity_caps_the_people_supported() {
+    let mut s = baseline(2);
+    s.workforce = None; // partners in post = partners funded
+    let (funded, each) = (10, 2.0);
+    s.caring_communities = vec![partners(&s, funded, each, 1.0)];
+    let runs = run(&s, 4);
+    let places = funded as f64 * each;
+    let supported = values(&runs, "ALL", "partner_supported_mean");
+    let waiting = values(&runs, "ALL", "partner_waiting_mean");
+    for ((x, w), p) in
+        supported
+            .iter()
+            .zip(&waiting)
+            .zip(values(&runs, "ALL", "partner_places_mean"))
+    {
+        assert!((p - places).abs() < 1e-9, "places {p}, expected {places}");
+        assert!(*x <= places + 1e-9, "supported {x} above {places} places");
+        assert!(
+            *x > 0.98 * places,
+            "demand exceeds places, yet {x} of {places} used"
+        );
+        assert!(*w > 1.0, "demand exceeds places, yet {w} waiting");
+    }
+    // Plenty of partners: the cap does not bind.
+    let mut plenty = s.clone();
+    plenty.caring_communities = vec![partners(&s, 1000, 3.0, 0.3)];
+    let runs = run(&plenty, 4);
+    for (x, w) in values(&runs, "ALL", "partner_supported_mean")
+        .iter()
+        .zip(values(&runs, "ALL", "partner_waiting_mean"))
+    {
+        assert!(*x > 10.0 && *x < 3000.0, "supported {x}");
+        assert_eq!(w, 0.0);
+    }
+    assert!(
+        values(&runs, "ALL", "partner_unmet")
+            .iter()
+            .all(|&u| u == 0.0)
+    );
+}
+
+/// Supported people have fewer crises and fewer hospital deaths than the
+/// same people without partners (paired by replication), and the
+/// programme's cost is its yearly cost.
+#[test]
+fn partners_lower_crises_and_hospital_deaths_paired() {
+    let mut s = baseline(2);
+    s.workforce = None;
+    let mut with = s.clone();
+    let mut k = partners(&s, 1000, 3.0, 0.5);
+    k.crisis_rr = Lowering::new(0.5).unwrap();
+    k.hospital_rr = Lowering::new(0.3).unwrap();
+    k.cost_per_year = CostPerYear::new(75_000.0).unwrap();
+    with.caring_communities = vec![k];
+    let (base, supported) = (run(&s, 8), run(&with, 8));
+    assert_paired_higher(
+        "crises without partners − with",
+        &values(&base, "ALL", "crises"),
+        &values(&supported, "ALL", "crises"),
+    );
+    assert_paired_higher(
+        "CSPC hospital deaths without partners − with",
+        &values(&base, "ALL", "cspc_deaths_hospital"),
+        &values(&supported, "ALL", "cspc_deaths_hospital"),
+    );
+    // Same residents: deaths unchanged.
+    assert_eq!(
+        values(&base, "ALL", "deaths"),
+        values(&supported, "ALL", "deaths")
+    );
+    let extra: Vec<f64> = values(&supported, "ALL", "cost_programmes")
+        .iter()
+        .zip(values(&base, "ALL", "cost_programmes"))
+        .map(|(a, b)| a - b)
+        .collect();
+    assert!(
+        extra.iter().all(|x| (x - 75_000.0).abs() < 1e-3),
+        "{extra:?}"
+    );
+}
+
+/// Partners are recruited over time: with no one in post at the start and
+/// a hiring lag, partners in post rise year on year towards those funded.
+#[test]
+fn partners_in_post_ramp_up_with_recruitment() {
+    let mut s = baseline(3);
+    s.caring_communities = vec![partners(&s, 100, 3.0, 0.3)];
+    let role: carecap::scenario::types::RoleSupply =
+        toml::from_str("attrition = 0.0\nrecruitment = 0.5\nhiring_lag_days = 90\nvacancy = 1.0\n")
+            .expect("role");
+    let w = s.workforce.as_mut().expect("the baseline has a workforce");
+    w.roles
+        .insert(carecap::scenario::types::Role::CommunityPartner, role);
+    s.scenario.warmup_days = 0;
+    let runs = run(&s, 2);
+    for v in runs.chunks(1) {
+        let in_post = values(v, "ALL", "fte_supply_community_partner");
+        assert!(
+            in_post[0] < in_post[1] && in_post[1] < in_post[2],
+            "{in_post:?}"
+        );
+        assert!(in_post[2] <= 100.0 && in_post[0] < 50.0, "{in_post:?}");
+    }
 }

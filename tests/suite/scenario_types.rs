@@ -93,7 +93,7 @@ fn roles_are_names_from_one_list() {
         &f,
         &[
             "roles.toml:2:",
-            "workforce.roles.cspc_nurs: expected one of the roles cspc_nurse, hah_nurse, ipu_nurse, consultant, advice_nurse, day_hospice_nurse, outpatient_clinician, psychologist, found \"cspc_nurs\" (did you mean \"cspc_nurse\"?)",
+            "workforce.roles.cspc_nurs: expected one of the roles cspc_nurse, hah_nurse, ipu_nurse, consultant, advice_nurse, day_hospice_nurse, outpatient_clinician, psychologist, community_partner, found \"cspc_nurs\" (did you mean \"cspc_nurse\"?)",
             "roles.toml:8:1: costs.fte_year.consultnt:",
             "(did you mean \"consultant\"?)",
         ],
@@ -239,6 +239,16 @@ fn short_baseline() -> Loaded {
         let parsed: Segments = toml::from_str(toml).expect("segments");
         loaded.scenario.segments = parsed.segment;
     }
+    if loaded.scenario.caring_communities.is_empty() {
+        let toml = "[[caring_community]]\nname = \"Partners\"\nboroughs = [\"Brent\"]\n\
+                    partners = 20\npeople_per_partner = 3\nreferral_share = 0.5\ncrisis_rr = 0.5\n";
+        #[derive(serde::Deserialize)]
+        struct Programmes {
+            caring_community: Vec<carecap::scenario::community::CaringCommunity>,
+        }
+        let parsed: Programmes = toml::from_str(toml).expect("caring community");
+        loaded.scenario.caring_communities = parsed.caring_community;
+    }
     loaded
 }
 
@@ -370,6 +380,14 @@ fn allowed_interventions_really_change_a_run() {
             Some("Brent clinic"),
             "first_appointments_per_session",
             "0",
+        ),
+        ("caring_community", Some("Partners"), "partners", "0"),
+        ("caring_community", Some("Partners"), "crisis_rr", "1.0"),
+        (
+            "caring_community",
+            Some("Partners"),
+            "cost_per_year",
+            "100000",
         ),
         ("segment", Some("Cancer"), "reach", "0.1"),
         ("segment", Some("Cancer"), "crisis_rate_multiplier", "5.0"),
