@@ -9,6 +9,7 @@ use super::advice::{CallsConfig, LineConfig};
 use super::bereavement::BereavementConfig;
 use super::caring::CaringConfig;
 use super::caseload::CaseloadConfig;
+use super::coordination::CoordinationConfig;
 use super::day_hospice::DayHospiceConfig;
 use super::dist::Sampler;
 use super::enhanced::EnhancedConfig;
@@ -127,6 +128,8 @@ pub struct CareConfig {
     pub psych: Vec<PsychConfig>,
     /// Caring communities (community partners).
     pub caring: Vec<CaringConfig>,
+    /// Care coordination in primary care.
+    pub coordination: Vec<CoordinationConfig>,
     /// Supply dynamics by role (`None`: constant at establishment).
     pub supply: [Option<SupplyConfig>; ROLE_COUNT],
     /// Later phases (interventions): from a time in ticks, the whole
@@ -189,6 +192,7 @@ impl CareConfig {
             clinics: ClinicConfig::compile(s),
             psych: PsychConfig::compile(s),
             caring: CaringConfig::compile(s),
+            coordination: CoordinationConfig::compile(s),
             supply: supply(s),
             changes: Vec::new(),
             region_programmes_per_year: s.bereavement.cost_per_year.get(),

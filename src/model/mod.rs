@@ -42,6 +42,7 @@ pub mod bereavement;
 pub mod caring;
 pub mod caseload;
 pub mod config;
+pub mod coordination;
 pub mod day_hospice;
 pub mod dist;
 pub mod enhanced;

@@ -116,9 +116,17 @@ impl CareSystem<'_> {
         let segment = segment_of(&cfg.segments, cfg.seed, self.replication, key);
         let seg = segment.map(|g| &cfg.segments[g.index()]);
         let borough = &cfg.boroughs[b.index()];
-        let referral_share = segment.map_or(borough.referral_share, |g| {
+        let mut referral_share = segment.map_or(borough.referral_share, |g| {
             borough.segment_referral[g.index()]
         });
+        // A coordinator in primary care identifies more of the need (a
+        // share of the deaths that would not be referred) and earlier.
+        let covered = (self.services.coordination).coordinator_for(b, key, &cfg.coordination);
+        let coordinator = covered.and_then(Result::ok);
+        let coordination = coordinator.map(|u| &cfg.coordination[u]);
+        if let Some(c) = coordination {
+            referral_share += c.reach_uplift * (1.0 - referral_share);
+        }
         let referred = rng.random::<f64>() < referral_share;
         let cancer = rng.random::<f64>() < seg.map_or(pw.cancer_share, |g| g.cancer_share);
         let prognosis = match seg.and_then(|g| g.prognosis) {
@@ -126,7 +134,8 @@ impl CareSystem<'_> {
             None if cancer => pw.prognosis_cancer,
             None => pw.prognosis_other,
         }
-        .ticks(&mut rng);
+        .ticks(&mut rng)
+        .saturating_add(coordination.map_or(0, |c| c.earlier));
         let preference = seg
             .map_or(&pw.preference, |g| &g.preference)
             .pick(rng.random());
@@ -136,6 +145,9 @@ impl CareSystem<'_> {
         let terminal = pw.terminal_phase.ticks(&mut rng);
         let stay_quantile = rng.random::<f64>();
         let bed_choice = rng.random::<f64>();
+        if let (true, Some(Err(u))) = (referred, covered) {
+            (self.services.coordination).count_unmet(u, b, &cfg.coordination[u]);
+        }
         if !referred {
             self.services
                 .outcomes
@@ -143,6 +155,7 @@ impl CareSystem<'_> {
             return;
         }
         self.services.outcomes.count_referral(b, segment);
+        (self.services.coordination).count_referral(b, prognosis, coordinator.is_some());
         let death_at = now.saturating_add(prognosis);
         let person = Person {
             rng,
@@ -189,6 +202,10 @@ impl CareSystem<'_> {
                 self.people.len() - 1
             }
         };
+        if let Some(u) = coordinator {
+            let c = &cfg.coordination[u];
+            self.services.coordination.start(u, slot, b, now, c);
+        }
         let priority = if prognosis < pw.urgent_window {
             URGENT
         } else {

@@ -17,6 +17,7 @@ use super::bereavement::{Bereavement, BereavementMetric};
 use super::caring::{CaringCommunities, CaringMetric};
 use super::caseload::{CaseloadMetric, Caseloads};
 use super::config::CareConfig;
+use super::coordination::{Coordination, CoordinationMetric};
 use super::day_hospice::{DayHospiceMetric, DayHospices};
 use super::enhanced::{EnhancedBeds, EnhancedMetric};
 use super::hah::{HahMetric, HospiceAtHome};
@@ -100,7 +101,7 @@ crate::metric_table! {
 }
 
 /// Every service's metric table, in output order.
-const TABLES: [&[MetricDef]; 13] = [
+const TABLES: [&[MetricDef]; 14] = [
     OutcomeMetric::TABLE,
     CaseloadMetric::TABLE,
     IpuMetric::TABLE,
@@ -113,6 +114,7 @@ const TABLES: [&[MetricDef]; 13] = [
     OutpatientMetric::TABLE,
     PsychMetric::TABLE,
     CaringMetric::TABLE,
+    CoordinationMetric::TABLE,
     TotalMetric::TABLE,
 ];
 
@@ -166,7 +168,8 @@ pub fn reported(cfg: &CareConfig, index: usize) -> bool {
     !(within(8) && cfg.day_hospice.is_empty()
         || within(9) && cfg.clinics.is_empty()
         || within(10) && cfg.psych.is_empty()
-        || within(11) && cfg.caring.is_empty())
+        || within(11) && cfg.caring.is_empty()
+        || within(12) && cfg.coordination.is_empty())
 }
 
 /// The definition of the metric called `name`, if there is one.
@@ -201,6 +204,8 @@ pub struct Services {
     pub psych: PsychServices,
     /// Caring communities (community partners).
     pub caring: CaringCommunities,
+    /// Care coordination in primary care.
+    pub coordination: Coordination,
 }
 
 impl Services {
@@ -245,6 +250,13 @@ impl Services {
                 seed,
                 rep,
             ),
+            coordination: Coordination::new(
+                &cfg.coordination,
+                supply[role::CARE_COORDINATOR],
+                nb,
+                seed,
+                rep,
+            ),
         }
     }
 
@@ -271,6 +283,7 @@ impl Services {
         self.day_hospice.apply_staffing(now, &cfg.day_hospice);
         self.psych.apply_staffing(&cfg.psych, sched);
         self.caring.apply_staffing(now, &cfg.caring);
+        self.coordination.apply_staffing(now, &cfg.coordination);
     }
 
     /// New establishments and plans of the supportive services after an
@@ -288,6 +301,8 @@ impl Services {
         self.psych.replan(&cfg.psych, supply[role::PSYCHOLOGIST]);
         self.caring
             .replan(&cfg.caring, supply[role::COMMUNITY_PARTNER]);
+        self.coordination
+            .replan(&cfg.coordination, supply[role::CARE_COORDINATOR]);
     }
 
     // ---- what the pathway tells the supportive services -----------------
@@ -333,6 +348,7 @@ impl Services {
         self.clinics.leave(slot, now);
         self.psych.patient_died(slot, &cfg.psych, sched);
         self.caring.leave(slot, now, &cfg.caring);
+        self.coordination.leave(slot, now, &cfg.coordination);
         if known {
             self.psych.refer_carer(b, key, &cfg.psych, sched);
         }
@@ -342,12 +358,14 @@ impl Services {
     pub fn crisis_rr(&self, slot: usize, cfg: &CareConfig) -> f64 {
         self.day_hospice.crisis_rr(slot, &cfg.day_hospice)
             * self.caring.crisis_rr(slot, &cfg.caring)
+            * self.coordination.crisis_rr(slot, &cfg.coordination)
     }
 
     /// Relative chance that person `slot`'s last days end in a hospital
     /// transfer, from the services they use.
     pub fn hospital_rr(&self, slot: usize, cfg: &CareConfig) -> f64 {
         self.caring.hospital_rr(slot, &cfg.caring)
+            * self.coordination.hospital_rr(slot, &cfg.coordination)
     }
 
     /// Relative chance that person `slot`'s carer needs bereavement support.
@@ -375,6 +393,7 @@ impl Services {
         self.clinics.flush(now, &cfg.clinics);
         self.psych.flush(now, &cfg.psych);
         self.caring.flush(now, &cfg.caring);
+        self.coordination.flush(now, &cfg.coordination);
         self.observe_programmes(now, cfg);
     }
 
@@ -397,6 +416,7 @@ impl Services {
         self.clinics.step_month();
         self.psych.step_month();
         self.caring.step_month();
+        self.coordination.step_month();
     }
 
     /// Writes one year's rows of every service (`values`: that year's
@@ -417,7 +437,9 @@ impl Services {
         self.clinics.write_year(out.section(OFFSETS[9], TABLES[9]));
         self.psych.write_year(out.section(OFFSETS[10], TABLES[10]));
         self.caring.write_year(out.section(OFFSETS[11], TABLES[11]));
-        self.write_totals(cfg, out.section(OFFSETS[12], TABLES[12]));
+        self.coordination
+            .write_year(out.section(OFFSETS[12], TABLES[12]));
+        self.write_totals(cfg, out.section(OFFSETS[13], TABLES[13]));
         self.lines.write_by_hour(by_hour);
     }
 
@@ -435,6 +457,7 @@ impl Services {
         self.clinics.reset_year();
         self.psych.reset_year();
         self.caring.reset_year();
+        self.coordination.reset_year();
     }
 
     /// The ledger of `area`: every service's in that area, summed.
@@ -475,7 +498,8 @@ impl Services {
         let units = (self.day_hospice.ledgers().iter())
             .chain(self.clinics.ledgers())
             .chain(self.psych.ledgers())
-            .chain(self.caring.ledgers());
+            .chain(self.caring.ledgers())
+            .chain(self.coordination.ledgers());
         for ledger in units {
             all.add_to(ledger);
         }

@@ -34,6 +34,8 @@ pub mod role {
     pub const PSYCHOLOGIST: usize = Role::Psychologist as usize;
     /// Patient or citizen partner of a caring community (per programme).
     pub const COMMUNITY_PARTNER: usize = Role::CommunityPartner as usize;
+    /// Care coordinator in primary care (per entry).
+    pub const CARE_COORDINATOR: usize = Role::CareCoordinator as usize;
 }
 
 /// The cost of one FTE-year of `role` in scenario `s` (0 if not given).

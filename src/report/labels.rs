@@ -441,10 +441,38 @@ pub const LABELS: &[Label] = &[
         Fte,
     ),
     ("fte_gap_community_partner", "Community partners short", Gap),
+    ("coordinated", "Coordinated in primary care", Count),
+    (
+        "coordination_unmet",
+        "Not coordinated: coordinators' caseload full",
+        Count,
+    ),
+    (
+        "coordinated_referrals",
+        "Referrals of coordinated people",
+        Count,
+    ),
+    (
+        "referral_to_death_days_mean",
+        "Time from referral to death",
+        Days,
+    ),
+    ("coordinated_mean", "Coordinated at once", Level),
+    (
+        "fte_demand_care_coordinator",
+        "Care coordinators needed",
+        Fte,
+    ),
+    (
+        "fte_supply_care_coordinator",
+        "Care coordinators in post",
+        Fte,
+    ),
+    ("fte_gap_care_coordinator", "Care coordinators short", Gap),
 ];
 
 /// Staff roles in planners' words: (role id, plural label).
-pub const ROLE_LABELS: [(&str, &str); 9] = [
+pub const ROLE_LABELS: [(&str, &str); 10] = [
     ("cspc_nurse", "Community palliative care nurses"),
     ("hah_nurse", "Hospice-at-home nurses and carers"),
     ("ipu_nurse", "Hospice in-patient nurses"),
@@ -457,6 +485,7 @@ pub const ROLE_LABELS: [(&str, &str); 9] = [
         "community_partner",
         "Community partners (patients and citizens)",
     ),
+    ("care_coordinator", "Care coordinators in primary care"),
 ];
 
 /// The label entry of `metric`, if it has one.

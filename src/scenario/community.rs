@@ -2,7 +2,9 @@
 //! services: population segments (`[[segment]]`, population-health
 //! management: who is reached, who waits, who dies where they wished) and
 //! caring communities (`[[caring_community]]`: patient and citizen partners
-//! supporting people with complex needs).
+//! supporting people with complex needs) and care coordination in primary
+//! care (`[[care_coordination]]` under the integration models of
+//! `[coordination_models]`).
 //!
 //! Segments are one list of named groups of the population, each with its
 //! share of deaths; a planner who wants diagnosis × deprivation writes the
@@ -11,7 +13,7 @@
 //! differs from the rest only where the file says it does.
 
 use super::types::{Duration, PlaceShares};
-use super::units::{CostPerYear, Lowering, Multiplier, PatientsPerFte, Places, Share};
+use super::units::{CostPerYear, Days, Fte, Lowering, Multiplier, PatientsPerFte, Places, Share};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -108,4 +110,110 @@ fn no_effect() -> Lowering {
 
 fn long_list() -> Places {
     Places(10_000)
+}
+
+/// How care coordinators are attached to primary-care practices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IntegrationModel {
+    /// Embedded in the practice full-time.
+    Total,
+    /// Shared between practices part-time.
+    Partial,
+    /// Linked to the practice remotely.
+    Virtual,
+}
+
+/// What coordination does for the people it coordinates, under one
+/// integration model. The defaults are no effect.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CoordinationEffect {
+    /// Days earlier a coordinated person is identified and referred: their
+    /// time from referral to death is this much longer.
+    #[serde(default)]
+    pub identified_earlier_days: Days,
+    /// Share of the deaths that would not be referred that coordination
+    /// identifies and refers (the reach uplift).
+    #[serde(default)]
+    pub reach_uplift: Share,
+    /// Relative crisis rate of coordinated people (0–1; 1 = no effect).
+    #[serde(default = "no_effect")]
+    pub crisis_rr: Lowering,
+    /// Relative chance that a coordinated person's last days end in a
+    /// hospital transfer (0–1; 1 = no effect).
+    #[serde(default = "no_effect")]
+    pub hospital_rr: Lowering,
+}
+
+impl Default for CoordinationEffect {
+    fn default() -> Self {
+        CoordinationEffect {
+            identified_earlier_days: Days(0.0),
+            reach_uplift: Share(0.0),
+            crisis_rr: no_effect(),
+            hospital_rr: no_effect(),
+        }
+    }
+}
+
+/// `[coordination_models]`: the effects of each integration model
+/// (`total`, `partial`, `virtual`), used by every `[[care_coordination]]`
+/// that names it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct CoordinationModels {
+    /// Coordinators embedded full-time.
+    pub total: CoordinationEffect,
+    /// Coordinators shared part-time.
+    pub partial: CoordinationEffect,
+    /// Coordinators linked remotely.
+    #[serde(rename = "virtual")]
+    pub virtual_link: CoordinationEffect,
+}
+
+impl CoordinationModels {
+    /// The effects of `model`.
+    pub fn effect(&self, model: IntegrationModel) -> CoordinationEffect {
+        match model {
+            IntegrationModel::Total => self.total,
+            IntegrationModel::Partial => self.partial,
+            IntegrationModel::Virtual => self.virtual_link,
+        }
+    }
+
+    /// Whether every model is left at no effect (the table is not written
+    /// back out).
+    pub fn is_default(&self) -> bool {
+        *self == CoordinationModels::default()
+    }
+}
+
+/// `[[care_coordination]]`: care coordinators attached to the primary-care
+/// practices of its boroughs under one integration model. A person whose
+/// practice is covered (a draw keyed on the person, with chance
+/// `practices_covered ÷ practices`) is coordinated while the coordinators'
+/// caseload has room (coordinators in post × `caseload_per_fte`), from
+/// referral to death. Roll-out across practices is an intervention on
+/// `practices_covered`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CareCoordination {
+    /// Name (unique).
+    pub name: String,
+    /// Boroughs whose practices it covers (each borough in one entry).
+    pub boroughs: Vec<String>,
+    /// Integration model: `total`, `partial` or `virtual`.
+    pub model: IntegrationModel,
+    /// Primary-care practices in the boroughs.
+    pub practices: Places,
+    /// Practices with a coordinator attached (at most `practices`).
+    pub practices_covered: Places,
+    /// Care coordinators in post, FTE (the `care_coordinator` role).
+    pub coordinators_fte: Fte,
+    /// People coordinated at once per coordinator FTE.
+    pub caseload_per_fte: PatientsPerFte,
+    /// Yearly cost beyond the coordinators' (systems, training).
+    #[serde(default)]
+    pub cost_per_year: CostPerYear,
 }

@@ -29,7 +29,8 @@ use toml::{Table, Value};
 
 /// Tables an intervention or a sweep may target (which parameters an
 /// intervention may change is [`CHANGEABLE`](super::types::CHANGEABLE)).
-pub const TARGETS: [&str; 15] = [
+pub const TARGETS: [&str; 16] = [
+    "care_coordination",
     "caring_community",
     "segment",
     "day_hospice",

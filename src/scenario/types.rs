@@ -66,6 +66,19 @@ pub struct Scenario {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub caring_communities: Vec<super::community::CaringCommunity>,
+    /// Care coordination in primary care.
+    #[serde(
+        rename = "care_coordination",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub care_coordination: Vec<super::community::CareCoordination>,
+    /// What each integration model of care coordination does.
+    #[serde(
+        default,
+        skip_serializing_if = "super::community::CoordinationModels::is_default"
+    )]
+    pub coordination_models: super::community::CoordinationModels,
     /// 24/7 specialist advice lines.
     #[serde(rename = "advice_line", default)]
     pub advice_lines: Vec<AdviceLine>,
@@ -818,11 +831,13 @@ pub enum Role {
     /// Patient or citizen partner of a caring community, counted as people
     /// (per programme; reported for the region).
     CommunityPartner,
+    /// Care coordinator in primary care (per entry; reported for the region).
+    CareCoordinator,
 }
 
 impl Role {
     /// Every role, in metric order.
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::CspcNurse,
         Role::HahNurse,
         Role::IpuNurse,
@@ -832,11 +847,12 @@ impl Role {
         Role::OutpatientClinician,
         Role::Psychologist,
         Role::CommunityPartner,
+        Role::CareCoordinator,
     ];
     /// Number of roles.
     pub const COUNT: usize = Role::ALL.len();
     /// Every role's name, in metric order.
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 10] = [
         Role::CspcNurse.name(),
         Role::HahNurse.name(),
         Role::IpuNurse.name(),
@@ -846,6 +862,7 @@ impl Role {
         Role::OutpatientClinician.name(),
         Role::Psychologist.name(),
         Role::CommunityPartner.name(),
+        Role::CareCoordinator.name(),
     ];
 
     /// The name used in scenario files and metric names.
@@ -860,6 +877,7 @@ impl Role {
             Role::OutpatientClinician => "outpatient_clinician",
             Role::Psychologist => "psychologist",
             Role::CommunityPartner => "community_partner",
+            Role::CareCoordinator => "care_coordinator",
         }
     }
 
@@ -1053,7 +1071,16 @@ pub struct Intervention {
 /// costs and relative risks are read from the configuration in force each
 /// time they are used, so they apply to what happens from the change on
 /// (a person's prognosis and preferences are drawn when they arrive).
-pub const CHANGEABLE: [(&str, &[&str]); 15] = [
+pub const CHANGEABLE: [(&str, &[&str]); 16] = [
+    (
+        "care_coordination",
+        &[
+            "practices_covered",
+            "coordinators_fte",
+            "caseload_per_fte",
+            "cost_per_year",
+        ],
+    ),
     (
         "caring_community",
         &[
@@ -1244,7 +1271,13 @@ pub const CHANGEABLE: [(&str, &[&str]); 15] = [
 /// Parameters a running model cannot change, with why: (table or `*` for
 /// any, dotted key or `*`-pattern, reason). A parameter inside one of
 /// these is fixed too.
-pub const FIXED_FOR_THE_RUN: [(&str, &str, &str); 15] = [
+pub const FIXED_FOR_THE_RUN: [(&str, &str, &str); 16] = [
+    (
+        "care_coordination",
+        "boroughs",
+        "which entry covers which boroughs is the region's structure; change it in the \
+         scenario (or an option file) instead",
+    ),
     (
         "caring_community",
         "boroughs",

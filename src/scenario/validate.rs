@@ -445,6 +445,17 @@ fn check_support_services(c: &mut Checker, s: &Scenario) {
     for (i, k) in s.caring_communities.iter().enumerate() {
         check_unit(c, &mut units, i, &k.name, &k.boroughs);
     }
+    let mut units = Units::new("care_coordination", s);
+    for (i, k) in s.care_coordination.iter().enumerate() {
+        let p = check_unit(c, &mut units, i, &k.name, &k.boroughs);
+        let (covered, all) = (k.practices_covered.get(), k.practices.get());
+        if covered > all {
+            c.fail(
+                &c.with(&p, &["practices_covered"]),
+                format!("expected at most practices ({all}), found {covered}"),
+            );
+        }
+    }
     let mut units = Units::new("psychological_support", s);
     for (i, q) in s.psychological_support.iter().enumerate() {
         let p = check_unit(c, &mut units, i, &q.name, &q.boroughs);
@@ -477,7 +488,7 @@ fn check_segments(c: &mut Checker, s: &Scenario) {
             );
         } else if boroughs.contains(g.name.as_str()) || g.name == "ALL" {
             c.fail(
-                &name_at,
+                &[key("segment"), named(&g.name), key("name")],
                 format!(
                     "expected a segment name that is not a borough's or \"ALL\" (both name areas of the results), found {:?}",
                     g.name

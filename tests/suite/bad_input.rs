@@ -601,18 +601,18 @@ fn segment_keys_are_checked() {
     let f = c.file(
         "segments.toml",
         "extends = {BASE}\n\
-         [[segment]]\nname = \"Cancer\"\nshare = 0.3\n\
          [[segment]]\nname = \"Brent\"\nshare = 0.6\n",
     );
+    // The baseline's four segments sum to 1; this one is added to them.
     c.run_fails(
         &f,
         &[
-            "segments.toml:6:1:",
-            "segment[1].name",
+            "segments.toml:3:1:",
+            "segment[\"Brent\"].name",
             "expected a segment name that is not a borough's",
-            "segments.toml:7:1:",
+            "segments.toml:4:1:",
             "segment[\"Brent\"].share",
-            "expected segment shares of deaths that sum to 1, found a sum of 0.9",
+            "expected segment shares of deaths that sum to 1, found a sum of 1.6",
         ],
     );
     let f = c.file(
@@ -670,6 +670,44 @@ fn caring_community_keys_are_checked() {
             "caring_community[\"North\"].boroughs: expected a borough defined by [[borough]], found \"Brnt\" (did you mean \"Brent\"?)",
             "borough.toml:10:1:",
             "expected each borough served by one [[caring_community]], found \"Ealing\" twice",
+        ],
+    );
+}
+
+/// `[[care_coordination]]`: more practices covered than there are, an
+/// integration model that does not exist, and `[coordination_models]`
+/// with a misspelt model.
+#[test]
+fn care_coordination_keys_are_checked() {
+    let c = Case::new();
+    let f = c.file(
+        "coordination.toml",
+        "extends = {BASE}\n\
+         [[care_coordination]]\nname = \"Brent\"\nboroughs = [\"Brent\"]\nmodel = \"partial\"\n\
+         practices = 50\npractices_covered = 60\ncoordinators_fte = 4\ncaseload_per_fte = 50\n",
+    );
+    c.run_fails(
+        &f,
+        &[
+            "coordination.toml:7:1:",
+            "care_coordination[\"Brent\"].practices_covered",
+            "expected at most practices (50), found 60",
+        ],
+    );
+    let f = c.file(
+        "model.toml",
+        "extends = {BASE}\n\
+         [coordination_models.virtal]\nreach_uplift = 0.1\n\
+         [[care_coordination]]\nname = \"Brent\"\nboroughs = [\"Brent\"]\nmodel = \"embedded\"\n\
+         practices = 50\npractices_covered = 10\ncoordinators_fte = 4\ncaseload_per_fte = 50\n",
+    );
+    c.run_fails(
+        &f,
+        &[
+            "coordination_models.virtal",
+            "did you mean `virtual`?",
+            "care_coordination[\"Brent\"].model",
+            "total, partial, virtual",
         ],
     );
 }

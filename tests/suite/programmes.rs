@@ -1,14 +1,17 @@
 //! The community side: population segments (reported by segment, adding
 //! up to the region, reach by segment), and the programmes upstream of the
 //! specialist services: caring communities (partners' capacity, effects,
-//! recruitment). Paired comparisons (same seed, same replication)
+//! recruitment) and care coordination in primary care (earlier and more
+//! referrals, the coordinators' caseload). Paired comparisons (same seed, same replication)
 //! make small effects testable with few replications.
 
 use super::common::{Values, repo, run_config};
 use carecap::model::CareConfig;
-use carecap::scenario::community::{CaringCommunity, Segment};
+use carecap::scenario::community::{CareCoordination, CaringCommunity, IntegrationModel, Segment};
 use carecap::scenario::types::Scenario;
-use carecap::scenario::units::{CostPerYear, Lowering, Multiplier, PatientsPerFte, Places, Share};
+use carecap::scenario::units::{
+    CostPerYear, Fte, Lowering, Multiplier, PatientsPerFte, Places, Share,
+};
 use carecap::scenario::{self};
 use carecap::stats::Welford;
 use carecap::stats::ci::half_width;
@@ -36,6 +39,16 @@ fn segment(name: &str, share: f64) -> Segment {
         preferred_place: None,
         unknown_place_of_death: None,
         crisis_rate_multiplier: Multiplier::new(1.0).unwrap(),
+    }
+}
+
+/// Deaths at a constant rate (no growth, no winter peak), so that the
+/// share of a year's deaths referred is the chance of a referral: the
+/// deaths of people referred come later than their referral.
+fn steady_deaths(s: &mut Scenario) {
+    s.demand.seasonality = vec![1.0; 12];
+    for b in &mut s.boroughs {
+        b.deaths.growth = Some(carecap::scenario::units::Growth::new(0.0).unwrap());
     }
 }
 
@@ -142,6 +155,7 @@ fn segment_counts_sum_to_the_region() {
 #[test]
 fn a_segment_with_higher_reach_has_a_higher_share_referred() {
     let mut s = baseline(1);
+    steady_deaths(&mut s);
     let (need, low, high) = (0.75, 0.3, 0.6);
     s.demand.need_share = Share::new(need).unwrap();
     for b in &mut s.boroughs {
@@ -347,5 +361,121 @@ fn partners_in_post_ramp_up_with_recruitment() {
             "{in_post:?}"
         );
         assert!(in_post[2] <= 100.0 && in_post[0] < 50.0, "{in_post:?}");
+    }
+}
+
+/// Care coordination covering `covered` of 100 practices in every borough
+/// of `s`, under the `partial` model, with `fte` coordinators holding
+/// `per_fte` people each.
+fn coordination(s: &Scenario, covered: u32, fte: f64, per_fte: f64) -> CareCoordination {
+    CareCoordination {
+        name: "Coordinators".into(),
+        boroughs: s.boroughs.iter().map(|b| b.name.clone()).collect(),
+        model: IntegrationModel::Partial,
+        practices: Places::new(100).unwrap(),
+        practices_covered: Places::new(covered).unwrap(),
+        coordinators_fte: Fte::new(fte).unwrap(),
+        caseload_per_fte: PatientsPerFte::new(per_fte).unwrap(),
+        cost_per_year: CostPerYear::new(0.0).unwrap(),
+    }
+}
+
+fn partial_model(s: &mut Scenario, earlier: f64, uplift: f64) {
+    let toml = format!("identified_earlier_days = {earlier}\nreach_uplift = {uplift}\n");
+    s.coordination_models.partial = toml::from_str(&toml).expect("effect");
+}
+
+/// Coordinated people are referred earlier: with every practice covered
+/// and room on the caseload, everyone referred is coordinated and their
+/// time from referral to death is exactly the model's days longer than the
+/// same people's with no practice covered (same residents, same draws).
+#[test]
+fn coordinated_people_are_referred_earlier() {
+    let mut s = baseline(2);
+    s.workforce = None;
+    partial_model(&mut s, 30.0, 0.0);
+    let mut none = s.clone();
+    none.care_coordination = vec![coordination(&s, 0, 1000.0, 100.0)];
+    let mut all = s.clone();
+    all.care_coordination = vec![coordination(&s, 100, 1000.0, 100.0)];
+    let (before, after) = (run(&none, 3), run(&all, 3));
+    let (a, b) = (
+        values(&before, "ALL", "referral_to_death_days_mean"),
+        values(&after, "ALL", "referral_to_death_days_mean"),
+    );
+    for (x, y) in a.iter().zip(&b) {
+        assert!((y - x - 30.0).abs() < 1e-6, "{x} days, then {y}");
+    }
+    assert_eq!(
+        values(&after, "ALL", "coordinated_referrals"),
+        values(&after, "ALL", "referrals")
+    );
+    assert_eq!(
+        values(&before, "ALL", "referrals"),
+        values(&after, "ALL", "referrals")
+    );
+    assert!(
+        values(&before, "ALL", "coordinated")
+            .iter()
+            .all(|&x| x == 0.0)
+    );
+}
+
+/// Coordination identifies more of the need: with a reach uplift, the
+/// share of deaths referred is p + uplift × (1 − p) within its CI, above
+/// the share without coordination (paired).
+#[test]
+fn coordination_raises_the_share_referred() {
+    let mut s = baseline(1);
+    s.workforce = None;
+    for b in &mut s.boroughs {
+        b.need_share = None;
+        b.reach = None;
+    }
+    steady_deaths(&mut s);
+    let p = s.demand.need_share.get() * s.demand.reach.get();
+    partial_model(&mut s, 0.0, 0.5);
+    let mut with = s.clone();
+    with.care_coordination = vec![coordination(&s, 100, 10_000.0, 100.0)];
+    let (base, coordinated) = (run(&s, 10), run(&with, 10));
+    let share = |runs: &[Values]| -> Vec<f64> {
+        let r = values(runs, "ALL", "referrals");
+        let d = values(runs, "ALL", "deaths");
+        r.iter().zip(&d).map(|(r, d)| r / d).collect()
+    };
+    assert_mean(
+        "share referred with coordination",
+        &share(&coordinated),
+        p + 0.5 * (1.0 - p),
+    );
+    assert_paired_higher("share referred", &share(&coordinated), &share(&base));
+}
+
+/// The coordinators' caseload caps how many are coordinated at once; a
+/// full caseload leaves covered people uncoordinated, and they count in
+/// the demand for coordinators.
+#[test]
+fn coordinators_caseload_caps_the_people_coordinated() {
+    let mut s = baseline(2);
+    s.workforce = None;
+    partial_model(&mut s, 30.0, 0.0);
+    let (fte, per_fte) = (2.0, 25.0);
+    s.care_coordination = vec![coordination(&s, 100, fte, per_fte)];
+    let runs = run(&s, 3);
+    for ((held, unmet), (demand, supply)) in values(&runs, "ALL", "coordinated_mean")
+        .iter()
+        .zip(values(&runs, "ALL", "coordination_unmet"))
+        .zip(
+            values(&runs, "ALL", "fte_demand_care_coordinator")
+                .iter()
+                .zip(values(&runs, "ALL", "fte_supply_care_coordinator")),
+        )
+    {
+        assert!(
+            *held <= fte * per_fte + 1e-9 && *held > 0.95 * fte * per_fte,
+            "{held}"
+        );
+        assert!(unmet > 100.0, "{unmet}");
+        assert!(*demand > supply, "demand {demand}, supply {supply}");
     }
 }

@@ -93,7 +93,7 @@ fn roles_are_names_from_one_list() {
         &f,
         &[
             "roles.toml:2:",
-            "workforce.roles.cspc_nurs: expected one of the roles cspc_nurse, hah_nurse, ipu_nurse, consultant, advice_nurse, day_hospice_nurse, outpatient_clinician, psychologist, community_partner, found \"cspc_nurs\" (did you mean \"cspc_nurse\"?)",
+            "workforce.roles.cspc_nurs: expected one of the roles cspc_nurse, hah_nurse, ipu_nurse, consultant, advice_nurse, day_hospice_nurse, outpatient_clinician, psychologist, community_partner, care_coordinator, found \"cspc_nurs\" (did you mean \"cspc_nurse\"?)",
             "roles.toml:8:1: costs.fte_year.consultnt:",
             "(did you mean \"consultant\"?)",
         ],
@@ -249,6 +249,21 @@ fn short_baseline() -> Loaded {
         let parsed: Programmes = toml::from_str(toml).expect("caring community");
         loaded.scenario.caring_communities = parsed.caring_community;
     }
+    if loaded.scenario.care_coordination.is_empty() {
+        let toml = "[coordination_models.partial]\nidentified_earlier_days = 30\nreach_uplift = 0.2\n\
+                    crisis_rr = 0.8\n\
+                    [[care_coordination]]\nname = \"Coordinators\"\nboroughs = [\"Brent\"]\n\
+                    model = \"partial\"\npractices = 50\npractices_covered = 25\n\
+                    coordinators_fte = 4\ncaseload_per_fte = 50\n";
+        #[derive(serde::Deserialize)]
+        struct Coordination {
+            coordination_models: carecap::scenario::community::CoordinationModels,
+            care_coordination: Vec<carecap::scenario::community::CareCoordination>,
+        }
+        let parsed: Coordination = toml::from_str(toml).expect("care coordination");
+        loaded.scenario.coordination_models = parsed.coordination_models;
+        loaded.scenario.care_coordination = parsed.care_coordination;
+    }
     loaded
 }
 
@@ -380,6 +395,18 @@ fn allowed_interventions_really_change_a_run() {
             Some("Brent clinic"),
             "first_appointments_per_session",
             "0",
+        ),
+        (
+            "care_coordination",
+            Some("Coordinators"),
+            "practices_covered",
+            "50",
+        ),
+        (
+            "care_coordination",
+            Some("Coordinators"),
+            "coordinators_fte",
+            "0.0",
         ),
         ("caring_community", Some("Partners"), "partners", "0"),
         ("caring_community", Some("Partners"), "crisis_rr", "1.0"),
