@@ -17,6 +17,12 @@
 //!             config (the compiled plan) · person · ids · metrics · workforce · dist
 //! ```
 //!
+//! Beside them: the supportive services (`day_hospice`, `outpatients`,
+//! `psychology`), the community side upstream of the specialist services
+//! (`caring`: community partners; `coordination`: care coordinators in
+//! primary care) and `segments` (population segments and the keyed draw
+//! that puts each resident in one).
+//!
 //! A service owns its compiled config (`SiteConfig`, `LineConfig`, …), its
 //! capacity pool, its staff pools, its levels and tallies, and writes its
 //! own metric rows; it is addressed by typed ids ([`ids`]) and never calls
