@@ -17,7 +17,7 @@ for path in sorted(model.glob("*.rs")):
     for m in re.finditer(r"pub enum (\w+Metric) \{(.*?)\n    \}", text, re.S):
         rows = re.findall(r'^\s+(\w+): (\w+), "((?:[^"\\]|\\.)*)";', m.group(2), re.M)
         blocks[m.group(1)] = rows
-scope = {"B": "borough, ALL", "S": "site, ALL", "L": "line, ALL", "BS": "borough, site, ALL",
+scope = {"B": "borough, ALL", "BG": "borough, segment, ALL", "S": "site, ALL", "L": "line, ALL", "BS": "borough, site, ALL",
          "BL": "borough, line, ALL", "BSL": "every area", "R": "ALL"}
 table = ["| metric | reported for | definition |", "|---|---|---|"]
 for enum in order:

@@ -3,7 +3,7 @@
 //! capacity is not modelled; every admission is taken.
 
 use super::dist::Sampler;
-use super::ids::{Area, BoroughId};
+use super::ids::{Area, BoroughId, SegmentId};
 use super::metrics::{Ledger, Levels, YearOut, per_year};
 use crate::engine::time::DAY;
 use crate::scenario::types::Scenario;
@@ -11,7 +11,7 @@ use crate::scenario::types::Scenario;
 crate::metric_table! {
     /// Acute hospital metrics.
     pub enum AcuteMetric {
-        acute_admissions: B, "Acute hospital admissions of people on the caseload.";
+        acute_admissions: BG, "Acute hospital admissions of people on the caseload.";
         acute_occupancy_mean: B, "Time-average caseload patients in acute hospital (acute bed-days ÷ 365).";
         cost_acute: B, "Acute bed-day cost of caseload patients.";
     }
@@ -56,21 +56,28 @@ pub struct AcuteHospital {
     inpatients: Vec<u32>,
     levels: Vec<Levels<1>>,
     tallies: Vec<AcuteTally>,
+    /// Admissions by population segment.
+    segments: Vec<AcuteTally>,
 }
 
 impl AcuteHospital {
-    /// Nobody in hospital, for `boroughs` boroughs.
-    pub fn new(boroughs: usize) -> Self {
+    /// Nobody in hospital, for `boroughs` boroughs and `segments`
+    /// population segments.
+    pub fn new(boroughs: usize, segments: usize) -> Self {
         AcuteHospital {
             inpatients: vec![0; boroughs],
             levels: vec![Levels::default(); boroughs],
             tallies: vec![AcuteTally::default(); boroughs],
+            segments: vec![AcuteTally::default(); segments],
         }
     }
 
-    /// An admission of a resident of `b`.
-    pub fn count_admission(&mut self, b: BoroughId) {
+    /// An admission of a resident of `b` (segment `g`).
+    pub fn count_admission(&mut self, b: BoroughId, g: Option<SegmentId>) {
         self.tallies[b.index()].admissions += 1;
+        if let Some(t) = g.and_then(|g| self.segments.get_mut(g.index())) {
+            t.admissions += 1;
+        }
     }
 
     /// A resident of `b` enters hospital at `now`.
@@ -115,11 +122,15 @@ impl AcuteHospital {
         for b in out.boroughs() {
             write(out, Area::Borough(b), &self.tallies[b.index()]);
         }
+        for g in out.segments() {
+            write(out, Area::Segment(g), &self.segments[g.index()]);
+        }
         write(out, Area::All, &AcuteTally::sum(&self.tallies));
     }
 
     /// Starts a new year.
     pub fn reset_year(&mut self) {
         self.tallies.fill(AcuteTally::default());
+        self.segments.fill(AcuteTally::default());
     }
 }

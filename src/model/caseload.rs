@@ -3,7 +3,7 @@
 //! waiting list (urgent before routine) that people can die on, home
 //! visits, and the nurses' supply, demand and cost.
 
-use super::ids::{Area, BoroughId};
+use super::ids::{Area, BoroughId, SegmentId};
 use super::metrics::{Ledger, Levels, YearOut, mean_days, per_year};
 use super::workforce::fte_year_cost;
 use super::workforce::{StaffPool, SupplyConfig, pool_key, role};
@@ -19,7 +19,7 @@ crate::metric_table! {
         cspc_caseload_mean: B, "Time-average number of people on the CSPC caseload.";
         cspc_capacity_mean: B, "Time-average CSPC caseload places (staff in post × caseload per FTE).";
         cspc_waiting_mean: B, "Time-average number waiting for a caseload place.";
-        cspc_wait_days_mean: B, "Mean days from referral to a caseload place, for people taken on in the year.";
+        cspc_wait_days_mean: BG, "Mean days from referral to a caseload place, for people taken on in the year.";
         cspc_visits: B, "CSPC home visits (scheduled, and those an advice call leads to).";
         fte_demand_cspc_nurse: B, "CSPC nurse FTE needed for the demand that arrived: (mean caseload + mean waiting list) ÷ caseload per FTE.";
         fte_supply_cspc_nurse: B, "CSPC nurse FTE in post (time-average).";
@@ -86,6 +86,8 @@ pub struct Caseloads {
     staff: Vec<StaffPool>,
     levels: Vec<Levels<4>>,
     tallies: Vec<CaseloadTally>,
+    /// People taken on and their waits, by population segment.
+    segments: Vec<CaseloadTally>,
 }
 
 /// Priority of people whose prognosis is short (served first).
@@ -95,7 +97,13 @@ pub const ROUTINE: usize = 1;
 
 impl Caseloads {
     /// Caseloads at their starting staffing.
-    pub fn new(cfg: &[CaseloadConfig], supply: Option<SupplyConfig>, seed: u64, rep: u64) -> Self {
+    pub fn new(
+        cfg: &[CaseloadConfig],
+        supply: Option<SupplyConfig>,
+        segments: usize,
+        seed: u64,
+        rep: u64,
+    ) -> Self {
         Caseloads {
             pools: cfg
                 .iter()
@@ -111,6 +119,7 @@ impl Caseloads {
                 .collect(),
             levels: vec![Levels::default(); cfg.len()],
             tallies: vec![CaseloadTally::default(); cfg.len()],
+            segments: vec![CaseloadTally::default(); segments],
         }
     }
 
@@ -119,11 +128,17 @@ impl Caseloads {
         self.pools[b.index()].request(id, priority, SimTime(now))
     }
 
-    /// Counts a person taken on after waiting `waited` ticks.
-    pub fn count_taken_on(&mut self, b: BoroughId, waited: u64) {
+    /// Counts a person of `b` (segment `g`) taken on after waiting
+    /// `waited` ticks.
+    pub fn count_taken_on(&mut self, b: BoroughId, g: Option<SegmentId>, waited: u64) {
+        let seconds = waited as f64 / SECOND as f64;
         let t = &mut self.tallies[b.index()];
         t.taken_on += 1;
-        t.wait_seconds += waited as f64 / SECOND as f64;
+        t.wait_seconds += seconds;
+        if let Some(t) = g.and_then(|g| self.segments.get_mut(g.index())) {
+            t.taken_on += 1;
+            t.wait_seconds += seconds;
+        }
     }
 
     /// Counts `visits` home visits.
@@ -200,12 +215,16 @@ impl Caseloads {
         for b in out.boroughs() {
             write(out, Area::Borough(b), &self.tallies[b.index()]);
         }
+        for g in out.segments() {
+            write(out, Area::Segment(g), &self.segments[g.index()]);
+        }
         write(out, Area::All, &CaseloadTally::sum(&self.tallies));
     }
 
     /// Starts a new year.
     pub fn reset_year(&mut self) {
         self.tallies.fill(CaseloadTally::default());
+        self.segments.fill(CaseloadTally::default());
     }
 }
 

@@ -7,7 +7,9 @@
 use super::acute::AcuteConfig;
 use super::advice::{CallsConfig, LineConfig};
 use super::bereavement::BereavementConfig;
+use super::caring::CaringConfig;
 use super::caseload::CaseloadConfig;
+use super::coordination::CoordinationConfig;
 use super::day_hospice::DayHospiceConfig;
 use super::dist::Sampler;
 use super::enhanced::EnhancedConfig;
@@ -18,6 +20,7 @@ use super::metrics::{AreaKind, DAYS_PER_YEAR, YEAR};
 use super::outpatients::ClinicConfig;
 use super::person::PlaceDraw;
 use super::psychology::PsychConfig;
+use super::segments::SegmentConfig;
 use super::workforce::{ROLE_COUNT, SupplyConfig};
 use crate::engine::arrivals::PiecewiseRate;
 use crate::engine::time::DAY;
@@ -36,6 +39,8 @@ pub struct BoroughConfig {
     pub deaths: Arc<PiecewiseRate>,
     /// Need share × reach: probability a death is preceded by a referral.
     pub referral_share: f64,
+    /// The same, for each population segment (empty without segments).
+    pub segment_referral: Vec<f64>,
     /// Multiplier on crisis rates.
     pub crisis_multiplier: f64,
     /// Sites to try for a bed, in order (first is the home site).
@@ -97,6 +102,8 @@ pub struct CareConfig {
     pub boroughs: Vec<BoroughConfig>,
     /// The pathway's rates.
     pub pathway: PathwayConfig,
+    /// Population segments (empty: one population).
+    pub segments: Vec<SegmentConfig>,
     /// CSPC caseloads, by borough.
     pub caseload: Vec<CaseloadConfig>,
     /// Hospice at home, by borough.
@@ -119,6 +126,10 @@ pub struct CareConfig {
     pub clinics: Vec<ClinicConfig>,
     /// Psychological support services.
     pub psych: Vec<PsychConfig>,
+    /// Caring communities (community partners).
+    pub caring: Vec<CaringConfig>,
+    /// Care coordination in primary care.
+    pub coordination: Vec<CoordinationConfig>,
     /// Supply dynamics by role (`None`: constant at establishment).
     pub supply: [Option<SupplyConfig>; ROLE_COUNT],
     /// Later phases (interventions): from a time in ticks, the whole
@@ -146,6 +157,7 @@ impl CareConfig {
                     deaths: Arc::new(PiecewiseRate::from_equal_segments(DAY, daily)),
                     referral_share: b.need_share.unwrap_or(s.demand.need_share).get()
                         * b.reach.unwrap_or(s.demand.reach).get(),
+                    segment_referral: super::segments::referral_shares(s, b),
                     crisis_multiplier: b.crisis_rate_multiplier.get(),
                     site_order: site_order(s, &b.name)
                         .into_iter()
@@ -167,6 +179,7 @@ impl CareConfig {
             warmup: warmup_days * DAY,
             boroughs,
             pathway: pathway(s),
+            segments: SegmentConfig::compile(s),
             caseload: CaseloadConfig::compile(s),
             hah: HahConfig::compile(s),
             enhanced: EnhancedConfig::compile(s),
@@ -178,6 +191,8 @@ impl CareConfig {
             day_hospice: DayHospiceConfig::compile(s),
             clinics: ClinicConfig::compile(s),
             psych: PsychConfig::compile(s),
+            caring: CaringConfig::compile(s),
+            coordination: CoordinationConfig::compile(s),
             supply: supply(s),
             changes: Vec::new(),
             region_programmes_per_year: s.bereavement.cost_per_year.get(),
@@ -230,7 +245,8 @@ impl CareConfig {
         first
     }
 
-    /// Areas in result order: boroughs, sites, lines, then `ALL`.
+    /// Areas in result order: boroughs, sites, lines, population
+    /// segments, then `ALL`.
     pub fn areas(&self) -> Vec<(String, AreaKind)> {
         let b = self
             .boroughs
@@ -238,15 +254,22 @@ impl CareConfig {
             .map(|b| (b.name.clone(), AreaKind::Borough));
         let s = self.sites.iter().map(|s| (s.name.clone(), AreaKind::Site));
         let l = self.lines.iter().map(|l| (l.name.clone(), AreaKind::Line));
+        let g = (self.segments.iter()).map(|g| (g.name.clone(), AreaKind::Segment));
         b.chain(s)
             .chain(l)
+            .chain(g)
             .chain(std::iter::once(("ALL".to_string(), AreaKind::All)))
             .collect()
     }
 
-    /// Numbers of boroughs, sites and lines.
-    pub fn area_counts(&self) -> (usize, usize, usize) {
-        (self.boroughs.len(), self.sites.len(), self.lines.len())
+    /// Numbers of boroughs, sites, lines and population segments.
+    pub fn area_counts(&self) -> (usize, usize, usize, usize) {
+        (
+            self.boroughs.len(),
+            self.sites.len(),
+            self.lines.len(),
+            self.segments.len(),
+        )
     }
 
     /// Every borough's id.

@@ -1,5 +1,5 @@
 //! Typed ids of the areas and services results are kept for: a borough,
-//! a hospice in-patient site, an advice line. Each is an index into the
+//! a hospice in-patient site, an advice line, a population segment. Each is an index into the
 //! plan's list of that kind, so a site can never be looked up as a line.
 
 use crate::scenario::types::Scenario;
@@ -42,6 +42,11 @@ id!(
     LineId
 );
 
+id!(
+    /// A population segment (`[[segment]]`).
+    SegmentId
+);
+
 /// An area results are reported for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
@@ -51,6 +56,8 @@ pub enum Area {
     Site(SiteId),
     /// An advice line.
     Line(LineId),
+    /// A population segment (region-wide).
+    Segment(SegmentId),
     /// The whole region (`ALL`).
     All,
 }

@@ -11,7 +11,7 @@
 //! clock-tick integrals) and are reset at every year boundary (the first at
 //! the end of the warm-up), so nothing from the warm-up is reported.
 
-use super::ids::{Area, BoroughId, LineId, SiteId};
+use super::ids::{Area, BoroughId, LineId, SegmentId, SiteId};
 use super::workforce::ROLE_COUNT;
 use crate::engine::time::{DAY, SECOND};
 
@@ -29,29 +29,34 @@ pub struct Scope {
     pub site: bool,
     /// Advice lines.
     pub line: bool,
+    /// Population segments (region-wide).
+    pub segment: bool,
 }
 
 impl Scope {
     /// Boroughs.
-    pub const B: Scope = Scope::of(true, false, false);
+    pub const B: Scope = Scope::of(true, false, false, false);
+    /// Boroughs and population segments.
+    pub const BG: Scope = Scope::of(true, false, false, true);
     /// Sites.
-    pub const S: Scope = Scope::of(false, true, false);
+    pub const S: Scope = Scope::of(false, true, false, false);
     /// Lines.
-    pub const L: Scope = Scope::of(false, false, true);
+    pub const L: Scope = Scope::of(false, false, true, false);
     /// Boroughs and sites.
-    pub const BS: Scope = Scope::of(true, true, false);
+    pub const BS: Scope = Scope::of(true, true, false, false);
     /// Boroughs and lines.
-    pub const BL: Scope = Scope::of(true, false, true);
+    pub const BL: Scope = Scope::of(true, false, true, false);
     /// Boroughs, sites and lines.
-    pub const BSL: Scope = Scope::of(true, true, true);
+    pub const BSL: Scope = Scope::of(true, true, true, false);
     /// The region only.
-    pub const R: Scope = Scope::of(false, false, false);
+    pub const R: Scope = Scope::of(false, false, false, false);
 
-    const fn of(borough: bool, site: bool, line: bool) -> Scope {
+    const fn of(borough: bool, site: bool, line: bool, segment: bool) -> Scope {
         Scope {
             borough,
             site,
             line,
+            segment,
         }
     }
 
@@ -61,6 +66,7 @@ impl Scope {
             AreaKind::Borough => self.borough,
             AreaKind::Site => self.site,
             AreaKind::Line => self.line,
+            AreaKind::Segment => self.segment,
             AreaKind::All => true,
         }
     }
@@ -75,6 +81,8 @@ pub enum AreaKind {
     Site,
     /// An advice line.
     Line,
+    /// A population segment (region-wide).
+    Segment,
     /// The whole region (`ALL`).
     All,
 }
@@ -132,15 +140,16 @@ pub struct YearOut<'v> {
     boroughs: usize,
     sites: usize,
     lines: usize,
+    segments: usize,
 }
 
 impl<'v> YearOut<'v> {
-    /// A writer over one year's values for `boroughs`, `sites`, `lines`
-    /// and the region, `metrics` per area.
+    /// A writer over one year's values for `boroughs`, `sites`, `lines`,
+    /// `segments` and the region, `metrics` per area.
     pub fn new(
         values: &'v mut [f64],
         metrics: usize,
-        (boroughs, sites, lines): (usize, usize, usize),
+        (boroughs, sites, lines, segments): (usize, usize, usize, usize),
     ) -> Self {
         YearOut {
             values,
@@ -150,6 +159,7 @@ impl<'v> YearOut<'v> {
             boroughs,
             sites,
             lines,
+            segments,
         }
     }
 
@@ -165,7 +175,14 @@ impl<'v> YearOut<'v> {
             Area::Borough(b) => (b.index(), AreaKind::Borough),
             Area::Site(s) => (self.boroughs + s.index(), AreaKind::Site),
             Area::Line(l) => (self.boroughs + self.sites + l.index(), AreaKind::Line),
-            Area::All => (self.boroughs + self.sites + self.lines, AreaKind::All),
+            Area::Segment(g) => (
+                self.boroughs + self.sites + self.lines + g.index(),
+                AreaKind::Segment,
+            ),
+            Area::All => (
+                self.boroughs + self.sites + self.lines + self.segments,
+                AreaKind::All,
+            ),
         }
     }
 
@@ -191,6 +208,11 @@ impl<'v> YearOut<'v> {
     /// Lines in the plan.
     pub fn lines(&self) -> impl Iterator<Item = LineId> + use<> {
         LineId::all(self.lines)
+    }
+
+    /// Population segments in the plan.
+    pub fn segments(&self) -> impl Iterator<Item = SegmentId> + use<> {
+        SegmentId::all(self.segments)
     }
 }
 

@@ -17,6 +17,12 @@
 //!             config (the compiled plan) · person · ids · metrics · workforce · dist
 //! ```
 //!
+//! Beside them: the supportive services (`day_hospice`, `outpatients`,
+//! `psychology`), the community side upstream of the specialist services
+//! (`caring`: community partners; `coordination`: care coordinators in
+//! primary care) and `segments` (population segments and the keyed draw
+//! that puts each resident in one).
+//!
 //! A service owns its compiled config (`SiteConfig`, `LineConfig`, …), its
 //! capacity pool, its staff pools, its levels and tallies, and writes its
 //! own metric rows; it is addressed by typed ids ([`ids`]) and never calls
@@ -39,8 +45,10 @@
 pub mod acute;
 pub mod advice;
 pub mod bereavement;
+pub mod caring;
 pub mod caseload;
 pub mod config;
+pub mod coordination;
 pub mod day_hospice;
 pub mod dist;
 pub mod enhanced;
@@ -54,6 +62,7 @@ pub mod pathway;
 pub mod person;
 pub mod psychology;
 pub mod queueing;
+pub mod segments;
 pub mod services;
 pub mod system;
 pub mod workforce;

@@ -1,34 +1,34 @@
-//! Residents' outcomes, kept by borough: referrals, crises, deaths by
+//! Residents' outcomes, kept by borough and by population segment: referrals, crises, deaths by
 //! place (everyone, and people known to the CSPC service), whether the
 //! preferred place was met, deaths on a waiting list; and the yearly
 //! programme costs of the borough's and the region's interventions.
 
-use super::ids::{Area, BoroughId};
+use super::ids::{Area, BoroughId, SegmentId};
 use super::metrics::{Ledger, Levels, YearOut, pct, per_year};
 use super::person::{PLACES, Place};
 
 crate::metric_table! {
     /// Residents' outcome metrics.
     pub enum OutcomeMetric {
-        referrals: B, "People referred to community specialist palliative care (CSPC) in the year.";
-        deaths: B, "All deaths of residents.";
-        deaths_home: B, "Deaths at home.";
-        deaths_care_home: B, "Deaths in a care home.";
-        deaths_hospice: B, "Deaths in a hospice in-patient unit (IPU).";
-        deaths_enhanced_bed: B, "Deaths in an enhanced end-of-life bed.";
-        deaths_hospital: B, "Deaths in an acute hospital.";
-        cspc_deaths: B, "Deaths of people who were on a CSPC caseload.";
-        cspc_deaths_home: B, "Of those, at home.";
-        cspc_deaths_care_home: B, "Of those, in a care home.";
-        cspc_deaths_hospice: B, "Of those, in a hospice IPU.";
-        cspc_deaths_enhanced_bed: B, "Of those, in an enhanced bed.";
-        cspc_deaths_hospital: B, "Of those, in hospital.";
-        cspc_deaths_home_pct: B, "Share of CSPC patients' deaths at home, %.";
-        cspc_deaths_hospital_pct: B, "Share of CSPC patients' deaths in hospital, %.";
-        preferred_place_met_pct: B, "Share of CSPC patients who died where they preferred, % (a hospice preference is met by an IPU or enhanced bed).";
-        died_waiting: B, "People who died on a waiting list (CSPC caseload or IPU bed).";
-        cspc_died_waiting: B, "People who died waiting for a CSPC caseload place.";
-        crises: B, "Crises among people on the caseload.";
+        referrals: BG, "People referred to community specialist palliative care (CSPC) in the year.";
+        deaths: BG, "All deaths of residents.";
+        deaths_home: BG, "Deaths at home.";
+        deaths_care_home: BG, "Deaths in a care home.";
+        deaths_hospice: BG, "Deaths in a hospice in-patient unit (IPU).";
+        deaths_enhanced_bed: BG, "Deaths in an enhanced end-of-life bed.";
+        deaths_hospital: BG, "Deaths in an acute hospital.";
+        cspc_deaths: BG, "Deaths of people who were on a CSPC caseload.";
+        cspc_deaths_home: BG, "Of those, at home.";
+        cspc_deaths_care_home: BG, "Of those, in a care home.";
+        cspc_deaths_hospice: BG, "Of those, in a hospice IPU.";
+        cspc_deaths_enhanced_bed: BG, "Of those, in an enhanced bed.";
+        cspc_deaths_hospital: BG, "Of those, in hospital.";
+        cspc_deaths_home_pct: BG, "Share of CSPC patients' deaths at home, %.";
+        cspc_deaths_hospital_pct: BG, "Share of CSPC patients' deaths in hospital, %.";
+        preferred_place_met_pct: BG, "Share of CSPC patients who died where they preferred, % (a hospice preference is met by an IPU or enhanced bed).";
+        died_waiting: BG, "People who died on a waiting list (CSPC caseload or IPU bed).";
+        cspc_died_waiting: BG, "People who died waiting for a CSPC caseload place.";
+        crises: BG, "Crises among people on the caseload.";
     }
 }
 
@@ -58,51 +58,77 @@ crate::additive! {
 #[derive(Debug)]
 pub struct Outcomes {
     boroughs: Vec<OutcomeTally>,
+    segments: Vec<OutcomeTally>,
     borough_levels: Vec<Levels<1>>,
     region: Ledger,
     region_level: Levels<1>,
 }
 
 impl Outcomes {
-    /// Nothing counted yet, for `boroughs` boroughs.
-    pub fn new(boroughs: usize) -> Self {
+    /// Nothing counted yet, for `boroughs` boroughs and `segments`
+    /// population segments.
+    pub fn new(boroughs: usize, segments: usize) -> Self {
         Outcomes {
             boroughs: vec![OutcomeTally::default(); boroughs],
+            segments: vec![OutcomeTally::default(); segments],
             borough_levels: vec![Levels::default(); boroughs],
             region: Ledger::default(),
             region_level: Levels::default(),
         }
     }
 
-    /// A resident of `b` is referred.
-    pub fn count_referral(&mut self, b: BoroughId) {
-        self.boroughs[b.index()].referrals += 1;
+    /// The tallies a resident of `b` in segment `g` counts in.
+    fn tallies(&mut self, b: BoroughId, g: Option<SegmentId>) -> [Option<&mut OutcomeTally>; 2] {
+        let segment = match g {
+            Some(g) => self.segments.get_mut(g.index()),
+            None => None,
+        };
+        [Some(&mut self.boroughs[b.index()]), segment]
     }
 
-    /// A crisis of a resident of `b`.
-    pub fn count_crisis(&mut self, b: BoroughId) {
-        self.boroughs[b.index()].crises += 1;
+    /// A resident of `b` (segment `g`) is referred.
+    pub fn count_referral(&mut self, b: BoroughId, g: Option<SegmentId>) {
+        for t in self.tallies(b, g).into_iter().flatten() {
+            t.referrals += 1;
+        }
     }
 
-    /// A resident of `b` died in a bed's waiting list.
-    pub fn count_bed_died_waiting(&mut self, b: BoroughId) {
-        self.boroughs[b.index()].bed_died_waiting += 1;
+    /// A crisis of a resident of `b` (segment `g`).
+    pub fn count_crisis(&mut self, b: BoroughId, g: Option<SegmentId>) {
+        for t in self.tallies(b, g).into_iter().flatten() {
+            t.crises += 1;
+        }
     }
 
-    /// A death of a resident of `b` at `place`: of someone never taken on
-    /// (`known` false: not referred, or died waiting for the caseload when
-    /// `waiting`), or of a caseload patient who did or did not die where
-    /// they preferred.
-    pub fn count_death(&mut self, b: BoroughId, place: Place, known: Option<bool>, waiting: bool) {
-        let t = &mut self.boroughs[b.index()];
-        t.deaths[place as usize] += 1;
-        match known {
-            Some(met) => {
-                t.cspc_deaths[place as usize] += 1;
-                t.preference_met += met as u64;
+    /// A resident of `b` (segment `g`) died in a bed's waiting list.
+    pub fn count_bed_died_waiting(&mut self, b: BoroughId, g: Option<SegmentId>) {
+        for t in self.tallies(b, g).into_iter().flatten() {
+            t.bed_died_waiting += 1;
+        }
+    }
+
+    /// A death of a resident of `b` (segment `g`) at `place`: of someone
+    /// never taken on (`known` `None`: not referred, or died waiting for
+    /// the caseload when `waiting`), or of a caseload patient who did or
+    /// did not die where they preferred.
+    pub fn count_death(
+        &mut self,
+        b: BoroughId,
+        g: Option<SegmentId>,
+        place: Place,
+        known: Option<bool>,
+        waiting: bool,
+    ) {
+        for t in self.tallies(b, g).into_iter().flatten() {
+            t.deaths[place as usize] += 1;
+            match known {
+                Some(met) => {
+                    t.cspc_deaths[place as usize] += 1;
+                    t.preference_met += met as u64;
+                }
+                None if waiting => t.cspc_died_waiting += 1,
+                None => {}
             }
-            None if waiting => t.cspc_died_waiting += 1,
-            None => {}
         }
     }
 
@@ -137,12 +163,16 @@ impl Outcomes {
         for b in out.boroughs() {
             write(out, Area::Borough(b), &self.boroughs[b.index()]);
         }
+        for g in out.segments() {
+            write(out, Area::Segment(g), &self.segments[g.index()]);
+        }
         write(out, Area::All, &OutcomeTally::sum(&self.boroughs));
     }
 
     /// Starts a new year.
     pub fn reset_year(&mut self) {
         self.boroughs.fill(OutcomeTally::default());
+        self.segments.fill(OutcomeTally::default());
         self.region = Ledger::default();
     }
 }

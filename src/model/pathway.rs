@@ -28,6 +28,7 @@ use super::dist::{Sampler, next_two_rate_event};
 use super::ids::{BoroughId, LineId, SiteId};
 use super::ipu::{ROUTINE, URGENT};
 use super::person::{Location, NEVER, Person, PersonRef, Place};
+use super::segments::segment_of;
 use super::services::CareEvent;
 use super::system::CareSystem;
 use crate::engine::pool::Request;
@@ -110,27 +111,51 @@ impl CareSystem<'_> {
         let cfg = self.cfg;
         let pw = &cfg.pathway;
         let (key, mut rng) = self.next_person(b, sched);
-        let referred = rng.random::<f64>() < cfg.boroughs[b.index()].referral_share;
-        let cancer = rng.random::<f64>() < pw.cancer_share;
-        let prognosis = if cancer {
-            pw.prognosis_cancer
-        } else {
-            pw.prognosis_other
+        // The segment is a keyed draw, so the person's own stream below
+        // is drawn in the same order with or without segments.
+        let segment = segment_of(&cfg.segments, cfg.seed, self.replication, key);
+        let seg = segment.map(|g| &cfg.segments[g.index()]);
+        let borough = &cfg.boroughs[b.index()];
+        let mut referral_share = segment.map_or(borough.referral_share, |g| {
+            borough.segment_referral[g.index()]
+        });
+        // A coordinator in primary care identifies more of the need (a
+        // share of the deaths that would not be referred) and earlier.
+        let covered = (self.services.coordination).coordinator_for(b, key, &cfg.coordination);
+        let coordinator = covered.and_then(Result::ok);
+        let coordination = coordinator.map(|u| &cfg.coordination[u]);
+        if let Some(c) = coordination {
+            referral_share += c.reach_uplift * (1.0 - referral_share);
         }
-        .ticks(&mut rng);
-        let preference = pw.preference.pick(rng.random());
-        let unknown_place = pw.unknown_place.pick(rng.random());
+        let referred = rng.random::<f64>() < referral_share;
+        let cancer = rng.random::<f64>() < seg.map_or(pw.cancer_share, |g| g.cancer_share);
+        let prognosis = match seg.and_then(|g| g.prognosis) {
+            Some(own) => own,
+            None if cancer => pw.prognosis_cancer,
+            None => pw.prognosis_other,
+        }
+        .ticks(&mut rng)
+        .saturating_add(coordination.map_or(0, |c| c.earlier));
+        let preference = seg
+            .map_or(&pw.preference, |g| &g.preference)
+            .pick(rng.random());
+        let unknown_place =
+            (seg.map_or(&pw.unknown_place, |g| &g.unknown_place)).pick(rng.random());
         let ucp = rng.random::<f64>() < pw.ucp_uptake;
         let terminal = pw.terminal_phase.ticks(&mut rng);
         let stay_quantile = rng.random::<f64>();
         let bed_choice = rng.random::<f64>();
+        if let (true, Some(Err(u))) = (referred, covered) {
+            (self.services.coordination).count_unmet(u, b, &cfg.coordination[u]);
+        }
         if !referred {
             self.services
                 .outcomes
-                .count_death(b, unknown_place, None, false);
+                .count_death(b, segment, unknown_place, None, false);
             return;
         }
-        self.services.outcomes.count_referral(b);
+        self.services.outcomes.count_referral(b, segment);
+        (self.services.coordination).count_referral(b, prognosis, coordinator.is_some());
         let death_at = now.saturating_add(prognosis);
         let person = Person {
             rng,
@@ -141,6 +166,7 @@ impl CareSystem<'_> {
             terminal_scheduled: NEVER,
             visits_since: NEVER,
             borough: b,
+            segment,
             preference,
             unknown_place,
             ucp,
@@ -176,6 +202,10 @@ impl CareSystem<'_> {
                 self.people.len() - 1
             }
         };
+        if let Some(u) = coordinator {
+            let c = &cfg.coordination[u];
+            self.services.coordination.start(u, slot, b, now, c);
+        }
         let priority = if prognosis < pw.urgent_window {
             URGENT
         } else {
@@ -204,9 +234,9 @@ impl CareSystem<'_> {
 
     /// The person gets a caseload place after waiting `waited` ticks.
     pub(super) fn take_on(&mut self, slot: usize, waited: u64, sched: &mut Scheduler<CareEvent>) {
-        let b = self.people[slot].borough;
+        let (b, g) = (self.people[slot].borough, self.people[slot].segment);
         self.people[slot].on_caseload = true;
-        self.services.caseload.count_taken_on(b, waited);
+        self.services.caseload.count_taken_on(b, g, waited);
         self.replan(slot, sched);
         let key = self.people[slot].key;
         self.services.on_taken_on(slot, b, key, self.cfg, sched);
@@ -257,7 +287,8 @@ impl CareSystem<'_> {
         if self.crisis_thinned(slot, sched) {
             return;
         }
-        self.services.outcomes.count_crisis(b);
+        let g = self.people[slot].segment;
+        self.services.outcomes.count_crisis(b, g);
         match self.cfg.boroughs[b.index()].line {
             Some(line) => self.call_line(line, CallKind::Crisis, self.person_ref(slot), sched),
             None => self.resolve_crisis(slot, false, sched),
@@ -364,7 +395,9 @@ impl CareSystem<'_> {
         };
         let hah_rr = 1.0 - hah_effect * (1.0 - cfg.pathway.hah_hospital_rr);
         let ucp_rr = if p.ucp { cfg.pathway.ucp_rr } else { 1.0 };
-        let to_hospital = transfer_draw < cfg.pathway.terminal_hospital_share * hah_rr * ucp_rr;
+        let services_rr = self.services.hospital_rr(slot, cfg);
+        let to_hospital =
+            transfer_draw < cfg.pathway.terminal_hospital_share * hah_rr * ucp_rr * services_rr;
         let divertible = diversion_draw < cfg.pathway.bed_diversion_share;
         if !to_hospital {
             return self.replan(slot, sched);
@@ -435,9 +468,10 @@ impl CareSystem<'_> {
             pref => pref == place,
         };
         let known = on_caseload.then_some(met);
+        let g = p.segment;
         self.services
             .outcomes
-            .count_death(b, place, known, !on_caseload);
+            .count_death(b, g, place, known, !on_caseload);
         match self.people[slot].location {
             Location::Ipu(s) => {
                 self.services.ipu.count_death(s);
@@ -626,13 +660,13 @@ impl CareSystem<'_> {
         let acute = self.cfg.acute.stay;
         self.relocate(slot, Location::Acute, now);
         let p = &mut self.people[slot];
-        let b = p.borough;
+        let (b, g) = (p.borough, p.segment);
         p.stay_end = if until_death {
             NEVER
         } else {
             now.saturating_add(acute.ticks_at(p.stay_quantile))
         };
-        self.services.acute.count_admission(b);
+        self.services.acute.count_admission(b, g);
         self.replan(slot, sched);
     }
 
@@ -655,11 +689,11 @@ impl CareSystem<'_> {
 
     fn leave_waiting_list(&mut self, slot: usize, died: bool, now: u64) {
         if let Some(s) = self.people[slot].bed_waiting.take() {
-            let b = self.people[slot].borough;
+            let (b, g) = (self.people[slot].borough, self.people[slot].segment);
             let died = died.then_some(b);
             self.services.ipu.leave_list(s, slot as u64, died);
             if died.is_some() {
-                self.services.outcomes.count_bed_died_waiting(b);
+                self.services.outcomes.count_bed_died_waiting(b, g);
             }
             self.services
                 .ipu
@@ -841,7 +875,10 @@ fn schedule_crisis(
     now: u64,
     sched: &mut Scheduler<CareEvent>,
 ) {
-    let m = cfg.boroughs[p.borough.index()].crisis_multiplier;
+    let mut m = cfg.boroughs[p.borough.index()].crisis_multiplier;
+    if let Some(g) = p.segment {
+        m *= cfg.segments[g.index()].crisis_multiplier;
+    }
     let (base, late) = cfg.pathway.crisis_rates;
     let switch = p.death_at.saturating_sub(FORTNIGHT);
     if let Some(t) = next_two_rate_event(&mut p.rng, now, switch, base * m, late * m)

@@ -2,7 +2,7 @@
 //! plan, the stay they would have), where they are, and references to them
 //! that go stale when their plans change.
 
-use super::ids::{BoroughId, SiteId};
+use super::ids::{BoroughId, SegmentId, SiteId};
 use crate::engine::rng::StreamRng;
 use crate::scenario::types::PlaceShares;
 
@@ -103,6 +103,8 @@ pub struct Person {
     pub visits_since: u64,
     /// Borough of residence.
     pub borough: BoroughId,
+    /// Population segment (`None`: the scenario has none).
+    pub segment: Option<SegmentId>,
     /// Preferred place of death.
     pub preference: Place,
     /// Place of death if never taken on by the service.

@@ -14,8 +14,10 @@ use super::advice::LineEvent;
 use super::advice::{AdviceLines, LineMetric};
 use super::bereavement::BereavementEvent;
 use super::bereavement::{Bereavement, BereavementMetric};
+use super::caring::{CaringCommunities, CaringMetric};
 use super::caseload::{CaseloadMetric, Caseloads};
 use super::config::CareConfig;
+use super::coordination::{Coordination, CoordinationMetric};
 use super::day_hospice::{DayHospiceMetric, DayHospices};
 use super::enhanced::{EnhancedBeds, EnhancedMetric};
 use super::hah::{HahMetric, HospiceAtHome};
@@ -99,7 +101,7 @@ crate::metric_table! {
 }
 
 /// Every service's metric table, in output order.
-const TABLES: [&[MetricDef]; 12] = [
+const TABLES: [&[MetricDef]; 14] = [
     OutcomeMetric::TABLE,
     CaseloadMetric::TABLE,
     IpuMetric::TABLE,
@@ -111,6 +113,8 @@ const TABLES: [&[MetricDef]; 12] = [
     DayHospiceMetric::TABLE,
     OutpatientMetric::TABLE,
     PsychMetric::TABLE,
+    CaringMetric::TABLE,
+    CoordinationMetric::TABLE,
     TotalMetric::TABLE,
 ];
 
@@ -163,7 +167,9 @@ pub fn reported(cfg: &CareConfig, index: usize) -> bool {
     let within = |k: usize| (OFFSETS[k]..OFFSETS[k] + TABLES[k].len()).contains(&index);
     !(within(8) && cfg.day_hospice.is_empty()
         || within(9) && cfg.clinics.is_empty()
-        || within(10) && cfg.psych.is_empty())
+        || within(10) && cfg.psych.is_empty()
+        || within(11) && cfg.caring.is_empty()
+        || within(12) && cfg.coordination.is_empty())
 }
 
 /// The definition of the metric called `name`, if there is one.
@@ -196,16 +202,20 @@ pub struct Services {
     pub clinics: Clinics,
     /// Psychological support.
     pub psych: PsychServices,
+    /// Caring communities (community partners).
+    pub caring: CaringCommunities,
+    /// Care coordination in primary care.
+    pub coordination: Coordination,
 }
 
 impl Services {
     /// Every service at the start of replication `rep`.
     pub fn new(cfg: &CareConfig, rep: u64) -> Self {
-        let (seed, nb) = (cfg.seed, cfg.boroughs.len());
+        let (seed, nb, ng) = (cfg.seed, cfg.boroughs.len(), cfg.segments.len());
         let supply = &cfg.supply;
         Services {
-            outcomes: Outcomes::new(nb),
-            caseload: Caseloads::new(&cfg.caseload, supply[role::CSPC_NURSE], seed, rep),
+            outcomes: Outcomes::new(nb, ng),
+            caseload: Caseloads::new(&cfg.caseload, supply[role::CSPC_NURSE], ng, seed, rep),
             ipu: IpuSites::new(
                 &cfg.sites,
                 [supply[role::IPU_NURSE], supply[role::CONSULTANT]],
@@ -215,7 +225,7 @@ impl Services {
             ),
             enhanced: EnhancedBeds::new(&cfg.enhanced),
             hah: HospiceAtHome::new(&cfg.hah, supply[role::HAH_NURSE], seed, rep),
-            acute: AcuteHospital::new(nb),
+            acute: AcuteHospital::new(nb, ng),
             bereavement: Bereavement::new(&cfg.bereavement, nb, seed, rep),
             lines: AdviceLines::new(&cfg.lines, supply[role::ADVICE_NURSE], nb, seed, rep),
             day_hospice: DayHospices::new(
@@ -233,6 +243,20 @@ impl Services {
                 rep,
             ),
             psych: PsychServices::new(&cfg.psych, supply[role::PSYCHOLOGIST], nb, seed, rep),
+            caring: CaringCommunities::new(
+                &cfg.caring,
+                supply[role::COMMUNITY_PARTNER],
+                nb,
+                seed,
+                rep,
+            ),
+            coordination: Coordination::new(
+                &cfg.coordination,
+                supply[role::CARE_COORDINATOR],
+                nb,
+                seed,
+                rep,
+            ),
         }
     }
 
@@ -258,6 +282,8 @@ impl Services {
         let now = sched.now().ticks();
         self.day_hospice.apply_staffing(now, &cfg.day_hospice);
         self.psych.apply_staffing(&cfg.psych, sched);
+        self.caring.apply_staffing(now, &cfg.caring);
+        self.coordination.apply_staffing(now, &cfg.coordination);
     }
 
     /// New establishments and plans of the supportive services after an
@@ -273,6 +299,10 @@ impl Services {
             sched,
         );
         self.psych.replan(&cfg.psych, supply[role::PSYCHOLOGIST]);
+        self.caring
+            .replan(&cfg.caring, supply[role::COMMUNITY_PARTNER]);
+        self.coordination
+            .replan(&cfg.coordination, supply[role::CARE_COORDINATOR]);
     }
 
     // ---- what the pathway tells the supportive services -----------------
@@ -291,6 +321,7 @@ impl Services {
         self.day_hospice.refer(slot, b, key, now, &cfg.day_hospice);
         self.clinics.refer(slot, b, key, now, &cfg.clinics);
         self.psych.refer_patient(slot, b, key, &cfg.psych, sched);
+        self.caring.refer(slot, b, key, now, &cfg.caring);
     }
 
     /// Person `slot`'s last days began: they stop attending day hospice
@@ -316,6 +347,8 @@ impl Services {
         self.day_hospice.forget(slot);
         self.clinics.leave(slot, now);
         self.psych.patient_died(slot, &cfg.psych, sched);
+        self.caring.leave(slot, now, &cfg.caring);
+        self.coordination.leave(slot, now, &cfg.coordination);
         if known {
             self.psych.refer_carer(b, key, &cfg.psych, sched);
         }
@@ -324,6 +357,15 @@ impl Services {
     /// Relative crisis rate of person `slot` from the services they use.
     pub fn crisis_rr(&self, slot: usize, cfg: &CareConfig) -> f64 {
         self.day_hospice.crisis_rr(slot, &cfg.day_hospice)
+            * self.caring.crisis_rr(slot, &cfg.caring)
+            * self.coordination.crisis_rr(slot, &cfg.coordination)
+    }
+
+    /// Relative chance that person `slot`'s last days end in a hospital
+    /// transfer, from the services they use.
+    pub fn hospital_rr(&self, slot: usize, cfg: &CareConfig) -> f64 {
+        self.caring.hospital_rr(slot, &cfg.caring)
+            * self.coordination.hospital_rr(slot, &cfg.coordination)
     }
 
     /// Relative chance that person `slot`'s carer needs bereavement support.
@@ -350,6 +392,8 @@ impl Services {
         self.day_hospice.flush(now, &cfg.day_hospice);
         self.clinics.flush(now, &cfg.clinics);
         self.psych.flush(now, &cfg.psych);
+        self.caring.flush(now, &cfg.caring);
+        self.coordination.flush(now, &cfg.coordination);
         self.observe_programmes(now, cfg);
     }
 
@@ -371,6 +415,8 @@ impl Services {
         self.day_hospice.step_month();
         self.clinics.step_month();
         self.psych.step_month();
+        self.caring.step_month();
+        self.coordination.step_month();
     }
 
     /// Writes one year's rows of every service (`values`: that year's
@@ -390,7 +436,10 @@ impl Services {
             .write_year(out.section(OFFSETS[8], TABLES[8]));
         self.clinics.write_year(out.section(OFFSETS[9], TABLES[9]));
         self.psych.write_year(out.section(OFFSETS[10], TABLES[10]));
-        self.write_totals(cfg, out.section(OFFSETS[11], TABLES[11]));
+        self.caring.write_year(out.section(OFFSETS[11], TABLES[11]));
+        self.coordination
+            .write_year(out.section(OFFSETS[12], TABLES[12]));
+        self.write_totals(cfg, out.section(OFFSETS[13], TABLES[13]));
         self.lines.write_by_hour(by_hour);
     }
 
@@ -407,6 +456,8 @@ impl Services {
         self.day_hospice.reset_year();
         self.clinics.reset_year();
         self.psych.reset_year();
+        self.caring.reset_year();
+        self.coordination.reset_year();
     }
 
     /// The ledger of `area`: every service's in that area, summed.
@@ -422,6 +473,9 @@ impl Services {
             }
             Area::Site(s) => self.ipu.ledger(s).clone(),
             Area::Line(l) => self.lines.ledger(l).clone(),
+            // Segments report outcomes only; staff and costs belong to the
+            // services' areas.
+            Area::Segment(_) => Ledger::default(),
             Area::All => self.outcomes.region_ledger().clone(),
         }
     }
@@ -443,7 +497,9 @@ impl Services {
         // own gap for the role is positive.
         let units = (self.day_hospice.ledgers().iter())
             .chain(self.clinics.ledgers())
-            .chain(self.psych.ledgers());
+            .chain(self.psych.ledgers())
+            .chain(self.caring.ledgers())
+            .chain(self.coordination.ledgers());
         for ledger in units {
             all.add_to(ledger);
         }

@@ -32,6 +32,10 @@ pub mod role {
     pub const OUTPATIENT_CLINICIAN: usize = Role::OutpatientClinician as usize;
     /// Psychologist or counsellor (per service).
     pub const PSYCHOLOGIST: usize = Role::Psychologist as usize;
+    /// Patient or citizen partner of a caring community (per programme).
+    pub const COMMUNITY_PARTNER: usize = Role::CommunityPartner as usize;
+    /// Care coordinator in primary care (per entry).
+    pub const CARE_COORDINATOR: usize = Role::CareCoordinator as usize;
 }
 
 /// The cost of one FTE-year of `role` in scenario `s` (0 if not given).

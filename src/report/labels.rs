@@ -404,10 +404,75 @@ pub const LABELS: &[Label] = &[
     ("fte_demand_psychologist", "Psychologists needed", Fte),
     ("fte_supply_psychologist", "Psychologists in post", Fte),
     ("fte_gap_psychologist", "Psychologists short", Gap),
+    (
+        "partner_referrals",
+        "Referred to a community partner",
+        Count,
+    ),
+    (
+        "partner_starts",
+        "Started support by a community partner",
+        Count,
+    ),
+    (
+        "partner_supported_mean",
+        "Supported by community partners",
+        Level,
+    ),
+    (
+        "partner_waiting_mean",
+        "Waiting for a community partner",
+        Level,
+    ),
+    (
+        "partner_unmet",
+        "Not supported by a community partner (list full or died waiting)",
+        Count,
+    ),
+    ("partner_places_mean", "Community partner places", Level),
+    (
+        "fte_demand_community_partner",
+        "Community partners needed",
+        Fte,
+    ),
+    (
+        "fte_supply_community_partner",
+        "Community partners in post",
+        Fte,
+    ),
+    ("fte_gap_community_partner", "Community partners short", Gap),
+    ("coordinated", "Coordinated in primary care", Count),
+    (
+        "coordination_unmet",
+        "Not coordinated: coordinators' caseload full",
+        Count,
+    ),
+    (
+        "coordinated_referrals",
+        "Referrals of coordinated people",
+        Count,
+    ),
+    (
+        "referral_to_death_days_mean",
+        "Time from referral to death",
+        Days,
+    ),
+    ("coordinated_mean", "Coordinated at once", Level),
+    (
+        "fte_demand_care_coordinator",
+        "Care coordinators needed",
+        Fte,
+    ),
+    (
+        "fte_supply_care_coordinator",
+        "Care coordinators in post",
+        Fte,
+    ),
+    ("fte_gap_care_coordinator", "Care coordinators short", Gap),
 ];
 
 /// Staff roles in planners' words: (role id, plural label).
-pub const ROLE_LABELS: [(&str, &str); 8] = [
+pub const ROLE_LABELS: [(&str, &str); 10] = [
     ("cspc_nurse", "Community palliative care nurses"),
     ("hah_nurse", "Hospice-at-home nurses and carers"),
     ("ipu_nurse", "Hospice in-patient nurses"),
@@ -416,6 +481,11 @@ pub const ROLE_LABELS: [(&str, &str); 8] = [
     ("day_hospice_nurse", "Day hospice nurses and carers"),
     ("outpatient_clinician", "Out-patient clinicians"),
     ("psychologist", "Psychologists and counsellors"),
+    (
+        "community_partner",
+        "Community partners (patients and citizens)",
+    ),
+    ("care_coordinator", "Care coordinators in primary care"),
 ];
 
 /// The label entry of `metric`, if it has one.
@@ -679,6 +749,7 @@ pub fn dictionary_csv() -> String {
             (AreaKind::Borough, "borough"),
             (AreaKind::Site, "site"),
             (AreaKind::Line, "line"),
+            (AreaKind::Segment, "segment"),
         ] {
             if scope.covers(k) {
                 types.push(t);
@@ -796,6 +867,6 @@ mod tests {
             .find(|r| &r[0] == "cspc_wait_days_mean")
             .unwrap();
         assert_eq!(&wait[2], "days");
-        assert_eq!(&wait[4], "region borough");
+        assert_eq!(&wait[4], "region borough segment");
     }
 }

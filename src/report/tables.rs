@@ -29,7 +29,8 @@ pub const BY_HOUR_HEADER: &str = "scenario,year,which,area,hour,metric,mean,ci_l
 pub struct Key {
     /// Year label.
     pub year: i32,
-    /// Kind of area: `region`, `borough`, `site` or `line` ([`area_type`]).
+    /// Kind of area: `region`, `borough`, `site`, `line` or `segment`
+    /// ([`area_type`]).
     pub area_type: &'static str,
     /// Area name.
     pub area: String,
@@ -44,6 +45,7 @@ pub fn area_type(kind: crate::model::metrics::AreaKind) -> &'static str {
         AreaKind::Borough => "borough",
         AreaKind::Site => "site",
         AreaKind::Line => "line",
+        AreaKind::Segment => "segment",
         AreaKind::All => "region",
     }
 }

@@ -321,6 +321,9 @@ fn required_keys(table: &str) -> Vec<String> {
     use super::support::{DayHospice, OutpatientClinic, PsychologicalSupport};
     use super::types::{AdviceLine, Borough, Intervention, Site};
     let schema = match table {
+        "segment" => schemars::schema_for!(super::community::Segment),
+        "caring_community" => schemars::schema_for!(super::community::CaringCommunity),
+        "care_coordination" => schemars::schema_for!(super::community::CareCoordination),
         "day_hospice" => schemars::schema_for!(DayHospice),
         "outpatient_clinic" => schemars::schema_for!(OutpatientClinic),
         "psychological_support" => schemars::schema_for!(PsychologicalSupport),
@@ -638,6 +641,12 @@ fn every_serde_error(
             "borough" => entries::<t::Borough>(files, key, value),
             "site" => entries::<t::Site>(files, key, value),
             "advice_line" => entries::<t::AdviceLine>(files, key, value),
+            "segment" => entries::<super::community::Segment>(files, key, value),
+            "caring_community" => entries::<super::community::CaringCommunity>(files, key, value),
+            "care_coordination" => entries::<super::community::CareCoordination>(files, key, value),
+            "coordination_models" => {
+                section::<super::community::CoordinationModels>(files, value, prefix)
+            }
             "day_hospice" => entries::<super::support::DayHospice>(files, key, value),
             "outpatient_clinic" => entries::<super::support::OutpatientClinic>(files, key, value),
             "psychological_support" => {

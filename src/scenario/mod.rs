@@ -8,6 +8,7 @@
 //! [`batch::plan::Plan`](crate::batch::plan::Plan), which applies the
 //! command line's overrides between the two.
 
+pub mod community;
 pub mod error;
 pub mod load;
 pub mod schedule;

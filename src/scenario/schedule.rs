@@ -29,7 +29,10 @@ use toml::{Table, Value};
 
 /// Tables an intervention or a sweep may target (which parameters an
 /// intervention may change is [`CHANGEABLE`](super::types::CHANGEABLE)).
-pub const TARGETS: [&str; 13] = [
+pub const TARGETS: [&str; 16] = [
+    "care_coordination",
+    "caring_community",
+    "segment",
     "day_hospice",
     "outpatient_clinic",
     "psychological_support",
@@ -303,7 +306,8 @@ fn programmes(waves: &[Wave], day: i64) -> Vec<Programme> {
 }
 
 /// The value a key has in `scenario` when the file leaves it out: a
-/// borough's need share and reach are the region's; an absent staff
+/// borough's or a segment's need share and reach are the region's (a
+/// segment's cancer share too); an absent staff
 /// establishment is the one that staffs every bed, slot or rostered hour
 /// (what the model compiles it to); an absent staff cost is 0.
 fn defaulted(scenario: &Scenario, w: &Wave) -> Option<Value> {
@@ -317,7 +321,9 @@ fn defaulted(scenario: &Scenario, w: &Wave) -> Option<Value> {
             .find(|b| Some(b.name.as_str()) == entry)
     };
     let value = match (i.target.as_str(), i.parameter.as_str()) {
-        ("borough", "need_share") => scenario.demand.need_share.get(),
+        ("borough" | "segment", "need_share") => scenario.demand.need_share.get(),
+        ("segment", "reach") => scenario.demand.reach.get(),
+        ("segment", "cancer_share") => scenario.demand.cancer_share.get(),
         ("borough", "reach") => scenario.demand.reach.get(),
         ("borough", "hah.staff_fte") => borough()?.hah.staff_for_every_slot(uplift, hours),
         ("site", "nurses_fte") => scenario

@@ -56,6 +56,29 @@ pub struct Scenario {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub psychological_support: Vec<super::support::PsychologicalSupport>,
+    /// Population segments (none: one population, as before).
+    #[serde(rename = "segment", default, skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<super::community::Segment>,
+    /// Caring communities: patient and citizen partners.
+    #[serde(
+        rename = "caring_community",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub caring_communities: Vec<super::community::CaringCommunity>,
+    /// Care coordination in primary care.
+    #[serde(
+        rename = "care_coordination",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub care_coordination: Vec<super::community::CareCoordination>,
+    /// What each integration model of care coordination does.
+    #[serde(
+        default,
+        skip_serializing_if = "super::community::CoordinationModels::is_default"
+    )]
+    pub coordination_models: super::community::CoordinationModels,
     /// 24/7 specialist advice lines.
     #[serde(rename = "advice_line", default)]
     pub advice_lines: Vec<AdviceLine>,
@@ -805,11 +828,16 @@ pub enum Role {
     OutpatientClinician,
     /// Psychologist or counsellor (per service; reported for the region).
     Psychologist,
+    /// Patient or citizen partner of a caring community, counted as people
+    /// (per programme; reported for the region).
+    CommunityPartner,
+    /// Care coordinator in primary care (per entry; reported for the region).
+    CareCoordinator,
 }
 
 impl Role {
     /// Every role, in metric order.
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 10] = [
         Role::CspcNurse,
         Role::HahNurse,
         Role::IpuNurse,
@@ -818,11 +846,13 @@ impl Role {
         Role::DayHospiceNurse,
         Role::OutpatientClinician,
         Role::Psychologist,
+        Role::CommunityPartner,
+        Role::CareCoordinator,
     ];
     /// Number of roles.
     pub const COUNT: usize = Role::ALL.len();
     /// Every role's name, in metric order.
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 10] = [
         Role::CspcNurse.name(),
         Role::HahNurse.name(),
         Role::IpuNurse.name(),
@@ -831,6 +861,8 @@ impl Role {
         Role::DayHospiceNurse.name(),
         Role::OutpatientClinician.name(),
         Role::Psychologist.name(),
+        Role::CommunityPartner.name(),
+        Role::CareCoordinator.name(),
     ];
 
     /// The name used in scenario files and metric names.
@@ -844,6 +876,8 @@ impl Role {
             Role::DayHospiceNurse => "day_hospice_nurse",
             Role::OutpatientClinician => "outpatient_clinician",
             Role::Psychologist => "psychologist",
+            Role::CommunityPartner => "community_partner",
+            Role::CareCoordinator => "care_coordinator",
         }
     }
 
@@ -1037,7 +1071,40 @@ pub struct Intervention {
 /// costs and relative risks are read from the configuration in force each
 /// time they are used, so they apply to what happens from the change on
 /// (a person's prognosis and preferences are drawn when they arrive).
-pub const CHANGEABLE: [(&str, &[&str]); 13] = [
+pub const CHANGEABLE: [(&str, &[&str]); 16] = [
+    (
+        "care_coordination",
+        &[
+            "practices_covered",
+            "coordinators_fte",
+            "caseload_per_fte",
+            "cost_per_year",
+        ],
+    ),
+    (
+        "caring_community",
+        &[
+            "partners",
+            "people_per_partner",
+            "referral_share",
+            "waiting_list",
+            "crisis_rr",
+            "hospital_rr",
+            "cost_per_year",
+        ],
+    ),
+    (
+        "segment",
+        &[
+            "need_share",
+            "reach",
+            "cancer_share",
+            "prognosis",
+            "preferred_place",
+            "unknown_place_of_death",
+            "crisis_rate_multiplier",
+        ],
+    ),
     (
         "day_hospice",
         &[
@@ -1204,7 +1271,25 @@ pub const CHANGEABLE: [(&str, &[&str]); 13] = [
 /// Parameters a running model cannot change, with why: (table or `*` for
 /// any, dotted key or `*`-pattern, reason). A parameter inside one of
 /// these is fixed too.
-pub const FIXED_FOR_THE_RUN: [(&str, &str, &str); 13] = [
+pub const FIXED_FOR_THE_RUN: [(&str, &str, &str); 16] = [
+    (
+        "care_coordination",
+        "boroughs",
+        "which entry covers which boroughs is the region's structure; change it in the \
+         scenario (or an option file) instead",
+    ),
+    (
+        "caring_community",
+        "boroughs",
+        "which programme serves which boroughs is the region's structure; change it in the \
+         scenario (or an option file) instead",
+    ),
+    (
+        "segment",
+        "share",
+        "the population's mix of segments is set for the run, as deaths are; change it in \
+         the scenario instead",
+    ),
     (
         "day_hospice",
         "boroughs",

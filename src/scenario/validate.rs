@@ -200,6 +200,7 @@ pub fn validate(loaded: &Loaded) -> Vec<ScenarioError> {
     check_pathway(&mut c, s);
     check_lines(&mut c, s);
     check_support_services(&mut c, s);
+    check_segments(&mut c, s);
     check_intervention_names(&mut c, s);
     check_size(&mut c, s);
     c.errors
@@ -397,7 +398,8 @@ fn check_unit(
     p
 }
 
-/// Day hospice, out-patient clinics and psychological support: what their
+/// Day hospice, out-patient clinics, psychological support and caring
+/// communities: what their
 /// types cannot check alone (each value's own limits are in its unit type).
 fn check_support_services(c: &mut Checker, s: &Scenario) {
     let days = |c: &mut Checker, p: &[PathStep], k: &str, v: u32| {
@@ -439,10 +441,79 @@ fn check_support_services(c: &mut Checker, s: &Scenario) {
             );
         }
     }
+    let mut units = Units::new("caring_community", s);
+    for (i, k) in s.caring_communities.iter().enumerate() {
+        check_unit(c, &mut units, i, &k.name, &k.boroughs);
+    }
+    let mut units = Units::new("care_coordination", s);
+    for (i, k) in s.care_coordination.iter().enumerate() {
+        let p = check_unit(c, &mut units, i, &k.name, &k.boroughs);
+        let (covered, all) = (k.practices_covered.get(), k.practices.get());
+        if covered > all {
+            c.fail(
+                &c.with(&p, &["practices_covered"]),
+                format!("expected at most practices ({all}), found {covered}"),
+            );
+        }
+    }
     let mut units = Units::new("psychological_support", s);
     for (i, q) in s.psychological_support.iter().enumerate() {
         let p = check_unit(c, &mut units, i, &q.name, &q.boroughs);
         c.count(&c.with(&p, &["sessions"]), q.sessions, 1000, "sessions");
+    }
+}
+
+/// Population segments: unique names that are not boroughs' (both are
+/// areas of the results), shares of deaths that sum to 1, and each
+/// segment's own distributions.
+fn check_segments(c: &mut Checker, s: &Scenario) {
+    if s.segments.len() > MAX_AREAS {
+        c.fail(
+            &[key("segment")],
+            format!(
+                "expected at most {MAX_AREAS} [[segment]] tables, found {}",
+                s.segments.len()
+            ),
+        );
+    }
+    let boroughs: HashSet<&str> = s.boroughs.iter().map(|b| b.name.as_str()).collect();
+    let mut seen = HashSet::new();
+    for (i, g) in s.segments.iter().enumerate() {
+        c.name("segment", i, &g.name);
+        let name_at = [key("segment"), PathStep::Index(i), key("name")];
+        if !seen.insert(g.name.as_str()) {
+            c.fail(
+                &name_at,
+                format!("expected a unique segment name, found {:?} twice", g.name),
+            );
+        } else if boroughs.contains(g.name.as_str()) || g.name == "ALL" {
+            c.fail(
+                &[key("segment"), named(&g.name), key("name")],
+                format!(
+                    "expected a segment name that is not a borough's or \"ALL\" (both name areas of the results), found {:?}",
+                    g.name
+                ),
+            );
+        }
+        let p = [key("segment"), named(&g.name)];
+        if let Some(d) = &g.prognosis {
+            c.duration(&c.with(&p, &["prognosis"]), d);
+        }
+        if let Some(pp) = &g.preferred_place {
+            c.places(&c.with(&p, &["preferred_place"]), pp);
+        }
+        if let Some(u) = &g.unknown_place_of_death {
+            c.places(&c.with(&p, &["unknown_place_of_death"]), u);
+        }
+    }
+    let total: f64 = s.segments.iter().map(|g| g.share.get()).sum();
+    if !s.segments.is_empty() && (total - 1.0).abs() > 1e-6 {
+        let last = &s.segments[s.segments.len() - 1].name;
+        let shown = (total * 1e9).round() / 1e9;
+        c.fail(
+            &[key("segment"), named(last), key("share")],
+            format!("expected segment shares of deaths that sum to 1, found a sum of {shown}"),
+        );
     }
 }
 
@@ -706,7 +777,40 @@ fn check_intervention_names(c: &mut Checker, s: &Scenario) {
 pub fn warnings(loaded: &Loaded) -> Vec<ScenarioError> {
     let mut out = consultant_warnings(loaded);
     out.extend(late_intervention_warnings(loaded));
+    out.extend(overridden_intervention_warnings(loaded));
     out
+}
+
+/// An intervention on a region-wide (or borough) value that every
+/// population segment replaces with its own changes nothing.
+fn overridden_intervention_warnings(loaded: &Loaded) -> Vec<ScenarioError> {
+    let s = &loaded.scenario;
+    if s.segments.is_empty() {
+        return Vec::new();
+    }
+    let every = |own: fn(&super::community::Segment) -> bool| s.segments.iter().all(own);
+    s.interventions
+        .iter()
+        .filter(|i| match (i.target.as_str(), i.parameter.as_str()) {
+            ("demand" | "borough", "need_share") => every(|g| g.need_share.is_some()),
+            ("demand" | "borough", "reach") => every(|g| g.reach.is_some()),
+            ("demand", "cancer_share") => every(|g| g.cancer_share.is_some()),
+            ("demand", "unknown_place_of_death") => {
+                every(|g| g.unknown_place_of_death.is_some())
+            }
+            ("pathway", "preferred_place") => every(|g| g.preferred_place.is_some()),
+            _ => false,
+        })
+        .map(|i| {
+            loaded.error_at(
+                &[key("intervention"), named(&i.name), key("parameter")],
+                format!(
+                    "{} changes {}.{}, which every [[segment]] sets for itself: it changes nothing (target \"segment\" instead)",
+                    i.name, i.target, i.parameter
+                ),
+            )
+        })
+        .collect()
 }
 
 /// Interventions dated after the last simulated day (31 December of the

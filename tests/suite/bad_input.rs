@@ -591,3 +591,123 @@ fn messages_name_the_place_in_plain_words() {
     );
     c.run_fails(&m, &["many.toml:3:1:", "many.toml:5:1:"]);
 }
+
+/// `[[segment]]`: shares of deaths that do not sum to 1, a name that is a
+/// borough's, a reach out of range and a misspelt key, each at its
+/// file:line:column.
+#[test]
+fn segment_keys_are_checked() {
+    let c = Case::new();
+    let f = c.file(
+        "segments.toml",
+        "extends = {BASE}\n\
+         [[segment]]\nname = \"Brent\"\nshare = 0.6\n",
+    );
+    // The baseline's four segments sum to 1; this one is added to them.
+    c.run_fails(
+        &f,
+        &[
+            "segments.toml:3:1:",
+            "segment[\"Brent\"].name",
+            "expected a segment name that is not a borough's",
+            "segments.toml:4:1:",
+            "segment[\"Brent\"].share",
+            "expected segment shares of deaths that sum to 1, found a sum of 1.6",
+        ],
+    );
+    let f = c.file(
+        "reach.toml",
+        "extends = {BASE}\n\
+         [[segment]]\nname = \"Everyone\"\nshare = 1.0\nreach = 1.2\ncrisis_rate_multplier = 2\n",
+    );
+    c.run_fails(
+        &f,
+        &[
+            "reach.toml:5:",
+            "segment[\"Everyone\"].reach",
+            "expected a share between 0 and 1, found 1.2",
+            "reach.toml:6:",
+            "unknown key `crisis_rate_multplier` (did you mean `crisis_rate_multiplier`?)",
+        ],
+    );
+}
+
+/// `[[caring_community]]`: an unknown borough (with the nearest), a
+/// borough in two programmes, a share out of range and a misspelt key.
+#[test]
+fn caring_community_keys_are_checked() {
+    let c = Case::new();
+    let f = c.file(
+        "partners.toml",
+        "extends = {BASE}\n\
+         [[caring_community]]\nname = \"North\"\nboroughs = [\"Brnt\"]\npartners = 10\n\
+         people_per_partner = 3\nreferral_share = 1.3\n\
+         [[caring_community]]\nname = \"South\"\nboroughs = [\"Ealing\", \"Ealing\"]\npartners = 10\n\
+         people_per_partner = 3\nreferral_share = 0.3\ncrisis_rate = 0.9\n",
+    );
+    c.run_fails(
+        &f,
+        &[
+            "partners.toml:7:1:",
+            "caring_community[\"North\"].referral_share",
+            "expected a share between 0 and 1, found 1.3",
+            "partners.toml:14:1:",
+            "unknown key `crisis_rate` (did you mean `crisis_rr`?)",
+        ],
+    );
+    let f = c.file(
+        "borough.toml",
+        "extends = {BASE}\n\
+         [[caring_community]]\nname = \"North\"\nboroughs = [\"Brnt\"]\npartners = 10\n\
+         people_per_partner = 3\nreferral_share = 0.3\n\
+         [[caring_community]]\nname = \"South\"\nboroughs = [\"Ealing\", \"Ealing\"]\npartners = 10\n\
+         people_per_partner = 3\nreferral_share = 0.3\n",
+    );
+    c.run_fails(
+        &f,
+        &[
+            "borough.toml:4:1:",
+            "caring_community[\"North\"].boroughs: expected a borough defined by [[borough]], found \"Brnt\" (did you mean \"Brent\"?)",
+            "borough.toml:10:1:",
+            "expected each borough served by one [[caring_community]], found \"Ealing\" twice",
+        ],
+    );
+}
+
+/// `[[care_coordination]]`: more practices covered than there are, an
+/// integration model that does not exist, and `[coordination_models]`
+/// with a misspelt model.
+#[test]
+fn care_coordination_keys_are_checked() {
+    let c = Case::new();
+    let f = c.file(
+        "coordination.toml",
+        "extends = {BASE}\n\
+         [[care_coordination]]\nname = \"Brent\"\nboroughs = [\"Brent\"]\nmodel = \"partial\"\n\
+         practices = 50\npractices_covered = 60\ncoordinators_fte = 4\ncaseload_per_fte = 50\n",
+    );
+    c.run_fails(
+        &f,
+        &[
+            "coordination.toml:7:1:",
+            "care_coordination[\"Brent\"].practices_covered",
+            "expected at most practices (50), found 60",
+        ],
+    );
+    let f = c.file(
+        "model.toml",
+        "extends = {BASE}\n\
+         [coordination_models.virtal]\nreach_uplift = 0.1\n\
+         [[care_coordination]]\nname = \"Brent\"\nboroughs = [\"Brent\"]\nmodel = \"embedded\"\n\
+         practices = 50\npractices_covered = 10\ncoordinators_fte = 4\ncaseload_per_fte = 50\n",
+    );
+    c.run_fails(
+        &f,
+        &[
+            "coordination_models.virtal",
+            "did you mean `virtual`?",
+            "care_coordination[\"Brent\"].model",
+            "total, partial, virtual",
+        ],
+    );
+}

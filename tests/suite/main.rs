@@ -17,6 +17,7 @@ mod mechanics;
 mod metric_names;
 mod no_alloc;
 mod outputs;
+mod programmes;
 mod readme;
 mod report;
 mod roster_events;

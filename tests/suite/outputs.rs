@@ -82,7 +82,7 @@ fn tables_carry_area_types_a_dictionary_and_a_workbook_with_the_same_numbers() {
     }
     assert_eq!(
         seen,
-        ["borough", "line", "region", "site"]
+        ["borough", "line", "region", "segment", "site"]
             .map(String::from)
             .into()
     );

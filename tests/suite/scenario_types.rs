@@ -93,7 +93,7 @@ fn roles_are_names_from_one_list() {
         &f,
         &[
             "roles.toml:2:",
-            "workforce.roles.cspc_nurs: expected one of the roles cspc_nurse, hah_nurse, ipu_nurse, consultant, advice_nurse, day_hospice_nurse, outpatient_clinician, psychologist, found \"cspc_nurs\" (did you mean \"cspc_nurse\"?)",
+            "workforce.roles.cspc_nurs: expected one of the roles cspc_nurse, hah_nurse, ipu_nurse, consultant, advice_nurse, day_hospice_nurse, outpatient_clinician, psychologist, community_partner, care_coordinator, found \"cspc_nurs\" (did you mean \"cspc_nurse\"?)",
             "roles.toml:8:1: costs.fte_year.consultnt:",
             "(did you mean \"consultant\"?)",
         ],
@@ -229,6 +229,41 @@ fn short_baseline() -> Loaded {
     let meta = &mut loaded.scenario.scenario;
     meta.years = 1;
     meta.warmup_days = 60;
+    if loaded.scenario.segments.is_empty() {
+        let toml = "[[segment]]\nname = \"Cancer\"\nshare = 0.3\ncancer_share = 1.0\n\
+                    [[segment]]\nname = \"Everyone else\"\nshare = 0.7\n";
+        #[derive(serde::Deserialize)]
+        struct Segments {
+            segment: Vec<carecap::scenario::community::Segment>,
+        }
+        let parsed: Segments = toml::from_str(toml).expect("segments");
+        loaded.scenario.segments = parsed.segment;
+    }
+    if loaded.scenario.caring_communities.is_empty() {
+        let toml = "[[caring_community]]\nname = \"Partners\"\nboroughs = [\"Brent\"]\n\
+                    partners = 20\npeople_per_partner = 3\nreferral_share = 0.5\ncrisis_rr = 0.5\n";
+        #[derive(serde::Deserialize)]
+        struct Programmes {
+            caring_community: Vec<carecap::scenario::community::CaringCommunity>,
+        }
+        let parsed: Programmes = toml::from_str(toml).expect("caring community");
+        loaded.scenario.caring_communities = parsed.caring_community;
+    }
+    if loaded.scenario.care_coordination.is_empty() {
+        let toml = "[coordination_models.partial]\nidentified_earlier_days = 30\nreach_uplift = 0.2\n\
+                    crisis_rr = 0.8\n\
+                    [[care_coordination]]\nname = \"Coordinators\"\nboroughs = [\"Brent\"]\n\
+                    model = \"partial\"\npractices = 50\npractices_covered = 25\n\
+                    coordinators_fte = 4\ncaseload_per_fte = 50\n";
+        #[derive(serde::Deserialize)]
+        struct Coordination {
+            coordination_models: carecap::scenario::community::CoordinationModels,
+            care_coordination: Vec<carecap::scenario::community::CareCoordination>,
+        }
+        let parsed: Coordination = toml::from_str(toml).expect("care coordination");
+        loaded.scenario.coordination_models = parsed.coordination_models;
+        loaded.scenario.care_coordination = parsed.care_coordination;
+    }
     loaded
 }
 
@@ -300,13 +335,10 @@ fn allowed_interventions_really_change_a_run() {
         ("advice_line", line, "answer_target_seconds", "1"),
         ("advice_line", line, "nurses_fte", "0.1"),
         ("advice_line", line, "cost_per_year", "1000000.0"),
-        ("demand", None, "cancer_share", "0.1"),
-        (
-            "demand",
-            None,
-            "unknown_place_of_death",
-            "{ home = 1.0, care_home = 0.0, hospice = 0.0, hospital = 0.0 }",
-        ),
+        // The baseline's segments set their own cancer share, reach and
+        // unknown place of death; the need share of three of them is the
+        // region's.
+        ("demand", None, "need_share", "0.2"),
         ("pathway", None, "ucp_uptake", "1.0"),
         ("pathway", None, "crises_per_week", "2.0"),
         (
@@ -363,6 +395,34 @@ fn allowed_interventions_really_change_a_run() {
             Some("Brent clinic"),
             "first_appointments_per_session",
             "0",
+        ),
+        (
+            "care_coordination",
+            Some("Coordinators"),
+            "practices_covered",
+            "50",
+        ),
+        (
+            "care_coordination",
+            Some("Coordinators"),
+            "coordinators_fte",
+            "0.0",
+        ),
+        ("caring_community", Some("Partners"), "partners", "0"),
+        ("caring_community", Some("Partners"), "crisis_rr", "1.0"),
+        (
+            "caring_community",
+            Some("Partners"),
+            "cost_per_year",
+            "100000",
+        ),
+        ("segment", Some("Cancer"), "reach", "0.1"),
+        ("segment", Some("Cancer"), "crisis_rate_multiplier", "5.0"),
+        (
+            "segment",
+            Some("Cancer"),
+            "preferred_place",
+            "{ home = 0.0, care_home = 0.0, hospice = 0.0, hospital = 1.0 }",
         ),
         ("psychological_support", None, "staff_fte", "0.5"),
         ("psychological_support", None, "sessions", "20"),

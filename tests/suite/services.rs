@@ -53,6 +53,8 @@ fn stationary(prognosis: Duration, years: u32) -> Scenario {
     s.day_hospices.clear();
     s.outpatient_clinics.clear();
     s.psychological_support.clear();
+    // One population, everyone referred.
+    s.segments.clear();
     s
 }
 

@@ -15,6 +15,8 @@ fn baseline(years: u32) -> Scenario {
     let path = super::common::repo("scenarios/nwl-baseline.toml");
     let mut s = scenario::read(&path).expect("baseline is valid").scenario;
     s.scenario.years = years;
+    // The one-population model: the bed rules do not depend on segments.
+    s.segments.clear();
     s
 }
 
