@@ -28,6 +28,7 @@ use crate::report::folder::FolderLock;
 use crate::report::tables::{csv_field, number};
 use crate::scenario::uncertain::UncertainParameter;
 use crate::scenario::{self, ScenarioErrors};
+use crate::stats::Welford;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -122,16 +123,7 @@ pub struct Fitted {
 
 /// Reads and checks a targets file.
 pub fn read_targets(path: &Path) -> Result<Targets, ScenarioErrors> {
-    let text = crate::fsread::read_text(path, scenario::load::MAX_FILE_BYTES).map_err(|e| {
-        ScenarioErrors(vec![scenario::ScenarioError {
-            file: path.to_path_buf(),
-            line: 0,
-            column: 0,
-            key: "file".into(),
-            message: e.at(path),
-        }])
-    })?;
-    let (targets, source): (Targets, _) = scenario::load::parse_as(path, &text, "targets")?;
+    let (targets, source): (Targets, _) = scenario::load::read_as(path, "targets")?;
     let at = |steps: &[&str], i: Option<usize>, message: String| {
         let mut path = Vec::new();
         for (k, s) in steps.iter().enumerate() {
@@ -268,7 +260,7 @@ pub fn calibrate(
         path: out_dir.clone(),
         source,
     })?;
-    let bar = progress(sets_n * reps, opts.progress);
+    let bar = super::progress_bar(sets_n * reps, opts.progress, "calibrating", "runs");
     let units: Vec<u64> = (0..sets_n * reps).collect();
     let mut simulated = vec![vec![0.0; index.len()]; sets_n as usize];
     let mut failed = None;
@@ -325,7 +317,8 @@ pub fn calibrate(
         distance: &distance,
         accepted: &accepted,
     };
-    fit.write(&out_dir, path, targets_path, &plan, &lock)?;
+    fit.write(&out_dir, path, targets_path, &plan)?;
+    drop(lock);
     Ok(Calibrated {
         out_dir,
         sets: sets_n as usize,
@@ -369,31 +362,16 @@ fn set_config(plan: &Plan, values: &[f64], years: u32) -> Result<CareConfig, Run
     Ok(CareConfig::from_phases(&checked.phases))
 }
 
-fn progress(len: u64, show: bool) -> indicatif::ProgressBar {
-    if !show {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} runs, {eta} left")
-    {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_message("calibrating");
-    bar
+/// Mean and sd of `xs` (the sd 0 below two values).
+fn moments(xs: &[f64]) -> (f64, f64) {
+    let mut w = Welford::new();
+    xs.iter().for_each(|x| w.push(*x));
+    let sd = if w.count() < 2 { 0.0 } else { w.sd() };
+    (w.mean(), sd)
 }
 
 fn mean(xs: &[f64]) -> f64 {
-    xs.iter().sum::<f64>() / xs.len().max(1) as f64
-}
-
-fn sd(xs: &[f64]) -> f64 {
-    let m = mean(xs);
-    let n = xs.len() as f64;
-    if n < 2.0 {
-        return 0.0;
-    }
-    (xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+    moments(xs).0
 }
 
 /// The `q` quantile of `xs` (linear between order statistics).
@@ -443,7 +421,6 @@ impl Fit<'_> {
         scenario_path: &Path,
         targets_path: &Path,
         plan: &Plan,
-        _lock: &FolderLock,
     ) -> Result<(), RunError> {
         let mut files = vec![
             ("calibration.csv", self.all_sets()),
@@ -581,7 +558,7 @@ impl Fit<'_> {
         );
         for (j, p) in self.params.iter().enumerate() {
             let v = self.accepted_values(j);
-            let (m, s) = (mean(&v), sd(&v));
+            let (m, s) = moments(&v);
             let r = &p.range;
             let dist = if s == 0.0 {
                 format!("{{ dist = \"normal\", mean = {m}, sd = 0 }}")

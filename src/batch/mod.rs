@@ -38,6 +38,26 @@ pub enum BatchError {
     },
 }
 
+/// A progress bar on stderr for `len` `units` of work ("simulating",
+/// "replications"), hidden unless `show` (stderr is a terminal).
+pub(crate) fn progress_bar(
+    len: u64,
+    show: bool,
+    doing: &str,
+    units: &str,
+) -> indicatif::ProgressBar {
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    let template = format!("{{msg}} [{{bar:40}}] {{pos}}/{{len}} {units}, {{eta}} left");
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(doing.to_string());
+    bar
+}
+
 /// The machine's cores (1 when unknown).
 pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())

@@ -10,7 +10,7 @@
 //! count, and memory does not grow with replications.
 
 use super::plan::{Overrides, Plan};
-use super::precision::{Outcome, Precision, Watch};
+use super::precision::{Outcome, Watch};
 use super::run::{RunError, RunOptions, RunReport, folder_name, prepare_output};
 use super::run_units;
 use super::sensitivity::OneWay;
@@ -240,58 +240,35 @@ const HEADLINE: &[&str] = &[
 /// Runs `members` (the first is the baseline) and writes the results into
 /// `out_dir`.
 pub fn execute(
-    members: Vec<Plan>,
-    out_dir: PathBuf,
-    opts: &RunOptions,
-    command: &str,
-) -> Result<RunReport, RunError> {
-    if let Some(p) = &opts.precision {
-        return execute_to_precision(members, out_dir, opts, command, p);
-    }
-    let threads = opts.threads;
-    execute_from(members, out_dir, opts, command, |members, consume| {
-        let reps = members[0].replications();
-        let units: Vec<u64> = (0..reps).collect();
-        let mut failed = None;
-        run_units(
-            &units,
-            threads,
-            |rep| simulate_all(members, rep),
-            |rep, results| match results {
-                Ok(results) => consume(rep, results),
-                Err(e) => failed = failed.take().or(Some(e)),
-            },
-        )?;
-        match failed {
-            Some(e) => Err(e.into()),
-            None => Ok(None),
-        }
-    })
-}
-
-/// [`execute`] with `--precision`: batches of the baseline's replications
-/// until every chosen interval is within the target (see
-/// [`super::precision`]); the outcome goes into the manifest.
-fn execute_to_precision(
     mut members: Vec<Plan>,
     out_dir: PathBuf,
     opts: &RunOptions,
     command: &str,
-    p: &Precision,
 ) -> Result<RunReport, RunError> {
-    p.check_metrics().map_err(RunError::Refused)?;
-    for m in &mut members {
-        m.extend_sets(p.max_replications)?;
+    let rule = opts.precision.as_ref();
+    if let Some(p) = rule {
+        p.check_metrics().map_err(RunError::Refused)?;
+        for m in &mut members {
+            m.extend_sets(p.max_replications)?;
+        }
     }
     let threads = opts.threads;
     let mut outcome = None;
     let report = execute_from(members, out_dir, opts, command, |members, consume| {
+        // One batch of the baseline's replications; with `--precision`,
+        // more until the chosen intervals are narrow enough (see
+        // [`super::precision`]).
         let batch = members[0].replications().max(1);
-        let mut watch = Watch::new(members, &p.metrics);
+        let most = rule.map_or(batch, |p| p.max_replications);
+        let mut watch = rule.map(|p| Watch::new(members, &p.metrics));
+        let met = |w: &Option<Watch>| match (w, rule) {
+            (Some(w), Some(p)) => w.met(p.relative),
+            _ => true,
+        };
         let mut next = 0;
         let mut failed = None;
         loop {
-            let end = (next + batch).min(p.max_replications);
+            let end = (next + batch).min(most);
             let units: Vec<u64> = (next..end).collect();
             run_units(
                 &units,
@@ -299,9 +276,11 @@ fn execute_to_precision(
                 |rep| simulate_all(members, rep),
                 |rep, results| match results {
                     Ok(results) => {
-                        let values: Vec<&[f64]> =
-                            results.iter().map(|r| r.values.as_slice()).collect();
-                        watch.push(&values);
+                        if let Some(w) = &mut watch {
+                            let values: Vec<&[f64]> =
+                                results.iter().map(|r| r.values.as_slice()).collect();
+                            w.push(&values);
+                        }
                         consume(rep, results);
                     }
                     Err(e) => failed = failed.take().or(Some(e)),
@@ -311,17 +290,19 @@ fn execute_to_precision(
                 return Err(e.into());
             }
             next = end;
-            if watch.met(p.relative) || next >= p.max_replications {
+            if met(&watch) || next >= most {
                 break;
             }
         }
-        outcome = Some(Outcome {
-            target: p.relative,
-            metrics: p.metrics.clone(),
-            replications: next,
-            met: watch.met(p.relative),
-            widest: watch.widest(),
-        });
+        if let (Some(w), Some(p)) = (&watch, rule) {
+            outcome = Some(Outcome {
+                target: p.relative,
+                metrics: p.metrics.clone(),
+                replications: next,
+                met: w.met(p.relative),
+                widest: w.widest(),
+            });
+        }
         Ok(None)
     })?;
     if let (Some(outcome), Some(lock)) = (outcome, report.lock.as_deref()) {
@@ -400,7 +381,10 @@ where
             Tallies {
                 across: vec![Across::new(member.sets.is_some()); member.keys.len()],
                 by_hour: vec![Welford::new(); by_hour_len(&member.config)],
-                diffs: vec![Paired::new(uncertain); pairs.len()],
+                diffs: pairs
+                    .iter()
+                    .map(|&(i, _)| Paired::new(uncertain, member.keys[i].1.metric))
+                    .collect(),
                 pairs,
                 fits: headline_fits(member),
                 ce_keys: ce_keys(member),
@@ -416,7 +400,7 @@ where
     };
     let mut rep_file = AtomicFile::create(&rep_path).map_err(write_err(&rep_path))?;
     writeln!(rep_file, "{}", tables::REPLICATIONS_HEADER).map_err(write_err(&rep_path))?;
-    let bar = progress_bar(reps, opts.progress);
+    let bar = super::progress_bar(reps, opts.progress, "simulating", "replications");
     let mut events = 0u64;
     let mut done = 0u64;
     let mut io_error = None;
@@ -468,7 +452,7 @@ where
                         results[0].values[baseline.keys[b].0],
                     );
                     if !v.is_nan() && !w.is_nan() {
-                        diff.push(v - w, member.keys[i].1.metric);
+                        diff.push(v - w);
                     }
                 }
             }
@@ -898,7 +882,7 @@ fn compare_table(rows: &[CompareRow]) -> Vec<u8> {
             tables::number(lo),
             tables::number(hi),
             tables::number(pct),
-            tables::number(r.diff.p_better(r.key.metric))
+            tables::number(r.diff.p_better())
         );
     }
     out.into_bytes()
@@ -984,18 +968,4 @@ fn rfc3339(t: SystemTime) -> String {
 
 fn rayon_threads(requested: usize) -> usize {
     super::usable_threads(requested).0
-}
-
-fn progress_bar(len: u64, show: bool) -> indicatif::ProgressBar {
-    if !show {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{msg} [{bar:40}] {pos}/{len} replications, {eta} left",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_message("simulating");
-    bar
 }

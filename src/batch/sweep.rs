@@ -130,11 +130,9 @@ fn sweep_error(path: &Path, message: String) -> RunError {
 /// at its line and column.
 pub fn read_sweep(path: &Path) -> Result<SweepFile, RunError> {
     use crate::scenario::error::PathStep;
-    use crate::scenario::load::{MAX_FILE_BYTES, locate_error};
-    let text = crate::fsread::read_text(path, MAX_FILE_BYTES)
-        .map_err(|e| sweep_error(path, e.at(path)))?;
+    use crate::scenario::load::locate_error;
     let (sweep, source) =
-        scenario::load::parse_as::<SweepFile>(path, &text, "sweep").map_err(RunError::Invalid)?;
+        scenario::load::read_as::<SweepFile>(path, "sweep").map_err(RunError::Invalid)?;
     let at = |steps: &[PathStep], message: String| {
         locate_error(std::slice::from_ref(&source), steps, message)
     };
@@ -206,7 +204,7 @@ pub fn read_sweep(path: &Path) -> Result<SweepFile, RunError> {
         Ok(SweepFile {
             file: Some(ManifestFile {
                 path: path.display().to_string(),
-                sha256: crate::report::manifest::sha256_hex(text.as_bytes()),
+                sha256: crate::report::manifest::sha256_hex(source.text.as_bytes()),
             }),
             ..sweep
         })

@@ -684,7 +684,9 @@ fn figures(r: &Results) -> Vec<Figure> {
     out
 }
 
-fn footer(r: &Results, chart: &Chart) -> String {
+/// The chart's footer: what its marks and bands are, over how many
+/// replications, and the run it comes from.
+fn footer(r: &Results, figure: &Figure) -> String {
     let m = &r.manifest;
     let names = match r.scenarios.len() {
         0..=2 => r.scenarios.join(", "),
@@ -698,38 +700,27 @@ fn footer(r: &Results, chart: &Chart) -> String {
     } else {
         "95% CI"
     };
+    let n = answers::replications(r);
+    let what = match (figure.stem, &figure.chart) {
+        ("demand_referrals", _) => {
+            format!("Means over {n} replications; fans: p10–p90 of replications")
+        }
+        ("uncertainty_fan", _) => {
+            format!("Means over {n} replications; bands: ±1.96 sd, all and chance alone")
+        }
+        ("tornado", _) => {
+            format!("One-way effects, means of paired differences over {n} replications")
+        }
+        ("acceptability", _) => format!("Shares of {n} replications"),
+        (_, Chart::Scatter(_)) => format!("One point per replication and option, {n} replications"),
+        (_, Chart::Stacked(_)) => format!("Means over {n} replications"),
+        (_, Chart::Forest(_)) => {
+            format!("Paired differences over {n} replications; bars: {interval}")
+        }
+        _ => format!("Means over {n} replications; bands: {interval}"),
+    };
     format!(
-        "{} · {} · seed {} · carecap {}",
-        match chart {
-            Chart::Stacked(_) => format!("Means over {} replications", answers::replications(r)),
-            Chart::Scatter(_) => format!(
-                "One point per replication and option, {} replications",
-                answers::replications(r)
-            ),
-            Chart::Line(l) if l.title.starts_with("Likeliest worth") =>
-                format!("Shares of {} replications", answers::replications(r)),
-            Chart::Forest(f) if f.title.contains(" moves ") => format!(
-                "One-way effects, means of paired differences over {} replications",
-                answers::replications(r)
-            ),
-            Chart::Forest(_) => format!(
-                "Paired differences over {} replications; bars: {interval}",
-                answers::replications(r)
-            ),
-            Chart::Panels(p) if p.title.starts_with("Referrals") => format!(
-                "Means over {} replications; fans: p10–p90 of replications",
-                answers::replications(r)
-            ),
-            Chart::Panels(p) if p.title.contains("outweigh") => format!(
-                "Means over {} replications; bands: ±1.96 sd, all and chance alone",
-                answers::replications(r)
-            ),
-            _ => format!(
-                "Means over {} replications; bands: {interval}",
-                answers::replications(r)
-            ),
-        },
-        names,
+        "{what} · {names} · seed {} · carecap {}",
         m["seed"],
         m["carecap_version"].as_str().unwrap_or("?"),
     )
@@ -765,7 +756,7 @@ pub fn render_held(dir: &Path, lock: Option<&FolderLock>) -> Result<Vec<PathBuf>
     let figures = figures(&r);
     for f in &figures {
         let png = format!("charts/{}.png", f.stem);
-        let foot = footer(&r, &f.chart);
+        let foot = footer(&r, f);
         charts::png(&f.chart, &foot, &dir.join(&png))?;
         entries.push(folder::entry(dir, &png).map_err(|e| format!("{png}: {e}"))?);
         let svg = charts::svg(&f.chart, &foot)?;

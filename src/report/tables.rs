@@ -174,6 +174,8 @@ pub struct Paired {
     pub moments: Welford,
     /// Their quantiles, kept when parameters are uncertain.
     spread: Option<QuantileSketch>,
+    /// Whether more is better for the metric (`None`: neither).
+    higher_is_better: Option<bool>,
     /// Replications in which the option did better, and in which the two
     /// were equal.
     better: u64,
@@ -181,17 +183,18 @@ pub struct Paired {
 }
 
 impl Paired {
-    /// Differences whose interval is the uncertainty interval when
-    /// `uncertain`, else the confidence interval of the mean difference.
-    pub fn new(uncertain: bool) -> Paired {
+    /// Differences of `metric` whose interval is the uncertainty interval
+    /// when `uncertain`, else the confidence interval of the mean difference.
+    pub fn new(uncertain: bool, metric: &str) -> Paired {
         Paired {
             spread: uncertain.then(QuantileSketch::default),
+            higher_is_better: crate::report::labels::higher_is_better(metric),
             ..Paired::default()
         }
     }
 
-    /// Adds one replication's difference of `metric`.
-    pub fn push(&mut self, d: f64, metric: &str) {
+    /// Adds one replication's difference.
+    pub fn push(&mut self, d: f64) {
         if d.is_nan() {
             return;
         }
@@ -199,7 +202,7 @@ impl Paired {
         if let Some(q) = &mut self.spread {
             q.add(d);
         }
-        match crate::report::labels::higher_is_better(metric) {
+        match self.higher_is_better {
             _ if d == 0.0 => self.ties += 1,
             Some(true) if d > 0.0 => self.better += 1,
             Some(false) if d < 0.0 => self.better += 1,
@@ -222,12 +225,12 @@ impl Paired {
         }
     }
 
-    /// The probability that the option is better than the baseline on
-    /// `metric`: the share of replications where it did better, ties
-    /// counted half (NaN for a metric with no better direction).
-    pub fn p_better(&self, metric: &str) -> f64 {
+    /// The probability that the option is better than the baseline: the
+    /// share of replications where it did better, ties counted half (NaN
+    /// for a metric with no better direction).
+    pub fn p_better(&self) -> f64 {
         let n = self.moments.count();
-        if n == 0 || crate::report::labels::higher_is_better(metric).is_none() {
+        if n == 0 || self.higher_is_better.is_none() {
             return f64::NAN;
         }
         (self.better as f64 + 0.5 * self.ties as f64) / n as f64

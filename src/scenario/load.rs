@@ -156,6 +156,19 @@ pub fn parse_as<T: serde::de::DeserializeOwned>(
     Ok((value, source))
 }
 
+/// Reads the file at `path` (a regular file of at most [`MAX_FILE_BYTES`]
+/// in UTF-8) and deserialises it as `T`, as [`parse_as`] does; a file that
+/// cannot be read is an error of the file as a whole under the key `what`.
+/// For the files beside scenarios: sweeps and calibration targets.
+pub fn read_as<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &str,
+) -> Result<(T, SourceFile), ScenarioErrors> {
+    let text = crate::fsread::read_text(path, MAX_FILE_BYTES)
+        .map_err(|e| ScenarioErrors(vec![plain_error(path, what, e.at(path))]))?;
+    parse_as(path, &text, what)
+}
+
 /// Reads `path` and everything it extends, merged (child over parent).
 fn read_chain(
     path: &Path,
@@ -396,7 +409,14 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
     let mut merged = read_chain(path, &mut files, &mut added)?;
     let canonical = toml::to_string(&merged).unwrap_or_default();
     let resolved_sha256 = hex(&Sha256::digest(canonical.as_bytes()));
-    let uncertain = super::uncertain::extract(&files, &mut merged).map_err(ScenarioErrors)?;
+    let uncertain = super::uncertain::extract(&mut merged).map_err(|found| {
+        ScenarioErrors(
+            found
+                .into_iter()
+                .map(|(path, message)| locate_error(&files, &path, message))
+                .collect(),
+        )
+    })?;
     let mut errors = retired_keys(&files, &merged);
     let incomplete = incomplete_new_entries(&files, &merged, &added);
     let deserialised: Option<Scenario> =

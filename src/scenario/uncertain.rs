@@ -26,8 +26,7 @@
 //! must lie within the parameter's range. A whole-number parameter (beds,
 //! places) takes the sampled value rounded to the nearest whole number.
 
-use super::error::{PathStep, ScenarioError, render_path};
-use super::load::{SourceFile, locate_error};
+use super::error::{PathStep, render_path};
 use crate::engine::rng::{Purpose, stream};
 use rand::RngExt;
 use serde::Deserialize;
@@ -318,11 +317,11 @@ pub fn latin_hypercube_column(seed: u64, name: &str, block: u64, size: usize) ->
 
 /// Finds every distribution in `merged`, checks it against the parameter's
 /// type and puts its median in its place. Returns the parameters, or
-/// every error found (each at its file, line and column).
+/// every problem found: where it is and what was expected (the caller
+/// pins each to its file, line and column).
 pub fn extract(
-    files: &[SourceFile],
     merged: &mut Table,
-) -> Result<Vec<UncertainParameter>, Vec<ScenarioError>> {
+) -> Result<Vec<UncertainParameter>, Vec<(Vec<PathStep>, String)>> {
     let schema = scenario_schema();
     let mut found = Vec::new();
     collect(
@@ -336,7 +335,7 @@ pub fn extract(
     for (path, table, range) in found {
         match parameter(&path, table, range) {
             Ok(p) => params.push(p),
-            Err(message) => errors.push(locate_error(files, &path, message)),
+            Err(message) => errors.push((path, message)),
         }
     }
     if !errors.is_empty() {
@@ -432,39 +431,31 @@ fn collect(
     }
 }
 
-/// Writes `value` at `path` in `doc` (the path exists: it was found there).
+/// Writes `value` at `path` in `doc` (a path that is not there is left alone).
 pub fn set(doc: &mut Table, path: &[PathStep], value: Value) {
-    let Some((last, steps)) = path.split_last() else {
+    if let Some((PathStep::Key(first), rest)) = path.split_first()
+        && let Some(here) = doc.get_mut(first)
+    {
+        set_in(here, rest, value);
+    }
+}
+
+fn set_in(here: &mut Value, path: &[PathStep], value: Value) {
+    let Some((step, rest)) = path.split_first() else {
+        *here = value;
         return;
     };
-    let mut here: &mut Value = match steps.first() {
-        Some(PathStep::Key(k)) => match doc.get_mut(k) {
-            Some(v) => v,
-            None => return,
-        },
-        Some(_) => return,
-        None => {
-            if let PathStep::Key(k) = last {
-                doc.insert(k.clone(), value);
-            }
-            return;
-        }
+    let next = match (step, here) {
+        (PathStep::Key(k), Value::Table(t)) => t.get_mut(k),
+        (PathStep::Index(i), Value::Array(a)) => a.get_mut(*i),
+        (PathStep::Named(n), Value::Array(a)) => a
+            .iter_mut()
+            .find(|v| v.as_table().and_then(|t| t.get("name")?.as_str()) == Some(n)),
+        _ => None,
     };
-    for step in steps.iter().skip(1).chain(std::iter::once(last)) {
-        let next = match (step, here) {
-            (PathStep::Key(k), Value::Table(t)) => t.get_mut(k),
-            (PathStep::Index(i), Value::Array(a)) => a.get_mut(*i),
-            (PathStep::Named(n), Value::Array(a)) => a
-                .iter_mut()
-                .find(|v| v.as_table().and_then(|t| t.get("name")?.as_str()) == Some(n)),
-            _ => None,
-        };
-        match next {
-            Some(v) => here = v,
-            None => return,
-        }
+    if let Some(next) = next {
+        set_in(next, rest, value);
     }
-    *here = value;
 }
 
 /// The range of the number at `path`, from the JSON Schema `node` (within
