@@ -796,7 +796,7 @@ th:first-child,td:first-child{text-align:left}.ci{color:#666;font-size:.85em}.no
 .warnings{border:3px solid #d55e00;background:#fff4e5;padding:.2em 1em;margin:1.2em 0}.warnings h3{margin:.5em 0 .2em;color:#a33b00}\
 td.breach{background:#fde0c5;font-weight:bold}td.ok{color:#999}\
 @media print{body{max-width:none;margin:0;font-size:10pt}\
-.answers,.warnings{break-inside:avoid}h2,h3{break-after:avoid}\
+.answers dd,.warnings li{break-inside:avoid}.answers dt,h2,h3{break-after:avoid}\
 table{break-inside:auto}tr,td,th{break-inside:avoid}thead{display:table-header-group}\
 figure{break-inside:avoid}figure svg{max-height:17cm;border:none}\
 #evidence{break-before:page}a{color:inherit;text-decoration:none}}\
