@@ -263,6 +263,10 @@ enum Command {
     Report {
         /// Results folder (as written by run, compare or batch).
         dir: PathBuf,
+        /// The years the answers and forest plots are for, comma-separated
+        /// (default: 2030 and 2035, or the last year).
+        #[arg(long, value_delimiter = ',')]
+        years: Option<Vec<i32>>,
     },
     /// Parse and check scenario files (and sweep files) without running them.
     Validate {
@@ -371,24 +375,27 @@ pub fn main() -> ExitCode {
                 }
             }
         }
-        Command::Report { dir } => match crate::report::document::render(&dir) {
-            Ok(files) => {
-                println!(
-                    "Wrote {} files; open {}",
-                    files.len(),
-                    terminal::path(&dir.join("report.html"))
-                );
-                ExitCode::SUCCESS
+        Command::Report { dir, years } => {
+            match crate::report::document::render_held(&dir, None, years.as_deref()) {
+                Ok(files) => {
+                    println!(
+                        "Wrote {} files; open {}",
+                        files.len(),
+                        terminal::path(&dir.join("report.html"))
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {}", terminal::safe(&e.to_string()));
+                    let input = e.starts_with(crate::report::document::BAD_YEARS);
+                    ExitCode::from(if !input && dir.join("summary.csv").exists() {
+                        2
+                    } else {
+                        1
+                    })
+                }
             }
-            Err(e) => {
-                eprintln!("error: {}", terminal::safe(&e.to_string()));
-                ExitCode::from(if dir.join("summary.csv").exists() {
-                    2
-                } else {
-                    1
-                })
-            }
-        },
+        }
         Command::Calibrate {
             scenario,
             targets,
@@ -436,8 +443,11 @@ fn finish(
                 print_headline(&report);
             }
             if charts
-                && let Err(e) =
-                    crate::report::document::render_held(&report.out_dir, report.lock.as_deref())
+                && let Err(e) = crate::report::document::render_held(
+                    &report.out_dir,
+                    report.lock.as_deref(),
+                    None,
+                )
             {
                 eprintln!(
                     "error: drawing the charts and report failed: {}",

@@ -30,7 +30,6 @@ use crate::report::tables;
 use crate::scenario::schedule::{entry_names, parameter_table};
 use crate::scenario::{self, Loaded, Scenario, ScenarioError, ScenarioErrors};
 use crate::stats::Welford;
-use crate::stats::ci::mean_interval;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -523,7 +522,8 @@ fn write_sizing(
             .rsplit_once(' ')
             .map_or(names[*m].as_str(), |(b, _)| b)
             .to_string();
-        let (lo, hi) = mean_interval(w, 0.95);
+        // A share or count keeps an interval within its range.
+        let (lo, hi) = tables::bounded_interval(w, crate::report::labels::kind(&sizing.metric));
         let p_meet = *met as f64 / w.count().max(1) as f64;
         curve += &format!(
             "{},{year},{parameter},{value},{},{},{},{},{},{area}\n",

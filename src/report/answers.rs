@@ -94,6 +94,9 @@ fn target_value(r: &Results, s: &str, year: i32, borough: &str, which: usize) ->
 /// The years the answers are given for: 2030 and 2035 within the horizon,
 /// else the last year.
 pub fn report_years(r: &Results) -> Vec<i32> {
+    if let Some(years) = &r.chosen_years {
+        return years.clone();
+    }
     let (first, last) = r.years();
     let years: Vec<i32> = [2030, 2035]
         .into_iter()
@@ -487,7 +490,11 @@ pub fn diff(metric: &str, d: Option<Stat>) -> String {
 }
 
 fn options(r: &Results) -> Vec<Answer> {
-    if r.scenarios.len() < 2 {
+    // The variants of a sensitivity study (one parameter low or high) or
+    // of a sizing sweep (one site's beds) are points of a curve, not
+    // options: the tornado and the sizing answer speak for them.
+    let curve = r.manifest.get("sensitivity").is_some() || r.sizing_labels.is_some();
+    if r.scenarios.len() < 2 || curve {
         return Vec::new();
     }
     let base = &r.scenarios[0];
@@ -644,6 +651,35 @@ mod tests {
         assert_eq!(options.len(), 2);
         assert!(options[1].text.starts_with("In 2035, more does most"));
         assert!(too_few(&r).is_none());
+    }
+
+    /// Years chosen for the report (`carecap report --years`) replace 2030
+    /// and 2035 in the options' answers.
+    #[test]
+    fn chosen_years_replace_the_default_ones() {
+        let mut r = results();
+        r.chosen_years = Some(vec![2027, 2033]);
+        assert_eq!(report_years(&r), [2027, 2033]);
+        let options: Vec<String> = answers(&r)
+            .into_iter()
+            .filter(|a| a.question.contains("option"))
+            .map(|a| a.text)
+            .collect();
+        assert_eq!(options.len(), 2);
+        assert!(options[0].starts_with("In 2027,") && options[1].starts_with("In 2033,"));
+    }
+
+    /// The variants of a sizing sweep or a sensitivity study are points on
+    /// a curve: they are not ranked as options.
+    #[test]
+    fn sweep_and_sensitivity_variants_are_not_ranked_as_options() {
+        let mut sized = results();
+        sized.sizing_labels = Some(("ipu_occupancy_pct".into(), "beds".into()));
+        let mut sensitivity = results();
+        sensitivity.manifest["sensitivity"] = serde_json::json!({ "metric": "deaths" });
+        for r in [sized, sensitivity] {
+            assert!(answers(&r).iter().all(|a| !a.question.contains("option")));
+        }
     }
 
     /// A role reported for the region only (the supportive services'

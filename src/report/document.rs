@@ -732,12 +732,29 @@ fn footer(r: &Results, figure: &Figure) -> String {
 /// holds it: use [`render_held`] then), and refuses a folder whose files
 /// belong to different runs.
 pub fn render(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    render_held(dir, None)
+    render_held(dir, None, None)
 }
 
-/// Like [`render`], by a run that already holds the folder (`lock`).
-pub fn render_held(dir: &Path, lock: Option<&FolderLock>) -> Result<Vec<PathBuf>, String> {
-    let r = Results::read(dir)?;
+/// How an error of [`render_held`] about its `years` begins (an input
+/// error, where the others are failures to read or write the folder).
+pub const BAD_YEARS: &str = "--years: expected years the results cover";
+
+/// Like [`render`], by a run that already holds the folder (`lock`), with
+/// the answers and forest plots for `years` when given (each must be a
+/// year of the results).
+pub fn render_held(
+    dir: &Path,
+    lock: Option<&FolderLock>,
+    years: Option<&[i32]>,
+) -> Result<Vec<PathBuf>, String> {
+    let mut r = Results::read(dir)?;
+    if let Some(years) = years {
+        let (first, last) = r.years();
+        if let Some(y) = years.iter().find(|y| !(first..=last).contains(*y)) {
+            return Err(format!("{BAD_YEARS} ({first} to {last}), found {y}"));
+        }
+        r.chosen_years = Some(years.to_vec());
+    }
     let taken;
     let lock = match lock {
         Some(lock) => lock,

@@ -69,6 +69,9 @@ pub struct Results {
     pub sensitivity: BTreeMap<(String, i32), Vec<OneWayEffect>>,
     /// manifest.json.
     pub manifest: serde_json::Value,
+    /// The years the answers and forest plots are for, when chosen
+    /// (`carecap report DIR --years`); otherwise 2030 and 2035.
+    pub chosen_years: Option<Vec<i32>>,
 }
 
 /// One parameter's one-way effect on a metric (a row of sensitivity.csv).

@@ -114,6 +114,11 @@ fn report_is_self_contained_escaped_and_redrawn_from_results() {
         html
     );
     assert!(out.join("charts/workforce.png").exists());
+    // Years for the answers: those the results cover, or an input error.
+    carecap_ok(&["report", out.to_str().unwrap(), "--years", "2026"]);
+    let r = carecap(&["report", out.to_str().unwrap(), "--years", "2026,2040"]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("2025 to 2026), found 2040"));
 }
 
 #[test]
