@@ -178,10 +178,10 @@ impl CoachingConfig {
         sum / self.organisations.max(1) as f64
     }
 
-    /// Organisations whose coaching year started by `now` ticks.
+    /// Organisations whose coaching year started before `now` ticks.
     fn started(&self, now: u64) -> u32 {
         (self.cohorts.iter())
-            .filter(|c| c.start <= now as f64)
+            .filter(|c| c.start < now as f64)
             .map(|c| c.upto)
             .max()
             .unwrap_or(0)
