@@ -7,8 +7,10 @@
 use super::acute::AcuteConfig;
 use super::advice::{CallsConfig, LineConfig};
 use super::bereavement::BereavementConfig;
+use super::care_homes::CareHomeConfig;
 use super::caring::CaringConfig;
 use super::caseload::CaseloadConfig;
+use super::coaching::CoachingConfig;
 use super::coordination::CoordinationConfig;
 use super::day_hospice::DayHospiceConfig;
 use super::dist::Sampler;
@@ -130,6 +132,10 @@ pub struct CareConfig {
     pub caring: Vec<CaringConfig>,
     /// Care coordination in primary care.
     pub coordination: Vec<CoordinationConfig>,
+    /// Long-term care homes.
+    pub care_homes: Vec<CareHomeConfig>,
+    /// Clinical coaching in cohorts.
+    pub coaching: Vec<CoachingConfig>,
     /// Supply dynamics by role (`None`: constant at establishment).
     pub supply: [Option<SupplyConfig>; ROLE_COUNT],
     /// Later phases (interventions): from a time in ticks, the whole
@@ -193,6 +199,8 @@ impl CareConfig {
             psych: PsychConfig::compile(s),
             caring: CaringConfig::compile(s),
             coordination: CoordinationConfig::compile(s),
+            care_homes: CareHomeConfig::compile(s),
+            coaching: CoachingConfig::compile(s),
             supply: supply(s),
             changes: Vec::new(),
             region_programmes_per_year: s.bereavement.cost_per_year.get(),

@@ -45,8 +45,10 @@
 pub mod acute;
 pub mod advice;
 pub mod bereavement;
+pub mod care_homes;
 pub mod caring;
 pub mod caseload;
+pub mod coaching;
 pub mod config;
 pub mod coordination;
 pub mod day_hospice;

@@ -23,6 +23,7 @@
 //! comes first (`set_stay_end`).
 
 use super::advice::{Answer, CallKind, CallRecord, CallStart};
+use super::coaching::Coaching;
 use super::config::CareConfig;
 use super::dist::{Sampler, next_two_rate_event};
 use super::ids::{BoroughId, LineId, SiteId};
@@ -76,17 +77,12 @@ impl CareSystem<'_> {
                 schedule_call(cfg, p, r, now, sched);
                 if !p.in_terminal {
                     schedule_crisis(cfg, p, r, now, sched);
-                    let at = p.terminal_at.max(now);
-                    if p.terminal_scheduled != at {
-                        p.terminal_scheduled = at;
-                        p.terminal_epoch = p.terminal_epoch.wrapping_add(1);
-                        let t = PersonRef {
-                            slot: slot as u32,
-                            epoch: p.terminal_epoch,
-                        };
-                        sched.schedule_at(SimTime(at), CareEvent::Terminal(t));
-                    }
+                    schedule_terminal(p, slot, now, sched);
                 }
+            }
+            // A care-home resident not (yet) on a caseload: their last days.
+            Location::Home if p.resident && !p.in_terminal => {
+                schedule_terminal(p, slot, now, sched);
             }
             Location::Home => {}
             Location::Ipu(_) | Location::Enhanced | Location::Acute => {
@@ -119,44 +115,83 @@ impl CareSystem<'_> {
         let mut referral_share = segment.map_or(borough.referral_share, |g| {
             borough.segment_referral[g.index()]
         });
+        // A care-home resident arrives when they need a care-home bed;
+        // their referral, if any, comes later (see below).
+        let home = (self.services.care_homes).entry_for(b, segment, &cfg.care_homes);
         // A coordinator in primary care identifies more of the need (a
         // share of the deaths that would not be referred) and earlier.
-        let covered = (self.services.coordination).coordinator_for(b, key, &cfg.coordination);
+        // Care-home residents are not coordinated by primary care.
+        let covered = match home {
+            Some(_) => None,
+            None => (self.services.coordination).coordinator_for(b, key, &cfg.coordination),
+        };
         let coordinator = covered.and_then(Result::ok);
         let coordination = coordinator.map(|u| &cfg.coordination[u]);
         if let Some(c) = coordination {
             referral_share += c.reach_uplift * (1.0 - referral_share);
         }
-        let referred = rng.random::<f64>() < referral_share;
+        // The organisation (a care home or a community organisation)
+        // whose coaching capability identifies more of the need, earlier,
+        // and plans ahead more often.
+        let org = (self.services.coaching).organisation_of(b, home.is_some(), key, &cfg.coaching);
+        let coach = org.map(|m| &cfg.coaching[m.0 as usize]);
+        let referral_draw = rng.random::<f64>();
         let cancer = rng.random::<f64>() < seg.map_or(pw.cancer_share, |g| g.cancer_share);
-        let prognosis = match seg.and_then(|g| g.prognosis) {
-            Some(own) => own,
-            None if cancer => pw.prognosis_cancer,
-            None => pw.prognosis_other,
-        }
-        .ticks(&mut rng)
-        .saturating_add(coordination.map_or(0, |c| c.earlier));
+        let diagnosis = if cancer {
+            pw.prognosis_cancer
+        } else {
+            pw.prognosis_other
+        };
+        let drawn = seg.and_then(|g| g.prognosis).unwrap_or(diagnosis);
+        let drawn = drawn.ticks(&mut rng);
         let preference = seg
             .map_or(&pw.preference, |g| &g.preference)
             .pick(rng.random());
         let unknown_place =
             (seg.map_or(&pw.unknown_place, |g| &g.unknown_place)).pick(rng.random());
-        let ucp = rng.random::<f64>() < pw.ucp_uptake;
+        let ucp_draw = rng.random::<f64>();
         let terminal = pw.terminal_phase.ticks(&mut rng);
         let stay_quantile = rng.random::<f64>();
         let bed_choice = rng.random::<f64>();
+        // A resident's own prognosis is their time in the home; the
+        // palliative phase before death, at the end of it, is drawn by
+        // diagnosis (a resident's draw, made only in scenarios with homes).
+        let palliative = home.map(|_| diagnosis.ticks(&mut rng));
+        // When need is identified: at arrival, or (a resident) at the start
+        // of their palliative phase; the organisation's capability then.
+        let death_unshifted = now.saturating_add(drawn);
+        let identified_at = palliative.map_or(now, |t| death_unshifted.saturating_sub(t).max(now));
+        let capability = org.map_or(0.0, |m| {
+            Coaching::capability(m, identified_at, &cfg.coaching)
+        });
+        if let Some(c) = coach {
+            referral_share += capability * c.reach_uplift * (1.0 - referral_share);
+            self.services.coaching.count_person(b, capability);
+        }
+        let referred = referral_draw < referral_share;
+        let earlier = coach.map_or(0, |c| (capability * c.earlier) as u64);
+        let prognosis = match home {
+            Some(_) => drawn,
+            None => drawn
+                .saturating_add(coordination.map_or(0, |c| c.earlier))
+                .saturating_add(earlier),
+        };
+        let ucp_uptake = match coach {
+            Some(c) => pw.ucp_uptake + capability * c.ucp_uplift * (1.0 - pw.ucp_uptake),
+            None => pw.ucp_uptake,
+        };
+        let ucp = ucp_draw < ucp_uptake;
         if let (true, Some(Err(u))) = (referred, covered) {
             (self.services.coordination).count_unmet(u, b, &cfg.coordination[u]);
         }
-        if !referred {
+        if !referred && home.is_none() {
             self.services
                 .outcomes
                 .count_death(b, segment, unknown_place, None, false);
             return;
         }
-        self.services.outcomes.count_referral(b, segment);
-        (self.services.coordination).count_referral(b, prognosis, coordinator.is_some());
         let death_at = now.saturating_add(prognosis);
+        let terminal_at = death_at.saturating_sub(terminal);
         let person = Person {
             rng,
             epoch: 0,
@@ -171,7 +206,7 @@ impl CareSystem<'_> {
             unknown_place,
             ucp,
             death_at,
-            terminal_at: death_at.saturating_sub(terminal),
+            terminal_at,
             location: Location::Home,
             on_caseload: false,
             in_terminal: false,
@@ -183,6 +218,9 @@ impl CareSystem<'_> {
             bed_choice,
             key,
             crises_due: 0,
+            resident: home.is_some(),
+            // A resident counts as referred when their referral comes.
+            referred: referred && home.is_none(),
         };
         let slot = match self.free_slots.pop() {
             Some(s) => {
@@ -202,6 +240,51 @@ impl CareSystem<'_> {
                 self.people.len() - 1
             }
         };
+        if let Some(m) = org {
+            self.services.coaching.join(slot, m);
+        }
+        if let Some(u) = home {
+            (self.services.care_homes).arrive(u, slot, b, now, &cfg.care_homes);
+            // A referred resident is referred when their need is
+            // identified (earlier in a coached home), at the latest when
+            // their last days begin.
+            if referred {
+                let at = (identified_at.saturating_sub(earlier))
+                    .min(terminal_at.saturating_sub(1))
+                    .max(now);
+                self.replan(slot, sched);
+                let r = PersonRef {
+                    slot: slot as u32,
+                    epoch: self.people[slot].death_epoch,
+                };
+                sched.schedule_at(SimTime(at), CareEvent::Referral(r));
+                return;
+            }
+            return self.replan(slot, sched);
+        }
+        self.refer(slot, coordinator, sched);
+    }
+
+    /// A care-home resident's referral comes due.
+    pub(super) fn on_referral(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
+        let p = &self.people[slot];
+        if p.on_caseload || p.in_terminal || p.location != Location::Home {
+            return;
+        }
+        self.refer(slot, None, sched);
+    }
+
+    /// Person `slot` is referred now: counted, coordinated if
+    /// `coordinator` has room, and taken onto the caseload or its list.
+    fn refer(&mut self, slot: usize, coordinator: Option<usize>, sched: &mut Scheduler<CareEvent>) {
+        let now = sched.now().ticks();
+        let cfg = self.cfg;
+        let pw = &cfg.pathway;
+        let (b, segment) = (self.people[slot].borough, self.people[slot].segment);
+        let prognosis = self.people[slot].death_at.saturating_sub(now);
+        self.people[slot].referred = true;
+        self.services.outcomes.count_referral(b, segment);
+        (self.services.coordination).count_referral(b, prognosis, coordinator.is_some());
         if let Some(u) = coordinator {
             let c = &cfg.coordination[u];
             self.services.coordination.start(u, slot, b, now, c);
@@ -329,6 +412,7 @@ impl CareSystem<'_> {
         let cfg = self.cfg;
         let now = sched.now().ticks();
         let r = self.person_ref(slot);
+        let coached = self.services.coaching.transfer_rr(slot, now, &cfg.coaching);
         let p = &mut self.people[slot];
         if p.in_terminal || p.location != Location::Home {
             return;
@@ -339,7 +423,7 @@ impl CareSystem<'_> {
         } else {
             1.0
         };
-        let needs_bed = p.rng.random::<f64>() < cfg.pathway.crisis_bed_share * ucp * line;
+        let needs_bed = p.rng.random::<f64>() < cfg.pathway.crisis_bed_share * ucp * line * coached;
         if !needs_bed {
             schedule_crisis(cfg, p, r, now, sched);
             return;
@@ -369,6 +453,9 @@ impl CareSystem<'_> {
         // not depend on which beds are free.
         let transfer_draw = p.rng.random::<f64>();
         let diversion_draw = p.rng.random::<f64>();
+        if !p.on_caseload {
+            return self.resident_last_days(slot, transfer_draw, sched);
+        }
         let b = p.borough;
         match p.preference {
             Place::Hospital => return self.go_to_acute(slot, true, sched),
@@ -395,7 +482,7 @@ impl CareSystem<'_> {
         };
         let hah_rr = 1.0 - hah_effect * (1.0 - cfg.pathway.hah_hospital_rr);
         let ucp_rr = if p.ucp { cfg.pathway.ucp_rr } else { 1.0 };
-        let services_rr = self.services.hospital_rr(slot, cfg);
+        let services_rr = (self.services).hospital_rr(slot, sched.now().ticks(), cfg);
         let to_hospital =
             transfer_draw < cfg.pathway.terminal_hospital_share * hah_rr * ucp_rr * services_rr;
         let divertible = diversion_draw < cfg.pathway.bed_diversion_share;
@@ -406,6 +493,31 @@ impl CareSystem<'_> {
         match self.find_free_bed(slot).filter(|_| divertible) {
             Some(bed) => self.admit(slot, bed, URGENT, sched),
             None => self.go_to_acute(slot, true, sched),
+        }
+    }
+
+    /// The last days of a care-home resident not known to the specialist
+    /// service: in a care-home bed, they end in a hospital transfer with
+    /// the home's `transfer_share`, lowered by its coaching capability
+    /// (`transfer_draw` is the person's own, drawn whatever happens);
+    /// otherwise the resident stays and dies in the home. A person still
+    /// waiting for a bed dies where people not known to services die.
+    fn resident_last_days(
+        &mut self,
+        slot: usize,
+        transfer_draw: f64,
+        sched: &mut Scheduler<CareEvent>,
+    ) {
+        let now = sched.now().ticks();
+        let cfg = self.cfg;
+        let Some(u) = self.services.care_homes.bed_entry(slot) else {
+            return self.replan(slot, sched);
+        };
+        let rr = self.services.hospital_rr(slot, now, cfg);
+        if transfer_draw < cfg.care_homes[u].transfer_share * rr {
+            self.go_to_acute(slot, true, sched);
+        } else {
+            self.replan(slot, sched);
         }
     }
 
@@ -452,11 +564,18 @@ impl CareSystem<'_> {
         let p = &self.people[slot];
         let b = p.borough;
         let on_caseload = p.on_caseload;
+        let in_home = self.services.care_homes.in_bed(slot);
         let place = if !on_caseload {
-            p.unknown_place
+            match p.location {
+                // Only care-home residents not on a caseload are simulated
+                // to their death; they die in hospital after a transfer.
+                Location::Acute => Place::Hospital,
+                _ if in_home => Place::CareHome,
+                _ => p.unknown_place,
+            }
         } else {
             match p.location {
-                Location::Home if p.preference == Place::CareHome => Place::CareHome,
+                Location::Home if in_home || p.preference == Place::CareHome => Place::CareHome,
                 Location::Home => Place::Home,
                 Location::Ipu(_) => Place::Hospice,
                 Location::Enhanced => Place::EnhancedBed,
@@ -469,9 +588,11 @@ impl CareSystem<'_> {
         };
         let known = on_caseload.then_some(met);
         let g = p.segment;
+        let died_waiting = !on_caseload && p.referred;
         self.services
             .outcomes
-            .count_death(b, g, place, known, !on_caseload);
+            .count_death(b, g, place, known, died_waiting);
+        (self.services.care_homes).leave(slot, place, now, &self.cfg.care_homes);
         match self.people[slot].location {
             Location::Ipu(s) => {
                 self.services.ipu.count_death(s);
@@ -656,6 +777,9 @@ impl CareSystem<'_> {
     /// Admits the person to acute hospital, until death or for an acute stay.
     fn go_to_acute(&mut self, slot: usize, until_death: bool, sched: &mut Scheduler<CareEvent>) {
         let now = sched.now().ticks();
+        if self.people[slot].location == Location::Home {
+            self.services.care_homes.count_transfer(slot);
+        }
         self.leave_home(slot, now);
         let acute = self.cfg.acute.stay;
         self.relocate(slot, Location::Acute, now);
@@ -885,6 +1009,21 @@ fn schedule_crisis(
         && t < p.terminal_at.min(p.death_at)
     {
         sched.schedule_at(SimTime(t), CareEvent::Crisis(r));
+    }
+}
+
+/// Schedules the person's terminal phase (their last days) unless it is
+/// already scheduled for that time.
+fn schedule_terminal(p: &mut Person, slot: usize, now: u64, sched: &mut Scheduler<CareEvent>) {
+    let at = p.terminal_at.max(now);
+    if p.terminal_scheduled != at {
+        p.terminal_scheduled = at;
+        p.terminal_epoch = p.terminal_epoch.wrapping_add(1);
+        let t = PersonRef {
+            slot: slot as u32,
+            epoch: p.terminal_epoch,
+        };
+        sched.schedule_at(SimTime(at), CareEvent::Terminal(t));
     }
 }
 

@@ -142,4 +142,10 @@ pub struct Person {
     pub key: u64,
     /// Crises that came due so far (a counter for keyed draws).
     pub crises_due: u32,
+    /// A care-home resident (in a bed or waiting for one), simulated
+    /// whether or not they are referred.
+    pub resident: bool,
+    /// Referred to the specialist service (only care-home residents are
+    /// simulated before or without a referral).
+    pub referred: bool,
 }

@@ -14,8 +14,10 @@ use super::advice::LineEvent;
 use super::advice::{AdviceLines, LineMetric};
 use super::bereavement::BereavementEvent;
 use super::bereavement::{Bereavement, BereavementMetric};
+use super::care_homes::{CareHomeMetric, CareHomes};
 use super::caring::{CaringCommunities, CaringMetric};
 use super::caseload::{CaseloadMetric, Caseloads};
+use super::coaching::{Coaching, CoachingMetric};
 use super::config::CareConfig;
 use super::coordination::{Coordination, CoordinationMetric};
 use super::day_hospice::{DayHospiceMetric, DayHospices};
@@ -47,6 +49,9 @@ pub enum CareEvent {
     Crisis(PersonRef),
     /// The terminal phase starts.
     Terminal(PersonRef),
+    /// A care-home resident's referral to the specialist service comes
+    /// due (`epoch`: the person's death epoch).
+    Referral(PersonRef),
     /// The person dies.
     Death(PersonRef),
     /// An IPU, enhanced-bed or acute stay ends in discharge home.
@@ -101,7 +106,7 @@ crate::metric_table! {
 }
 
 /// Every service's metric table, in output order.
-const TABLES: [&[MetricDef]; 14] = [
+const TABLES: [&[MetricDef]; 16] = [
     OutcomeMetric::TABLE,
     CaseloadMetric::TABLE,
     IpuMetric::TABLE,
@@ -115,6 +120,8 @@ const TABLES: [&[MetricDef]; 14] = [
     PsychMetric::TABLE,
     CaringMetric::TABLE,
     CoordinationMetric::TABLE,
+    CareHomeMetric::TABLE,
+    CoachingMetric::TABLE,
     TotalMetric::TABLE,
 ];
 
@@ -169,7 +176,9 @@ pub fn reported(cfg: &CareConfig, index: usize) -> bool {
         || within(9) && cfg.clinics.is_empty()
         || within(10) && cfg.psych.is_empty()
         || within(11) && cfg.caring.is_empty()
-        || within(12) && cfg.coordination.is_empty())
+        || within(12) && cfg.coordination.is_empty()
+        || within(13) && cfg.care_homes.is_empty()
+        || within(14) && cfg.coaching.is_empty())
 }
 
 /// The definition of the metric called `name`, if there is one.
@@ -206,6 +215,10 @@ pub struct Services {
     pub caring: CaringCommunities,
     /// Care coordination in primary care.
     pub coordination: Coordination,
+    /// Long-term care homes.
+    pub care_homes: CareHomes,
+    /// Clinical coaching in cohorts.
+    pub coaching: Coaching,
 }
 
 impl Services {
@@ -257,6 +270,8 @@ impl Services {
                 seed,
                 rep,
             ),
+            care_homes: CareHomes::new(&cfg.care_homes, nb),
+            coaching: Coaching::new(&cfg.coaching, nb, seed, rep),
         }
     }
 
@@ -349,6 +364,7 @@ impl Services {
         self.psych.patient_died(slot, &cfg.psych, sched);
         self.caring.leave(slot, now, &cfg.caring);
         self.coordination.leave(slot, now, &cfg.coordination);
+        self.coaching.leave(slot);
         if known {
             self.psych.refer_carer(b, key, &cfg.psych, sched);
         }
@@ -362,10 +378,12 @@ impl Services {
     }
 
     /// Relative chance that person `slot`'s last days end in a hospital
-    /// transfer, from the services they use.
-    pub fn hospital_rr(&self, slot: usize, cfg: &CareConfig) -> f64 {
+    /// transfer at `now`, from the services they use and their
+    /// organisation's coaching.
+    pub fn hospital_rr(&self, slot: usize, now: u64, cfg: &CareConfig) -> f64 {
         self.caring.hospital_rr(slot, &cfg.caring)
             * self.coordination.hospital_rr(slot, &cfg.coordination)
+            * self.coaching.transfer_rr(slot, now, &cfg.coaching)
     }
 
     /// Relative chance that person `slot`'s carer needs bereavement support.
@@ -394,6 +412,8 @@ impl Services {
         self.psych.flush(now, &cfg.psych);
         self.caring.flush(now, &cfg.caring);
         self.coordination.flush(now, &cfg.coordination);
+        self.care_homes.flush(now, &cfg.care_homes);
+        self.coaching.flush(now, &cfg.coaching);
         self.observe_programmes(now, cfg);
     }
 
@@ -439,7 +459,11 @@ impl Services {
         self.caring.write_year(out.section(OFFSETS[11], TABLES[11]));
         self.coordination
             .write_year(out.section(OFFSETS[12], TABLES[12]));
-        self.write_totals(cfg, out.section(OFFSETS[13], TABLES[13]));
+        self.care_homes
+            .write_year(out.section(OFFSETS[13], TABLES[13]));
+        self.coaching
+            .write_year(&cfg.coaching, out.section(OFFSETS[14], TABLES[14]));
+        self.write_totals(cfg, out.section(OFFSETS[15], TABLES[15]));
         self.lines.write_by_hour(by_hour);
     }
 
@@ -458,6 +482,8 @@ impl Services {
         self.psych.reset_year();
         self.caring.reset_year();
         self.coordination.reset_year();
+        self.care_homes.reset_year();
+        self.coaching.reset_year();
     }
 
     /// The ledger of `area`: every service's in that area, summed.
@@ -499,7 +525,8 @@ impl Services {
             .chain(self.clinics.ledgers())
             .chain(self.psych.ledgers())
             .chain(self.caring.ledgers())
-            .chain(self.coordination.ledgers());
+            .chain(self.coordination.ledgers())
+            .chain(self.coaching.ledgers());
         for ledger in units {
             all.add_to(ledger);
         }

@@ -374,6 +374,16 @@ impl Model for CareSystem<'_> {
                     self.on_death(slot, sched);
                 }
             }
+            CareEvent::Referral(r) => {
+                let slot = r.slot as usize;
+                if self
+                    .people
+                    .get(slot)
+                    .is_some_and(|p| p.death_epoch == r.epoch)
+                {
+                    self.on_referral(slot, sched);
+                }
+            }
             CareEvent::Terminal(r) => {
                 let slot = r.slot as usize;
                 if self

@@ -162,6 +162,70 @@ pub fn boroughs(r: &Results, s: &str) -> Vec<String> {
         .collect()
 }
 
+/// Population segments: areas of type `segment` reporting referrals.
+pub fn segments(r: &Results, s: &str) -> Vec<String> {
+    r.areas(s, "referrals")
+        .into_iter()
+        .filter(|a| r.area_types.get(a).is_some_and(|t| t == "segment"))
+        .collect()
+}
+
+/// A segment's referrals as a share of its deaths in `year`, %.
+pub fn share_referred(r: &Results, s: &str, year: i32, segment: &str) -> Option<f64> {
+    let referrals = r.get(s, year, segment, "referrals")?.mean;
+    let deaths = r.get(s, year, segment, "deaths")?.mean;
+    (deaths > 0.0).then(|| 100.0 * referrals / deaths)
+}
+
+/// Who is reached, who waits and who dies where they wished, by
+/// population segment (none without segments).
+fn equity(r: &Results, s: &str) -> Option<Answer> {
+    let groups = segments(r, s);
+    if groups.len() < 2 {
+        return None;
+    }
+    let (_, last) = r.years();
+    let extremes = |value: &dyn Fn(&str) -> Option<f64>| {
+        let mut v: Vec<(f64, &String)> = (groups.iter())
+            .filter_map(|g| Some((value(g)?, g)))
+            .filter(|(x, _)| x.is_finite())
+            .collect();
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Some((*v.first()?, *v.last()?))
+    };
+    let reached = extremes(&|g| share_referred(r, s, last, g))?;
+    let mut text = format!(
+        "In {last}, the group referred most often is {} ({:.0}% of its deaths), the least {} ({:.0}%).",
+        reached.1.1, reached.1.0, reached.0.1, reached.0.0
+    );
+    let stat = |g: &str, m: &str| r.get(s, last, g, m);
+    if let Some((low, high)) = extremes(&|g| stat(g, "preferred_place_met_pct").map(|x| x.mean)) {
+        let show = |g: &str| {
+            stat(g, "preferred_place_met_pct")
+                .map_or("–".into(), |x| ci(r, "preferred_place_met_pct", x))
+        };
+        text += &format!(
+            " Of people known to the service, the group dying where they wished least often is {} ({}), the most {} ({}).",
+            low.1,
+            show(low.1),
+            high.1,
+            show(high.1)
+        );
+    }
+    if let Some((_, longest)) = extremes(&|g| stat(g, "cspc_wait_days_mean").map(|x| x.mean)) {
+        let wait = stat(longest.1, "cspc_wait_days_mean")
+            .map_or("–".into(), |x| ci(r, "cspc_wait_days_mean", x));
+        text += &format!(
+            " The longest wait for a community caseload place is in {} ({wait}).",
+            longest.1
+        );
+    }
+    Some(Answer {
+        question: "Who is reached, who waits, and who dies where they wished, by group?",
+        text,
+    })
+}
+
 fn beds(r: &Results, s: &str) -> Answer {
     let (_, last) = r.years();
     let region = r.series(s, "ALL", "ipu_occupancy_pct");
@@ -536,7 +600,9 @@ pub fn answers(r: &Results) -> Vec<Answer> {
     let Some(s) = r.scenarios.first() else {
         return Vec::new();
     };
-    let mut out = vec![beds(r, s), sizing(r, s), boroughs_answer(r, s), staff(r, s)];
+    let mut out = vec![beds(r, s), sizing(r, s), boroughs_answer(r, s)];
+    out.extend(equity(r, s));
+    out.push(staff(r, s));
     out.extend(options(r));
     out
 }

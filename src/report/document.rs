@@ -1353,6 +1353,51 @@ fn area_table(
     table(&header, &rows)
 }
 
+/// Equity: who is reached, who waits and who dies where they wished, by
+/// population segment, in `year` (nothing without segments).
+fn equity_block(r: &Results, s: &str, year: i32) -> String {
+    let groups = answers::segments(r, s);
+    if groups.is_empty() {
+        return String::new();
+    }
+    let metrics = [
+        "cspc_wait_days_mean",
+        "died_waiting",
+        "preferred_place_met_pct",
+        "cspc_deaths_hospital_pct",
+        "deaths_hospital",
+    ];
+    let rows: Vec<Vec<String>> = groups
+        .iter()
+        .map(|g| {
+            let referred =
+                answers::share_referred(r, s, year, g).map_or("–".into(), |x| format!("{x:.0}%"));
+            [
+                escape(g),
+                with_ci("deaths", r.get(s, year, g, "deaths")),
+                with_ci("referrals", r.get(s, year, g, "referrals")),
+                referred,
+            ]
+            .into_iter()
+            .chain(metrics.iter().map(|m| with_ci(m, r.get(s, year, g, m))))
+            .collect()
+        })
+        .collect();
+    let header: Vec<String> = ["Group".to_string(), labels::with_unit("deaths")]
+        .into_iter()
+        .chain([
+            labels::with_unit("referrals"),
+            "Referred, % of deaths".into(),
+        ])
+        .chain(metrics.iter().map(|m| labels::with_unit(m)))
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    format!(
+        "<h2 id=equity>Who is reached, who waits, who dies where they wished?</h2><p class=note>By population group (the scenario's segments), {year}, region-wide; the groups add up to the region. Referred, % of deaths: mean referrals ÷ mean deaths of the group (no interval). Waits and dying where wished are for people known to the community palliative care service.</p>{}",
+        table(&header, &rows)
+    )
+}
+
 fn page(r: &Results, figures: &[Figure], svgs: &[String]) -> String {
     let base = r.scenarios.first().cloned().unwrap_or_default();
     let (first, last) = r.years();
@@ -1434,6 +1479,7 @@ fn page(r: &Results, figures: &[Figure], svgs: &[String]) -> String {
         )
     );
     h.push_str(&figures_of(figures, svgs, Section::Boroughs));
+    h.push_str(&equity_block(r, &base, last));
     // Staff.
     h.push_str("<h2>Can we staff it?</h2>");
     let rows: Vec<Vec<String>> = labels::ROLE_LABELS

@@ -469,6 +469,73 @@ pub const LABELS: &[Label] = &[
         Fte,
     ),
     ("fte_gap_care_coordinator", "Care coordinators short", Gap),
+    (
+        "care_home_admissions",
+        "Admitted to a care-home bed at the end of life",
+        Count,
+    ),
+    (
+        "care_home_residents_mean",
+        "Care-home residents at the end of life",
+        Level,
+    ),
+    (
+        "care_home_waiting_mean",
+        "Waiting for a care-home bed",
+        Level,
+    ),
+    (
+        "care_home_died_waiting",
+        "Died waiting for a care-home bed",
+        Count,
+    ),
+    (
+        "care_home_transfers",
+        "Care-home residents transferred to hospital",
+        Count,
+    ),
+    (
+        "care_home_resident_deaths",
+        "Deaths of care-home residents",
+        Count,
+    ),
+    (
+        "care_home_deaths_in_home",
+        "Care-home residents who died in their home",
+        Count,
+    ),
+    (
+        "care_home_deaths_hospital",
+        "Care-home residents who died in hospital",
+        Count,
+    ),
+    (
+        "care_home_deaths_elsewhere",
+        "Care-home residents who died in a hospice or enhanced bed",
+        Count,
+    ),
+    (
+        "care_home_beds",
+        "Care-home beds for the end of life",
+        Level,
+    ),
+    ("care_home_occupancy_pct", "Care-home bed occupancy", Pct),
+    (
+        "coached_people",
+        "People whose care home or community organisation had been coached",
+        Count,
+    ),
+    (
+        "coaching_organisations_started",
+        "Organisations coached so far",
+        Level,
+    ),
+    (
+        "coaching_capability_mean",
+        "Palliative capability of organisations (0 to 1)",
+        Level,
+    ),
+    ("coaches", "Clinical coaches employed", Level),
 ];
 
 /// Staff roles in planners' words: (role id, plural label).
@@ -509,6 +576,9 @@ pub fn higher_is_better(metric: &str) -> Option<bool> {
     ];
     const LOWER: &[&str] = &[
         "deaths_hospital",
+        "care_home_transfers",
+        "care_home_deaths_hospital",
+        "care_home_died_waiting",
         "cspc_deaths_hospital",
         "cspc_deaths_hospital_pct",
         "died_waiting",

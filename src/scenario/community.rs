@@ -4,7 +4,10 @@
 //! caring communities (`[[caring_community]]`: patient and citizen partners
 //! supporting people with complex needs) and care coordination in primary
 //! care (`[[care_coordination]]` under the integration models of
-//! `[coordination_models]`).
+//! `[coordination_models]`), long-term care homes as a setting with beds
+//! and residents (`[[care_home]]`), and clinical coaching of community
+//! organisations in yearly cohorts (`[[coaching]]`, with the effects of
+//! coaching in `[coaching_effects]`).
 //!
 //! Segments are one list of named groups of the population, each with its
 //! share of deaths; a planner who wants diagnosis × deprivation writes the
@@ -13,9 +16,12 @@
 //! differs from the rest only where the file says it does.
 
 use super::types::{Duration, PlaceShares};
-use super::units::{CostPerYear, Days, Fte, Lowering, Multiplier, PatientsPerFte, Places, Share};
+use super::units::{
+    CostPerYear, Days, Fte, Lowering, Multiplier, PatientsPerFte, Places, Share, Years,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// `[[segment]]`: a group of the population with its own share of deaths,
 /// reach, prognosis, preferences and crisis rate. With segments, every
@@ -216,4 +222,119 @@ pub struct CareCoordination {
     /// Yearly cost beyond the coordinators' (systems, training).
     #[serde(default)]
     pub cost_per_year: CostPerYear,
+}
+
+/// `[[care_home]]`: the long-term care homes of its boroughs, a setting
+/// with beds and residents. The people of the population segment it names
+/// (for example "Care-home residents") who live in its boroughs are its
+/// residents: from the onset of their palliative-care need to their death
+/// each holds a bed, or waits for one (in the community) when every bed is
+/// taken. Their last days, and any crisis, may end in a transfer to
+/// hospital; a resident who stays dies in the home.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CareHome {
+    /// Name (unique).
+    pub name: String,
+    /// Boroughs (areas) whose homes these are (each borough in one entry).
+    pub boroughs: Vec<String>,
+    /// The `[[segment]]` whose people live in care homes.
+    pub segment: String,
+    /// Long-term care homes in the boroughs (informational; coaching
+    /// counts its own organisations).
+    #[serde(default)]
+    pub homes: Places,
+    /// Beds for residents in the last phase of life, in all the homes.
+    pub beds: Places,
+    /// Longest list of people waiting for a bed.
+    #[serde(default = "long_list")]
+    pub waiting_list: Places,
+    /// Share of residents not known to the specialist service whose last
+    /// days end in a hospital transfer when their home has had no coaching.
+    pub transfer_share: Share,
+}
+
+/// Which community organisations a `[[coaching]]` entry coaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CoachingSetting {
+    /// Long-term care homes: their residents (`[[care_home]]`).
+    CareHome,
+    /// Family health teams, community health centres and home care: every
+    /// other resident of the boroughs.
+    Community,
+}
+
+/// `[[coaching]]`: clinical coaches working with cohorts of community
+/// organisations in an area, one cohort a year. An organisation's
+/// palliative capability rises linearly over its coaching year from 0 to
+/// 1, then halves every `half_life_years` unless a refresher restores it.
+/// A person belongs to one organisation (a draw keyed on the person).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Coaching {
+    /// Name (unique).
+    pub name: String,
+    /// Boroughs (areas, e.g. Ontario Health Teams) the coaches serve (each
+    /// borough in one entry per setting).
+    pub boroughs: Vec<String>,
+    /// The organisations coached: `care_home` or `community`.
+    pub setting: CoachingSetting,
+    /// Organisations of that setting in the boroughs.
+    pub organisations: Places,
+    /// The roll-out: calendar year → organisations whose coaching year
+    /// starts on 1 January of that year (`{ 2026 = 8, 2027 = 8 }`); at
+    /// most `organisations` in all.
+    pub cohorts: BTreeMap<String, Places>,
+    /// Coaches employed in each year a cohort is coached.
+    pub coaches: Fte,
+    /// Yearly cost of one coach (a programme cost).
+    #[serde(default)]
+    pub cost_per_coach_year: CostPerYear,
+}
+
+/// `[coaching_effects]`: what a fully capable organisation (capability 1)
+/// does differently; each effect scales with capability. The defaults are
+/// no effect.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct CoachingEffects {
+    /// Years for capability to halve after the coaching year without a
+    /// refresher (0: it never decays).
+    pub half_life_years: Years,
+    /// A refresher every this many years after the coaching year restores
+    /// full capability (0: no refresher).
+    pub refresher_every_years: Years,
+    /// Share of the deaths that would not be referred that the
+    /// organisation identifies and refers (the reach uplift).
+    pub reach_uplift: Share,
+    /// Days earlier the organisation identifies and refers a person.
+    pub identified_earlier_days: Days,
+    /// Share of people without an Urgent Care Plan (advance care plan)
+    /// who get one.
+    pub ucp_uplift: Share,
+    /// Relative chance that a crisis or the last days end in a hospital
+    /// transfer (0–1; 1 = no effect).
+    pub transfer_rr: Lowering,
+}
+
+impl Default for CoachingEffects {
+    fn default() -> Self {
+        CoachingEffects {
+            half_life_years: Years(0.0),
+            refresher_every_years: Years(0.0),
+            reach_uplift: Share(0.0),
+            identified_earlier_days: Days(0.0),
+            ucp_uplift: Share(0.0),
+            transfer_rr: no_effect(),
+        }
+    }
+}
+
+impl CoachingEffects {
+    /// Whether every effect is left at its default (the table is not
+    /// written back out).
+    pub fn is_default(&self) -> bool {
+        *self == CoachingEffects::default()
+    }
 }

@@ -337,6 +337,8 @@ fn required_keys(table: &str) -> Vec<String> {
         "segment" => schemars::schema_for!(super::community::Segment),
         "caring_community" => schemars::schema_for!(super::community::CaringCommunity),
         "care_coordination" => schemars::schema_for!(super::community::CareCoordination),
+        "care_home" => schemars::schema_for!(super::community::CareHome),
+        "coaching" => schemars::schema_for!(super::community::Coaching),
         "day_hospice" => schemars::schema_for!(DayHospice),
         "outpatient_clinic" => schemars::schema_for!(OutpatientClinic),
         "psychological_support" => schemars::schema_for!(PsychologicalSupport),
@@ -664,6 +666,11 @@ fn every_serde_error(
             "segment" => entries::<super::community::Segment>(files, key, value),
             "caring_community" => entries::<super::community::CaringCommunity>(files, key, value),
             "care_coordination" => entries::<super::community::CareCoordination>(files, key, value),
+            "care_home" => entries::<super::community::CareHome>(files, key, value),
+            "coaching" => entries::<super::community::Coaching>(files, key, value),
+            "coaching_effects" => {
+                section::<super::community::CoachingEffects>(files, value, prefix)
+            }
             "coordination_models" => {
                 section::<super::community::CoordinationModels>(files, value, prefix)
             }

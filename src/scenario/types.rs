@@ -79,6 +79,18 @@ pub struct Scenario {
         skip_serializing_if = "super::community::CoordinationModels::is_default"
     )]
     pub coordination_models: super::community::CoordinationModels,
+    /// Long-term care homes: a setting with beds and residents.
+    #[serde(rename = "care_home", default, skip_serializing_if = "Vec::is_empty")]
+    pub care_homes: Vec<super::community::CareHome>,
+    /// Clinical coaching of community organisations in cohorts.
+    #[serde(rename = "coaching", default, skip_serializing_if = "Vec::is_empty")]
+    pub coaching: Vec<super::community::Coaching>,
+    /// What coaching does at full capability.
+    #[serde(
+        default,
+        skip_serializing_if = "super::community::CoachingEffects::is_default"
+    )]
+    pub coaching_effects: super::community::CoachingEffects,
     /// 24/7 specialist advice lines.
     #[serde(rename = "advice_line", default)]
     pub advice_lines: Vec<AdviceLine>,

@@ -231,6 +231,10 @@ real_unit!(
     /// Deaths in a year in one borough.
     DeathsPerYear, 0.0, 2_000_000.0, "deaths per year", "deaths per year"
 );
+real_unit!(
+    /// A length of time in years (a half-life, an interval between refreshers).
+    Years, 0.0, 100.0, "years", "years"
+);
 count_unit!(
     /// A capacity or a waiting-list length: beds, slots or places.
     Places, 1_000_000, "a number of places", "beds, slots or places"

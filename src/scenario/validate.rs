@@ -201,6 +201,7 @@ pub fn validate(loaded: &Loaded) -> Vec<ScenarioError> {
     check_lines(&mut c, s);
     check_support_services(&mut c, s);
     check_segments(&mut c, s);
+    check_care_homes_and_coaching(&mut c, s);
     check_intervention_names(&mut c, s);
     check_size(&mut c, s);
     c.errors
@@ -460,6 +461,73 @@ fn check_support_services(c: &mut Checker, s: &Scenario) {
     for (i, q) in s.psychological_support.iter().enumerate() {
         let p = check_unit(c, &mut units, i, &q.name, &q.boroughs);
         c.count(&c.with(&p, &["sessions"]), q.sessions, 1000, "sessions");
+    }
+}
+
+/// Care homes and coaching: known boroughs and segments, each borough in
+/// one entry (of each coaching setting), cohort years that are years of
+/// the run (or before it) and cohorts no larger than the organisations.
+fn check_care_homes_and_coaching(c: &mut Checker, s: &Scenario) {
+    use super::community::CoachingSetting;
+    let segments: HashSet<&str> = s.segments.iter().map(|g| g.name.as_str()).collect();
+    let mut units = Units::new("care_home", s);
+    for (i, h) in s.care_homes.iter().enumerate() {
+        let p = check_unit(c, &mut units, i, &h.name, &h.boroughs);
+        if !segments.contains(h.segment.as_str()) {
+            c.fail(
+                &c.with(&p, &["segment"]),
+                format!(
+                    "expected a segment defined by [[segment]], found {:?}{}",
+                    h.segment,
+                    suggest(&h.segment, &segments)
+                ),
+            );
+        }
+    }
+    let mut care_home = Units::new("coaching", s);
+    let mut community = Units::new("coaching", s);
+    let first = s.scenario.start_year;
+    let last = first + s.scenario.years as i32 - 1;
+    for (i, k) in s.coaching.iter().enumerate() {
+        let units = match k.setting {
+            CoachingSetting::CareHome => &mut care_home,
+            CoachingSetting::Community => &mut community,
+        };
+        let p = check_unit(c, units, i, &k.name, &k.boroughs);
+        if k.setting == CoachingSetting::CareHome {
+            for b in &k.boroughs {
+                if !s.care_homes.iter().any(|h| h.boroughs.contains(b)) {
+                    c.fail(
+                        &c.with(&p, &["boroughs"]),
+                        format!(
+                            "expected a borough with a [[care_home]] entry (care-home coaching coaches its homes), found {b:?}"
+                        ),
+                    );
+                }
+            }
+        }
+        let mut total: u64 = 0;
+        for (year, n) in &k.cohorts {
+            total += n.get() as u64;
+            let at = c.with(&p, &["cohorts", year]);
+            match year.parse::<i32>() {
+                Ok(y) if (first - 50..=last).contains(&y) => {}
+                _ => c.fail(
+                    &at,
+                    format!(
+                        "expected a calendar year from {} to {last} (the last year of the run), found {year:?}",
+                        first - 50
+                    ),
+                ),
+            }
+        }
+        let all = k.organisations.get() as u64;
+        if total > all {
+            c.fail(
+                &c.with(&p, &["cohorts"]),
+                format!("expected cohorts of at most organisations ({all}) in all, found {total}"),
+            );
+        }
     }
 }
 

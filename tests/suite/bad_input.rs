@@ -242,7 +242,50 @@ fn the_shipped_scenarios_are_valid() {
         "validate",
         "scenarios/nwl-baseline.toml",
         "scenarios/validation/erlang-b.toml",
+        "scenarios/ontario-region.toml",
+        "scenarios/options/ontario/coordination-total.toml",
+        "scenarios/options/ontario/coordination-partial.toml",
+        "scenarios/options/ontario/coordination-virtual.toml",
+        "scenarios/options/ontario/coaching-two-cohorts.toml",
     ]);
+}
+
+/// Care homes and coaching: a care home naming no segment, a cohort year
+/// that is no year of the run, cohorts larger than the organisations, an
+/// unknown setting — each reported at its line with what was expected.
+#[test]
+fn care_homes_and_coaching_are_checked() {
+    let c = Case::new();
+    let ontario = repo("scenarios/ontario-region.toml");
+    let body = format!(
+        "extends = {:?}\n\
+         [[care_home]]\nname = \"Urban Core long-term care\"\nsegment = \"Long-term care resident\"\n\
+         [[coaching]]\nname = \"Urban Core care-home coaching\"\ncohorts = {{ 20x6 = 3, 2027 = 20 }}\n",
+        ontario.display().to_string()
+    );
+    let f = c.file("homes.toml", &body);
+    c.run_fails(
+        &f,
+        &[
+            "homes.toml:4:1: care_home[\"Urban Core long-term care\"].segment",
+            "did you mean \"Long-term care residents\"?",
+            "coaching[\"Urban Core care-home coaching\"].cohorts.20x6: expected a calendar year",
+            "expected cohorts of at most organisations (12) in all, found 32",
+        ],
+    );
+    let body = format!(
+        "extends = {:?}\n[[coaching]]\nname = \"Urban Core community coaching\"\nsetting = \"hospital\"\n",
+        ontario.display().to_string()
+    );
+    let f = c.file("setting.toml", &body);
+    c.run_fails(
+        &f,
+        &[
+            "setting.toml:4:1:",
+            "setting: expected one of care_home, community",
+            "found \"hospital\"",
+        ],
+    );
 }
 
 #[test]
@@ -259,6 +302,9 @@ fn schema_describes_the_scenario_tables() {
         "pathway",
         "enhanced_beds",
         "bereavement",
+        "care_home",
+        "coaching",
+        "coaching_effects",
     ] {
         assert!(props.get(key).is_some(), "schema lacks {key}");
     }

@@ -2,15 +2,17 @@
 //! up to the region, reach by segment), and the programmes upstream of the
 //! specialist services: caring communities (partners' capacity, effects,
 //! recruitment) and care coordination in primary care (earlier and more
-//! referrals, the coordinators' caseload). Paired comparisons (same seed, same replication)
+//! referrals, the coordinators' caseload), long-term care homes as a setting with residents,
+//! clinical coaching in cohorts (capability, its decay, fewer transfers), and the Ontario
+//! region's comparison of integration models. Paired comparisons (same seed, same replication)
 //! make small effects testable with few replications.
 
-use super::common::{Values, repo, run_config};
+use super::common::{Values, carecap_ok, repo, run_config};
 use carecap::model::CareConfig;
 use carecap::scenario::community::{CareCoordination, CaringCommunity, IntegrationModel, Segment};
 use carecap::scenario::types::Scenario;
 use carecap::scenario::units::{
-    CostPerYear, Fte, Lowering, Multiplier, PatientsPerFte, Places, Share,
+    CostPerYear, Fte, Lowering, Multiplier, PatientsPerFte, Places, Share, Years,
 };
 use carecap::scenario::{self};
 use carecap::stats::Welford;
@@ -478,4 +480,211 @@ fn coordinators_caseload_caps_the_people_coordinated() {
         assert!(unmet > 100.0, "{unmet}");
         assert!(*demand > supply, "demand {demand}, supply {supply}");
     }
+}
+
+// ---- care homes, coaching, the Ontario region --------------------------
+
+/// The Ontario region over `years` years after `warmup_days` of warm-up.
+fn ontario(years: u32, warmup_days: u32) -> Scenario {
+    let mut s = scenario::read(&repo("scenarios/ontario-region.toml"))
+        .expect("ontario-region")
+        .scenario;
+    s.scenario.years = years;
+    s.scenario.warmup_days = warmup_days;
+    s
+}
+
+/// Every care-home coaching entry coaches all its homes in one cohort
+/// starting on 1 January of `year`; community coaching is dropped; the
+/// effects are only `transfer_rr`, with a half-life and refresher in years.
+fn coach_every_home_in(
+    s: &mut Scenario,
+    year: i32,
+    transfer_rr: f64,
+    half_life: f64,
+    refresher: f64,
+) {
+    use carecap::scenario::community::CoachingSetting;
+    s.coaching
+        .retain(|k| k.setting == CoachingSetting::CareHome);
+    for k in &mut s.coaching {
+        k.cohorts = [(year.to_string(), k.organisations)].into();
+    }
+    let e = &mut s.coaching_effects;
+    e.reach_uplift = Share::new(0.0).unwrap();
+    e.ucp_uplift = Share::new(0.0).unwrap();
+    e.identified_earlier_days = carecap::scenario::units::Days::new(0.0).unwrap();
+    e.transfer_rr = Lowering::new(transfer_rr).unwrap();
+    e.half_life_years = Years::new(half_life).unwrap();
+    e.refresher_every_years = Years::new(refresher).unwrap();
+}
+
+/// Residents of coached homes are transferred to hospital less often than
+/// the same residents (same replications) of homes without coaching.
+#[test]
+fn a_coached_care_home_transfers_fewer_residents() {
+    let mut coached = ontario(2, 200);
+    coach_every_home_in(&mut coached, 2024, 0.5, 0.0, 0.0);
+    let mut uncoached = coached.clone();
+    uncoached.coaching.clear();
+    let (a, b) = (run(&coached, 5), run(&uncoached, 5));
+    let with = values(&a, "ALL", "care_home_transfers");
+    let without = values(&b, "ALL", "care_home_transfers");
+    assert_paired_higher("transfers without − with coaching", &without, &with);
+    // Coaching changes where residents die, not how many die.
+    assert_eq!(
+        values(&a, "ALL", "care_home_resident_deaths"),
+        values(&b, "ALL", "care_home_resident_deaths")
+    );
+    // Fully capable homes all year, and more organisations than none.
+    assert!(
+        values(&a, "ALL", "coaching_capability_mean")
+            .iter()
+            .all(|&c| (c - 1.0).abs() < 1e-12)
+    );
+}
+
+/// Capability rises over the coaching year and halves every half-life
+/// without a refresher; a refresher restores it. The yearly mean is read
+/// from weekly midpoints over 52 weeks (364 of the year's 365 days): the
+/// midpoint rule is exact for the ramp and within 1e-5 for the decay, and
+/// the day left out moves a mean by at most |slope| × 1/365 < 0.002.
+#[test]
+fn capability_decays_without_a_refresher() {
+    let mean = |s: &Scenario| values(&run(s, 1), "ALL", "coaching_capability_mean");
+    let mut decays = ontario(3, 30);
+    coach_every_home_in(&mut decays, 2025, 1.0, 1.0, 0.0);
+    let mut refreshed = decays.clone();
+    coach_every_home_in(&mut refreshed, 2025, 1.0, 1.0, 1.0);
+    let (d, r) = (mean(&decays), mean(&refreshed));
+    let ln2 = std::f64::consts::LN_2;
+    let expected = [0.5, 0.5 / ln2, 0.25 / ln2];
+    for (year, (got, want)) in d.iter().zip(expected).enumerate() {
+        assert!((got - want).abs() < 0.003, "year {year}: {got} vs {want}");
+    }
+    assert!(d[2] < d[1], "capability should fall: {d:?}");
+    // A refresher every year after the coaching year: the third year is the
+    // second again.
+    assert!(
+        (r[2] - r[1]).abs() < 1e-12 && (r[1] - d[1]).abs() < 1e-12,
+        "{r:?}"
+    );
+}
+
+/// Deaths of care-home residents add up: in the home, in hospital and
+/// elsewhere make every resident's death; with beds for everyone and no
+/// other deaths in a care home, the region's deaths in a care home are
+/// exactly the residents' deaths in their home, and the residents' segment
+/// dies only as residents. Deaths by place add up to all deaths.
+#[test]
+fn care_home_deaths_and_others_sum_to_totals() {
+    let mut s = ontario(2, 400);
+    for h in &mut s.care_homes {
+        h.beds = Places::new(100_000).unwrap();
+    }
+    let no_care_home = |p: &mut carecap::scenario::types::PlaceShares| {
+        p.home = Share::new(p.home.get() + p.care_home.get()).unwrap();
+        p.care_home = Share::new(0.0).unwrap();
+    };
+    no_care_home(&mut s.demand.unknown_place_of_death);
+    no_care_home(&mut s.pathway.preferred_place);
+    let runs = run(&s, 3);
+    let mut areas: Vec<String> = s.boroughs.iter().map(|b| b.name.clone()).collect();
+    areas.push("ALL".into());
+    for area in &areas {
+        let get = |m: &str| values(&runs, area, m);
+        let parts: Vec<f64> = (0..get("deaths").len())
+            .map(|i| {
+                [
+                    "care_home_deaths_in_home",
+                    "care_home_deaths_hospital",
+                    "care_home_deaths_elsewhere",
+                ]
+                .iter()
+                .map(|m| get(m)[i])
+                .sum()
+            })
+            .collect();
+        assert_eq!(parts, get("care_home_resident_deaths"), "{area}");
+        assert_eq!(
+            get("deaths_care_home"),
+            get("care_home_deaths_in_home"),
+            "{area}"
+        );
+        let places: Vec<f64> = (0..get("deaths").len())
+            .map(|i| {
+                [
+                    "deaths_home",
+                    "deaths_care_home",
+                    "deaths_hospice",
+                    "deaths_enhanced_bed",
+                    "deaths_hospital",
+                ]
+                .iter()
+                .map(|m| get(m)[i])
+                .sum()
+            })
+            .collect();
+        assert_eq!(places, get("deaths"), "{area}");
+        assert!(get("care_home_died_waiting").iter().all(|&x| x == 0.0));
+    }
+    assert_eq!(
+        values(&runs, "Long-term care residents", "deaths"),
+        values(&runs, "ALL", "care_home_resident_deaths")
+    );
+}
+
+/// The integration models identify need in the order their reach uplifts
+/// say, on the same residents: total > partial > virtual > none.
+#[test]
+fn ontario_integration_models_order_identification() {
+    let option = |model: &str| {
+        let path = repo(&format!(
+            "scenarios/options/ontario/coordination-{model}.toml"
+        ));
+        let mut s = scenario::read(&path).expect("option").scenario;
+        s.scenario.years = 3;
+        s.scenario.warmup_days = 200;
+        // Every practice covered from the start (CareConfig::new runs one phase).
+        for k in &mut s.care_coordination {
+            k.practices_covered = k.practices;
+        }
+        values(&run(&s, 4), "ALL", "referrals")
+    };
+    let none = values(&run(&ontario(3, 200), 4), "ALL", "referrals");
+    let (total, partial, virtual_link) = (option("total"), option("partial"), option("virtual"));
+    assert_paired_higher("total − partial", &total, &partial);
+    assert_paired_higher("partial − virtual", &partial, &virtual_link);
+    assert_paired_higher("virtual − none", &virtual_link, &none);
+}
+
+/// `carecap compare` runs the Ontario region against its options and ranks
+/// them with paired intervals and costs.
+#[test]
+fn ontario_compare_runs_and_ranks_the_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut args = vec!["compare", "scenarios/ontario-region.toml"];
+    let options = [
+        "scenarios/options/ontario/coordination-total.toml",
+        "scenarios/options/ontario/coordination-partial.toml",
+        "scenarios/options/ontario/coordination-virtual.toml",
+        "scenarios/options/ontario/coaching-two-cohorts.toml",
+    ];
+    args.extend(options);
+    args.extend(["--reps", "2", "--no-charts", "--out", out.to_str().unwrap()]);
+    let stdout = carecap_ok(&args);
+    assert!(stdout.contains("Which option does most"), "{stdout}");
+    let appraisal = std::fs::read_to_string(out.join("appraisal.md")).unwrap();
+    for name in [
+        "ontario-coordination-total",
+        "ontario-coordination-partial",
+        "ontario-coordination-virtual",
+        "ontario-coaching-two-cohorts",
+    ] {
+        assert!(appraisal.contains(&format!("| {name} |")), "{name} missing");
+    }
+    let compare = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    assert!(compare.contains(",region,ALL,care_home_transfers,"));
+    assert!(compare.contains(",region,ALL,cost_programmes,"));
 }

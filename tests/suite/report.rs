@@ -105,6 +105,22 @@ fn report_is_self_contained_escaped_and_redrawn_from_results() {
         assert!(!html.contains(attr), "external reference {attr}");
     }
     assert!(html.matches("<svg").count() >= 6, "charts are not inline");
+    // Equity: the baseline's population segments each have a row of the
+    // table by group, and the answers name groups.
+    let equity = &html[html.find("id=equity").expect("a table by group")..];
+    for group in [
+        "Cancer",
+        "Organ failure",
+        "Frailty, dementia and other",
+        "Care-home residents",
+    ] {
+        assert!(
+            equity.contains(&format!("<td>{group}</td>")),
+            "no row for {group}"
+        );
+    }
+    assert!(html.contains("Referred, % of deaths"));
+    assert!(html.contains("Who is reached, who waits, and who dies where they wished, by group?"));
     // Redraw from the files alone.
     std::fs::remove_file(out.join("report.html")).unwrap();
     std::fs::remove_dir_all(out.join("charts")).unwrap();
