@@ -56,6 +56,11 @@ pub struct Plan {
     pub sets: Option<ParameterSets>,
 }
 
+/// The stream name of the Latin hypercube column that picks each
+/// replication's set from a file of joint parameter sets (no parameter's
+/// name: those are paths from the top-level table, never beginning `[`).
+const JOINT_SETS: &str = "[uncertainty] sets";
+
 /// The sampled values of a scenario's uncertain parameters, one set per
 /// replication: Latin hypercubes over blocks of the scenario's
 /// replications (see [`crate::scenario::uncertain`]).
@@ -82,20 +87,34 @@ impl ParameterSets {
         sets
     }
 
-    /// Adds whole blocks until replications `0..reps` have a set.
+    /// Adds whole blocks until replications `0..reps` have a set. A
+    /// parameter given as a distribution has its own Latin hypercube
+    /// column; the parameters of a file of joint sets share one, which
+    /// picks the set (stratified over the sets, so each is used about
+    /// equally often), and take that set's values together.
     pub fn extend_to(&mut self, loaded: &Loaded, seed: u64, reps: u64) {
-        use crate::scenario::uncertain::latin_hypercube_column;
+        use crate::scenario::uncertain::{Distribution, latin_hypercube_column};
         while (self.values.len() as u64) < reps {
             let b = self.values.len() as u64 / self.block;
             let size = self.block as usize;
+            let mut chosen_set: Option<Vec<usize>> = None;
             let columns: Vec<Vec<f64>> = loaded
                 .uncertain
                 .iter()
-                .map(|p| {
-                    latin_hypercube_column(seed, &p.name, b, size)
+                .map(|p| match &p.distribution {
+                    Distribution::Sets(values) => {
+                        let set = chosen_set.get_or_insert_with(|| {
+                            latin_hypercube_column(seed, JOINT_SETS, b, size)
+                                .into_iter()
+                                .map(|u| ((u * values.len() as f64) as usize).min(values.len() - 1))
+                                .collect()
+                        });
+                        set.iter().map(|&i| values[i]).collect()
+                    }
+                    _ => latin_hypercube_column(seed, &p.name, b, size)
                         .into_iter()
                         .map(|u| p.quantile(u))
-                        .collect()
+                        .collect(),
                 })
                 .collect();
             for i in 0..size {
@@ -135,6 +154,7 @@ impl Plan {
             files: loaded
                 .files
                 .iter()
+                .chain(&loaded.sets_file)
                 .map(|f| ManifestFile {
                     path: f.path.display().to_string(),
                     sha256: sha256_hex(f.text.as_bytes()),

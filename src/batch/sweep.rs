@@ -305,6 +305,7 @@ fn variants(
             resolved_sha256: crate::report::manifest::sha256_hex(canonical.as_bytes()),
             files: loaded.files.clone(),
             uncertain: loaded.uncertain.clone(),
+            sets_file: loaded.sets_file.clone(),
         };
         out.push((variant, point));
     }

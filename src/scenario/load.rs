@@ -37,9 +37,12 @@ pub struct Loaded {
     pub merged: Table,
     /// SHA-256 (hex) of the merged document as canonical TOML.
     pub resolved_sha256: String,
-    /// The parameters written as distributions (their medians stand in
-    /// `merged` and `scenario`); empty when every number is fixed.
+    /// The parameters written as distributions or drawn from a file of
+    /// joint sets (their medians stand in `merged` and `scenario`); empty
+    /// when every number is fixed.
     pub uncertain: Vec<super::uncertain::UncertainParameter>,
+    /// The file of joint parameter sets (`[uncertainty] sets`), if any.
+    pub sets_file: Option<SourceFile>,
 }
 
 impl Loaded {
@@ -170,10 +173,15 @@ pub fn read_as<T: serde::de::DeserializeOwned>(
 }
 
 /// Reads `path` and everything it extends, merged (child over parent).
+/// `sets` becomes the file of joint parameter sets the chain names, resolved
+/// against the file that names it (the option's over its baseline's); an
+/// empty name (`sets = ""`) is no file, so an option can drop its
+/// baseline's sets.
 fn read_chain(
     path: &Path,
     files: &mut Vec<SourceFile>,
     added: &mut Vec<NewEntry>,
+    sets: &mut Option<Option<PathBuf>>,
 ) -> Result<Table, ScenarioError> {
     let mut chain: Vec<(PathBuf, Table)> = Vec::new();
     let mut next = Some((path.to_path_buf(), None::<PathBuf>));
@@ -215,6 +223,16 @@ fn read_chain(
             path: current.clone(),
             text,
         });
+        let dir = current.parent().unwrap_or(Path::new("."));
+        if let (None, Some(file)) = (
+            &sets,
+            table
+                .get("uncertainty")
+                .and_then(|u| u.get("sets"))
+                .and_then(Value::as_str),
+        ) {
+            *sets = Some((!file.is_empty()).then(|| dir.join(file)));
+        }
         if let Some(parent) = table.get("extends") {
             let Some(parent) = parent.as_str() else {
                 return Err(extends_error(
@@ -223,7 +241,6 @@ fn read_chain(
                     format!("expected a file path string, found {}", parent.type_str()),
                 ));
             };
-            let dir = current.parent().unwrap_or(Path::new("."));
             next = Some((dir.join(parent), Some(current.clone())));
         }
         chain.push((current, table));
@@ -408,10 +425,11 @@ fn incomplete_new_entries(
 pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
     let mut files = Vec::new();
     let mut added = Vec::new();
-    let mut merged = read_chain(path, &mut files, &mut added)?;
+    let mut sets = None;
+    let mut merged = read_chain(path, &mut files, &mut added, &mut sets)?;
     let canonical = toml::to_string(&merged).unwrap_or_default();
     let resolved_sha256 = hex(&Sha256::digest(canonical.as_bytes()));
-    let uncertain = super::uncertain::extract(&mut merged).map_err(|found| {
+    let mut uncertain = super::uncertain::extract(&mut merged).map_err(|found| {
         ScenarioErrors(
             found
                 .into_iter()
@@ -419,7 +437,21 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
                 .collect(),
         )
     })?;
+    let sample = merged
+        .get("uncertainty")
+        .and_then(|u| u.get("sample"))
+        .and_then(Value::as_bool)
+        != Some(false);
     let mut errors = retired_keys(&files, &merged);
+    let sets_file = match sets {
+        Some(Some(file)) if sample => read_sets(&files, &file, &mut merged, &mut uncertain)
+            .map_err(|e| errors.push(e))
+            .ok(),
+        _ => None,
+    };
+    if !sample {
+        uncertain.clear();
+    }
     let incomplete = incomplete_new_entries(&files, &merged, &added);
     let deserialised: Option<Scenario> =
         match serde_path_to_error::deserialize(Value::Table(merged.clone())) {
@@ -452,6 +484,31 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
         merged,
         resolved_sha256,
         uncertain,
+        sets_file,
+    })
+}
+
+/// Reads the file of joint parameter sets at `file` and adds its
+/// parameters to `uncertain` (see [`super::uncertain::joint_sets`]); an
+/// error is one of the `[uncertainty] sets` key that names it.
+fn read_sets(
+    files: &[SourceFile],
+    file: &Path,
+    merged: &mut Table,
+    uncertain: &mut Vec<super::uncertain::UncertainParameter>,
+) -> Result<SourceFile, ScenarioError> {
+    let key = [
+        PathStep::Key("uncertainty".into()),
+        PathStep::Key("sets".into()),
+    ];
+    let error = |message: String| locate_error(files, &key, message);
+    let text = crate::fsread::read_text(file, MAX_FILE_BYTES).map_err(|e| error(e.at(file)))?;
+    let joint = super::uncertain::joint_sets(merged, uncertain, &file.display().to_string(), &text)
+        .map_err(error)?;
+    uncertain.extend(joint);
+    Ok(SourceFile {
+        path: file.to_path_buf(),
+        text,
     })
 }
 

@@ -106,6 +106,34 @@ pub struct Scenario {
     /// Scheduled changes to parameters (phased roll-outs).
     #[serde(rename = "intervention", default)]
     pub interventions: Vec<Intervention>,
+    /// Parameter uncertainty beyond single distributions: a file of joint
+    /// parameter sets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<Uncertainty>,
+}
+
+/// `[uncertainty]`: parameters drawn jointly from a file of sets, and the
+/// switch that turns parameter uncertainty off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Uncertainty {
+    /// A CSV file of joint parameter sets, relative to the scenario file
+    /// that names it: columns `set,parameter,value`, as `carecap
+    /// calibrate` writes `posterior.csv`. Each replication takes one whole
+    /// set (stratified over the sets), so the parameters keep their
+    /// correlations. A parameter the scenario writes as a distribution is
+    /// drawn from that distribution instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sets: Option<String>,
+    /// `false`: no parameter is sampled. Each distribution stands at its
+    /// median and the sets file is not read, so the numbers written in
+    /// the scenario stand (a point-estimate run, chance only).
+    #[serde(default = "yes")]
+    pub sample: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Scenario {

@@ -36,7 +36,7 @@ use statrs::distribution::{
 use toml::{Table, Value};
 
 /// A parameter's distribution, as written in a scenario file.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
 pub enum Distribution {
     /// Beta by its mean and standard deviation (a share, 0–1).
@@ -83,6 +83,13 @@ pub enum Distribution {
         /// Standard deviation (before truncation).
         sd: f64,
     },
+    /// One column of the scenario's file of joint parameter sets
+    /// (`[uncertainty] sets`): the parameter's value in each set, in the
+    /// file's order. Never written in a scenario: replications draw whole
+    /// sets (see [`joint_sets`]), so a set's parameters keep their
+    /// correlations; alone, it is the empirical distribution of its values.
+    #[serde(skip)]
+    Sets(std::sync::Arc<[f64]>),
 }
 
 /// The values a parameter may take, from its type.
@@ -139,13 +146,15 @@ enum Quantile {
     Gamma(Gamma),
     /// A normal and the cumulative probabilities of the range's ends.
     Normal(Normal, f64, f64),
+    /// Values, sorted: the empirical distribution.
+    Empirical(Vec<f64>),
 }
 
 impl Quantile {
     fn new(d: &Distribution, range: &Range) -> Result<Quantile, String> {
         let check = |ok: bool, what: &str| if ok { Ok(()) } else { Err(what.to_string()) };
         let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite());
-        Ok(match *d {
+        Ok(match d.clone() {
             Distribution::Beta { mean, sd } => {
                 check(finite(&[mean, sd]), "expected finite numbers")?;
                 check(
@@ -228,6 +237,15 @@ impl Quantile {
                 let (a, b) = (n.cdf(range.min), n.cdf(range.max));
                 Quantile::Normal(n, a, b)
             }
+            Distribution::Sets(values) => {
+                let mut sorted = values.to_vec();
+                sorted.sort_by(f64::total_cmp);
+                match (sorted.first(), sorted.last()) {
+                    (Some(&lo), Some(&hi)) if lo == hi => Quantile::Constant(lo),
+                    (Some(_), Some(_)) => Quantile::Empirical(sorted),
+                    _ => return Err("expected at least one parameter set".into()),
+                }
+            }
         })
     }
 
@@ -240,6 +258,7 @@ impl Quantile {
             Quantile::Uniform(u) => (u.min(), u.max(), false),
             Quantile::LogNormal(_) | Quantile::Gamma(_) => (0.0, f64::INFINITY, true),
             Quantile::Normal(..) => (f64::NEG_INFINITY, f64::INFINITY, false),
+            Quantile::Empirical(v) => (v[0], v[v.len() - 1], false),
         }
     }
 
@@ -252,6 +271,7 @@ impl Quantile {
             Quantile::LogNormal(d) => d.inverse_cdf(p),
             Quantile::Gamma(d) => d.inverse_cdf(p),
             Quantile::Normal(d, a, b) => d.inverse_cdf(a + p * (b - a)),
+            Quantile::Empirical(v) => v[((p * v.len() as f64) as usize).min(v.len() - 1)],
         }
     }
 }
@@ -349,6 +369,178 @@ pub fn extract(
     Ok(params)
 }
 
+/// Most parameter sets a file of joint sets may hold.
+pub const MAX_SETS: usize = 100_000;
+
+/// The parameters of a file of joint parameter sets (`[uncertainty] sets`,
+/// CSV `set,parameter,value` as `carecap calibrate` writes `posterior.csv`;
+/// `file` names it in messages). Each parameter must name a number of
+/// `merged` (not a `[scenario]` setting), and every set must give every
+/// parameter one value within its range. A parameter in `drawn` (written
+/// as a distribution) is left to its distribution. Puts each parameter's
+/// median in `merged`, as [`extract`] does, and returns those that vary.
+pub fn joint_sets(
+    merged: &mut Table,
+    drawn: &[UncertainParameter],
+    file: &str,
+    text: &str,
+) -> Result<Vec<UncertainParameter>, String> {
+    let table = SetsTable::read(file, text)?;
+    let mut numbers = Vec::new();
+    leaf_paths(&Value::Table(merged.clone()), &mut Vec::new(), &mut numbers);
+    let schema = scenario_schema();
+    let mut params = Vec::new();
+    for (j, name) in table.parameters.iter().enumerate() {
+        if drawn.iter().any(|p| &p.name == name) {
+            continue;
+        }
+        let leaf = numbers.iter().find(|(p, _)| &render_path(p) == name);
+        if let Some((_, false)) = leaf {
+            // Not a number where the scenario has it: reading the scenario
+            // reports that at its own line.
+            continue;
+        }
+        let path = leaf
+            .map(|(p, _)| p)
+            .filter(|p| p.first() != Some(&PathStep::Key("scenario".into())))
+            .ok_or_else(|| {
+                format!(
+                    "{file}: expected parameters that name numbers of the scenario \
+                     (e.g. pathway.crises_per_week), found {name:?}"
+                )
+            })?;
+        let range = range_at(schema, schema, path)
+            .ok_or_else(|| format!("{file}: {name} is not a number the scenario takes"))?;
+        let values: Vec<f64> = table.values.iter().map(|set| set[j]).collect();
+        if let Some((i, x)) = values
+            .iter()
+            .enumerate()
+            .find(|(_, x)| !range.contains(**x) || (range.whole && x.fract() != 0.0))
+        {
+            return Err(format!(
+                "{file}: expected {name} within its range ({}{}), found {x} in set {}",
+                range.describe(),
+                if range.whole { ", whole numbers" } else { "" },
+                table.sets[i]
+            ));
+        }
+        params.push(UncertainParameter {
+            path: path.clone(),
+            name: name.clone(),
+            distribution: Distribution::Sets(values.into()),
+            range,
+        });
+    }
+    for p in &params {
+        set(merged, &p.path, p.toml_value(p.central()));
+    }
+    params.retain(|p| !p.is_fixed());
+    Ok(params)
+}
+
+/// A file of joint parameter sets, read: `values[set][parameter]`.
+struct SetsTable {
+    sets: Vec<String>,
+    parameters: Vec<String>,
+    values: Vec<Vec<f64>>,
+}
+
+impl SetsTable {
+    fn read(file: &str, text: &str) -> Result<SetsTable, String> {
+        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        let header = reader
+            .headers()
+            .map_err(|e| format!("{file}: {e}"))?
+            .clone();
+        if header.iter().collect::<Vec<_>>() != ["set", "parameter", "value"] {
+            return Err(format!(
+                "{file}: expected the columns set,parameter,value (as calibrate's \
+                 posterior.csv), found {}",
+                header.iter().collect::<Vec<_>>().join(",")
+            ));
+        }
+        let mut cells: std::collections::BTreeMap<(usize, usize), f64> = Default::default();
+        let (mut sets, mut parameters) = (Vec::<String>::new(), Vec::<String>::new());
+        let index = |list: &mut Vec<String>, key: &str| match list.iter().position(|k| k == key) {
+            Some(i) => i,
+            None => {
+                list.push(key.to_string());
+                list.len() - 1
+            }
+        };
+        for record in reader.records() {
+            let record = record.map_err(|e| format!("{file}: {e}"))?;
+            let line = record.position().map_or(0, |p| p.line());
+            let value: f64 = record[2]
+                .trim()
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite())
+                .ok_or_else(|| {
+                    format!(
+                        "{file}:{line}: expected a number as value, found {:?}",
+                        &record[2]
+                    )
+                })?;
+            let set = index(&mut sets, record[0].trim());
+            let parameter = index(&mut parameters, record[1].trim());
+            if sets.len() > MAX_SETS {
+                return Err(format!("{file}: expected at most {MAX_SETS} sets"));
+            }
+            if cells.insert((set, parameter), value).is_some() {
+                return Err(format!(
+                    "{file}:{line}: set {} gives {} twice",
+                    sets[set], parameters[parameter]
+                ));
+            }
+        }
+        if sets.is_empty() {
+            return Err(format!(
+                "{file}: expected at least one parameter set, found none"
+            ));
+        }
+        let mut values = Vec::with_capacity(sets.len());
+        for (i, set) in sets.iter().enumerate() {
+            let row: Result<Vec<f64>, String> = (0..parameters.len())
+                .map(|j| {
+                    cells.get(&(i, j)).copied().ok_or_else(|| {
+                        format!("{file}: expected every set to give every parameter, but set {set} has no {}", parameters[j])
+                    })
+                })
+                .collect();
+            values.push(row?);
+        }
+        Ok(SetsTable {
+            sets,
+            parameters,
+            values,
+        })
+    }
+}
+
+/// The path of every value in `value` that is not a table or an array,
+/// named as [`collect`] names them, and whether it is a number.
+fn leaf_paths(value: &Value, path: &mut Vec<PathStep>, out: &mut Vec<(Vec<PathStep>, bool)>) {
+    match value {
+        Value::Table(t) => {
+            for (k, v) in t {
+                path.push(PathStep::Key(k.clone()));
+                leaf_paths(v, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (step, v) in item_steps(items).into_iter().zip(items) {
+                path.push(step);
+                leaf_paths(v, path, out);
+                path.pop();
+            }
+        }
+        Value::Integer(_) | Value::Float(_) => out.push((path.clone(), true)),
+        _ => out.push((path.clone(), false)),
+    }
+}
+
 /// The scenario files' JSON Schema as a value, built once.
 fn scenario_schema() -> &'static serde_json::Value {
     static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
@@ -414,14 +606,7 @@ fn collect(
             }
         }
         Value::Array(items) => {
-            let named = items
-                .iter()
-                .all(|v| v.as_table().and_then(|t| t.get("name")).is_some());
-            for (i, v) in items.iter().enumerate() {
-                let step = match v.as_table().and_then(|t| t.get("name")?.as_str()) {
-                    Some(n) if named => PathStep::Named(n.to_string()),
-                    _ => PathStep::Index(i),
-                };
+            for (step, v) in item_steps(items).into_iter().zip(items) {
                 path.push(step);
                 collect(schema, v, path, out);
                 path.pop();
@@ -429,6 +614,24 @@ fn collect(
         }
         _ => {}
     }
+}
+
+/// The path step to each item of an array: its name when every item has
+/// one (an array of named tables, merged by name), else its index.
+fn item_steps(items: &[Value]) -> Vec<PathStep> {
+    let name = |v: &Value| {
+        v.as_table()
+            .and_then(|t| t.get("name")?.as_str().map(str::to_string))
+    };
+    let named = items.iter().all(|v| name(v).is_some());
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match name(v) {
+            Some(n) if named => PathStep::Named(n),
+            _ => PathStep::Index(i),
+        })
+        .collect()
 }
 
 /// Writes `value` at `path` in `doc` (a path that is not there is left alone).

@@ -1,7 +1,9 @@
 //! Parameters given as distributions: a degenerate one reproduces the fixed
 //! run byte for byte, the Latin hypercube's marginals are the distributions
 //! asked for, options share the parameter sets of their baseline, a sampled
-//! value reaches the model, and bad distributions are refused clearly.
+//! value reaches the model, and bad distributions are refused clearly;
+//! joint parameter sets from a file are drawn whole, equally often, and
+//! paired; `sample = false` switches sampling off.
 
 use super::common::{carecap, carecap_ok, repo};
 use carecap::batch::plan::{Overrides, Plan};
@@ -10,10 +12,18 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A scenario named `name` in `dir`: the baseline over `years`, with `extra`.
+/// Unless `extra` has an `[uncertainty]` table of its own, the baseline's
+/// calibrated sets are dropped, so the scenario samples only what `extra`
+/// writes as distributions.
 fn scenario(dir: &Path, file: &str, name: &str, years: u32, extra: &str) -> PathBuf {
     let path = dir.join(file);
+    let no_sets = if extra.contains("[uncertainty]") {
+        ""
+    } else {
+        "[uncertainty]\nsets = \"\"\n"
+    };
     let text = format!(
-        "extends = {:?}\n{extra}\n[scenario]\nname = {name:?}\nyears = {years}\n",
+        "extends = {:?}\n{extra}\n{no_sets}[scenario]\nname = {name:?}\nyears = {years}\n",
         repo("scenarios/nwl-baseline.toml")
     );
     std::fs::write(&path, text).expect("write scenario");
@@ -547,5 +557,175 @@ fn the_cost_effectiveness_plane_and_acceptability_curve_follow_from_the_paired_r
             .sum::<f64>()
             / 4.0;
         assert_eq!(p, expected, "willingness to pay {wtp}");
+    }
+}
+
+/// Five joint sets of two parameters, perfectly correlated.
+fn joint_sets_csv(dir: &Path) {
+    let mut text = String::from("set,parameter,value\n");
+    for i in 0..5 {
+        let need = 0.6 + 0.05 * i as f64;
+        let bed = 0.1 + 0.02 * i as f64;
+        text += &format!("s{i},demand.need_share,{need}\ns{i},pathway.crisis_bed_share,{bed}\n");
+    }
+    std::fs::write(dir.join("sets.csv"), text).unwrap();
+}
+
+#[test]
+fn joint_sets_give_each_replication_one_whole_set_used_equally_often() {
+    let dir = tempfile::tempdir().unwrap();
+    joint_sets_csv(dir.path());
+    // The file is found beside the scenario that names it, and replaces
+    // the baseline's own sets (whose other rates then stand as written).
+    let base = scenario(
+        dir.path(),
+        "base.toml",
+        "base",
+        1,
+        "[uncertainty]\nsets = \"sets.csv\"\n",
+    );
+    let option = dir.path().join("option.toml");
+    std::fs::write(
+        &option,
+        "extends = \"base.toml\"\n[scenario]\nname = \"more beds\"\n\
+         [[site]]\nname = \"St John's Hospice\"\nbeds = 24\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    carecap_ok(&[
+        "compare",
+        base.to_str().unwrap(),
+        option.to_str().unwrap(),
+        "--reps",
+        "10",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let p = params(&out);
+    let names: std::collections::BTreeSet<&str> = p.keys().map(|k| k.2.as_str()).collect();
+    assert_eq!(
+        names.into_iter().collect::<Vec<_>>(),
+        ["demand.need_share", "pathway.crisis_bed_share"]
+    );
+    let mut used = BTreeMap::new();
+    for r in 0..10 {
+        let get = |s: &str, n: &str| p[&(s.to_string(), r, n.to_string())];
+        let need = get("base", "demand.need_share");
+        let bed = get("base", "pathway.crisis_bed_share");
+        // A whole set: the two values come from the same row.
+        let i = ((need - 0.6) / 0.05).round();
+        assert!(
+            (bed - (0.1 + 0.02 * i)).abs() < 1e-12,
+            "rep {r}: {need}, {bed}"
+        );
+        *used.entry(i as i64).or_insert(0) += 1;
+        // Paired: the option's replication has the same set.
+        assert_eq!(need, get("more beds", "demand.need_share"));
+        assert_eq!(bed, get("more beds", "pathway.crisis_bed_share"));
+    }
+    // Stratified over the sets: 10 replications, 5 sets, each used twice.
+    assert_eq!(
+        used.values().copied().collect::<Vec<_>>(),
+        [2; 5],
+        "{used:?}"
+    );
+    let manifest = String::from_utf8(read(&out.join("manifest.json"))).unwrap();
+    assert!(
+        manifest.contains("sets.csv"),
+        "the sets file is not in the manifest"
+    );
+    assert!(manifest.contains("\"interval\": \"uncertainty"));
+}
+
+#[test]
+fn sample_false_runs_the_numbers_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixed = scenario(
+        dir.path(),
+        "fixed.toml",
+        "fixed",
+        1,
+        "[uncertainty]\nsample = false\n[demand]\nneed_share = { dist = \"uniform\", low = 0.6, high = 0.9 }\n",
+    );
+    let out = dir.path().join("out");
+    carecap_ok(&[
+        "run",
+        fixed.to_str().unwrap(),
+        "--reps",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!out.join("params.csv").exists());
+    let manifest = String::from_utf8(read(&out.join("manifest.json"))).unwrap();
+    assert!(
+        manifest.contains("\"interval\": \"confidence"),
+        "{manifest}"
+    );
+    assert!(!manifest.contains("nwl-posterior.csv"));
+}
+
+#[test]
+fn bad_sets_files_are_refused_at_the_key_that_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("missing.csv", None, "missing.csv"),
+        (
+            "header.csv",
+            Some("set,name,value\n1,demand.need_share,0.7\n"),
+            "expected the columns set,parameter,value",
+        ),
+        (
+            "unknown.csv",
+            Some("set,parameter,value\n1,demand.need_shares,0.7\n"),
+            "found \"demand.need_shares\"",
+        ),
+        (
+            "range.csv",
+            Some("set,parameter,value\n1,demand.need_share,0.7\n2,demand.need_share,1.7\n"),
+            "expected demand.need_share within its range (0 to 1), found 1.7 in set 2",
+        ),
+        (
+            "gap.csv",
+            Some(
+                "set,parameter,value\n1,demand.need_share,0.7\n1,demand.reach,0.5\n2,demand.need_share,0.6\n",
+            ),
+            "set 2 has no demand.reach",
+        ),
+        (
+            "twice.csv",
+            Some("set,parameter,value\n1,demand.need_share,0.7\n1,demand.need_share,0.6\n"),
+            "twice.csv:3: set 1 gives demand.need_share twice",
+        ),
+        (
+            "number.csv",
+            Some("set,parameter,value\n1,demand.need_share,lots\n"),
+            "number.csv:2: expected a number as value, found \"lots\"",
+        ),
+        (
+            "setting.csv",
+            Some("set,parameter,value\n1,scenario.years,3\n"),
+            "found \"scenario.years\"",
+        ),
+    ];
+    for (file, text, expected) in cases {
+        if let Some(text) = text {
+            std::fs::write(dir.path().join(file), text).unwrap();
+        }
+        let path = scenario(
+            dir.path(),
+            &format!("{file}.toml"),
+            "bad",
+            1,
+            &format!("[uncertainty]\nsets = {file:?}\n"),
+        );
+        let r = carecap(&["validate", path.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(1), "{file}: {err}");
+        assert!(
+            err.contains(&format!("{file}.toml:3:1: uncertainty.sets: ")),
+            "{file}: {err}"
+        );
+        assert!(err.contains(expected), "{file}: {err}");
     }
 }
