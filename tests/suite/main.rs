@@ -19,6 +19,7 @@ mod no_alloc;
 mod outputs;
 mod programmes;
 mod readme;
+mod replications_file;
 mod report;
 mod roster_events;
 mod scenario_types;
