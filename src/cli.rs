@@ -701,9 +701,16 @@ fn write_answers(
             terminal::path(&report.out_dir.join("report.html"))
         )?;
     }
+    let per_replication = [
+        crate::report::replications::CSV_FILE,
+        crate::report::replications::PARQUET_FILE,
+    ]
+    .into_iter()
+    .find(|f| report.manifest.files.iter().any(|m| m.path == *f))
+    .map_or(String::new(), |f| format!("{f}, "));
     writeln!(
         out,
-        "Tables:  {} (summary.csv, replications.csv, metrics.csv defines every metric)",
+        "Tables:  {} (summary.csv, {per_replication}metrics.csv defines every metric)",
         terminal::path(&report.out_dir)
     )?;
     writeln!(out, "Full table of headline metrics: add --verbose.")

@@ -22,6 +22,7 @@ mod readme;
 mod replications_file;
 mod report;
 mod roster_events;
+mod scale;
 mod scenario_types;
 mod services;
 mod shards;
