@@ -2,8 +2,9 @@
 //! the parquet crate's reader holds every row and value of the CSV of the
 //! same study, typed and dictionary-encoded; `none` writes no
 //! per-replication file and changes no other table; Parquet shards merge
-//! into the same bytes as an unsharded run, and shards run with different
-//! formats are refused.
+//! into the same bytes as an unsharded run, shards run with different
+//! formats are refused, and so is a sweep with `[sizing]` (it reads
+//! `replications.csv` back) asked for another format.
 
 use crate::common;
 
@@ -223,4 +224,29 @@ fn parquet_shards_merge_to_the_bytes_of_one_run_and_mixed_formats_are_refused() 
     study(&partial, &["--replications", "parquet", "--shard", "0/2"]);
     let st = carecap_ok(&["status", partial.to_str().unwrap()]);
     assert!(st.contains("--replications parquet --shard 1/2"), "{st}");
+}
+
+#[test]
+fn a_sweep_with_sizing_refuses_a_per_replication_format_it_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sizing");
+    let r = carecap(&[
+        "batch",
+        "scenarios/validation/erlang-b.toml",
+        "--sweep",
+        "scenarios/sweeps/erlang-b-beds.toml",
+        "--reps",
+        "2",
+        "--replications",
+        "parquet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("--replications parquet") && stderr.contains("[sizing]"),
+        "{stderr}"
+    );
+    assert!(!out.join("summary.csv").exists());
 }
