@@ -5,6 +5,7 @@
 
 use crate::batch::run::RunOptions;
 use crate::batch::study::{Study, StudyArgs, StudyKind};
+use crate::report::replications::Format as ReplicationsFormat;
 use crate::report::terminal;
 use crate::scenario;
 use clap::{Args, Parser, Subcommand};
@@ -38,6 +39,10 @@ struct StudyFlags {
     /// Do not draw charts.
     #[arg(long)]
     no_charts: bool,
+    /// The per-replication table: replications.csv, replications.parquet
+    /// (typed columns for R arrow, pandas, polars), or none.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReplicationsFormat::Csv)]
+    replications: ReplicationsFormat,
     /// Print the full table of headline metrics, year by year, after the answers.
     #[arg(long)]
     verbose: bool,
@@ -68,6 +73,7 @@ impl StudyFlags {
             out: self.out.clone(),
             progress: std::io::stderr().is_terminal(),
             precision: None,
+            replications: self.replications,
         }
     }
 
@@ -118,6 +124,7 @@ impl StudyFlags {
             seed: self.seed,
             metric,
             year,
+            replications_format: self.replications,
         };
         let mut opts = self.options();
         match self.shard {
@@ -217,6 +224,10 @@ enum Command {
         /// Replications (default: the scenario's).
         #[arg(long, value_parser = replications)]
         reps: Option<u32>,
+        /// The per-replication table the merge writes: replications.csv,
+        /// replications.parquet, or none.
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReplicationsFormat::Csv)]
+        replications: ReplicationsFormat,
         /// Results folder (default: output/<name>/); the scripts go there too.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -350,6 +361,7 @@ pub fn main() -> ExitCode {
             account,
             max_running,
             reps,
+            replications,
             out,
         } => {
             let job = crate::batch::slurm::Job {
@@ -362,6 +374,7 @@ pub fn main() -> ExitCode {
                 account,
                 max_running,
                 replications: reps,
+                replications_format: replications,
                 out,
             };
             match crate::batch::slurm::write(&job) {
@@ -407,7 +420,7 @@ pub fn main() -> ExitCode {
                 threads: self::threads(threads),
                 out,
                 progress: std::io::stderr().is_terminal(),
-                precision: None,
+                ..RunOptions::default()
             };
             let overrides = crate::batch::plan::Overrides {
                 replications: None,
@@ -698,9 +711,16 @@ fn write_answers(
             terminal::path(&report.out_dir.join("report.html"))
         )?;
     }
+    let per_replication = [
+        crate::report::replications::CSV_FILE,
+        crate::report::replications::PARQUET_FILE,
+    ]
+    .into_iter()
+    .find(|f| report.manifest.files.iter().any(|m| m.path == *f))
+    .map_or(String::new(), |f| format!("{f}, "));
     writeln!(
         out,
-        "Tables:  {} (summary.csv, replications.csv, metrics.csv defines every metric)",
+        "Tables:  {} (summary.csv, {per_replication}metrics.csv defines every metric)",
         terminal::path(&report.out_dir)
     )?;
     writeln!(out, "Full table of headline metrics: add --verbose.")

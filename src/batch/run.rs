@@ -23,6 +23,8 @@ pub struct RunOptions {
     /// `--precision`: run replications in batches until the chosen
     /// intervals are narrow enough.
     pub precision: Option<super::precision::Precision>,
+    /// `--replications`: how the per-replication table is written.
+    pub replications: crate::report::replications::Format,
 }
 
 /// Why a run failed.
@@ -159,6 +161,7 @@ pub fn run(
         seed: overrides.seed,
         metric: None,
         year: None,
+        replications_format: opts.replications,
     };
     super::study::Study::build(&args, opts)?.run()
 }

@@ -88,6 +88,12 @@ impl StudyArgs {
         if let Some(y) = self.year {
             words.push(format!("--year {y}"));
         }
+        if !self.replications_format.is_default() {
+            words.push(format!(
+                "--replications {}",
+                self.replications_format.name()
+            ));
+        }
         words.push(format!("--shard {}/{}", shard.index, shard.count));
         words.push(format!("--out {}", quote(&out.display().to_string())));
         words.join(" ")
@@ -483,6 +489,16 @@ pub fn status(dir: &Path) -> Result<Status, String> {
                 path.display(),
                 m.shards,
                 first.shards
+            ));
+            continue;
+        }
+        if m.args.replications_format != first.args.replications_format {
+            problems.push(format!(
+                "{}: run with --replications {} where {} was run with --replications {}; the shards of a study must agree on the per-replication file (rerun one of them with the other's flag)",
+                path.display(),
+                m.args.replications_format.name(),
+                parts[0].0.display(),
+                first.args.replications_format.name()
             ));
             continue;
         }

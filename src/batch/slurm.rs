@@ -40,6 +40,8 @@ pub struct Job {
     pub max_running: Option<u64>,
     /// Replications.
     pub replications: Option<u32>,
+    /// `--replications`: the per-replication table the merge writes.
+    pub replications_format: crate::report::replications::Format,
     /// Results folder.
     pub out: Option<PathBuf>,
 }
@@ -109,6 +111,7 @@ pub fn write(job: &Job) -> Result<String, RunError> {
         seed: None,
         metric: None,
         year: None,
+        replications_format: job.replications_format,
     };
     // The study is built (and so checked) here, as each shard will build it.
     let study = Study::build(
@@ -173,10 +176,13 @@ pub fn write(job: &Job) -> Result<String, RunError> {
         .iter()
         .map(|p| quote(&p.display().to_string()))
         .collect();
-    let reps_flag = job
+    let mut reps_flag = job
         .replications
         .map(|r| format!(" --reps {r}"))
         .unwrap_or_default();
+    if !job.replications_format.is_default() {
+        reps_flag += &format!(" --replications {}", job.replications_format.name());
+    }
     let out_q = quote(&out.display().to_string());
     let logs_at = |file: &str| quote(&cwd.join(&logs).join(file).display().to_string());
     let run = format!(

@@ -20,9 +20,10 @@ use crate::model::advice::BY_HOUR_METRICS;
 use crate::model::config::CareConfig;
 use crate::model::system::{ReplicationResult, simulate};
 use crate::report::appraisal;
-use crate::report::atomic::{AtomicFile, write_atomic};
+use crate::report::atomic::write_atomic;
 use crate::report::folder::{self, FolderLock};
 use crate::report::manifest::{Manifest, ManifestFile};
+use crate::report::replications::{self, Format as ReplicationsFormat};
 use crate::report::tables::{self, Across, Key, Paired};
 use crate::report::warnings;
 use crate::scenario::{self, ScenarioErrors};
@@ -90,6 +91,10 @@ pub struct StudyArgs {
     /// `--year` (sensitivity).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
+    /// `--replications`: how the per-replication table is written (left
+    /// out of a shard's marker when it is the default, CSV).
+    #[serde(default, skip_serializing_if = "ReplicationsFormat::is_default")]
+    pub replications_format: ReplicationsFormat,
 }
 
 /// A study built from its arguments: every scenario planned once.
@@ -158,10 +163,20 @@ impl Study {
             .out
             .clone()
             .unwrap_or_else(|| Path::new("output").join(default_dir));
+        if sizing.is_some() && args.replications_format != ReplicationsFormat::Csv {
+            return Err(RunError::Refused(format!(
+                "--replications {}: a sweep with [sizing] reads its sizing tables from {}; run it with --replications csv (the default)",
+                args.replications_format.name(),
+                replications::CSV_FILE
+            )));
+        }
         Ok(Study {
             kind: args.command,
             plans,
-            opts: opts.clone(),
+            opts: RunOptions {
+                replications: args.replications_format,
+                ..opts.clone()
+            },
             out_dir,
             sizing,
             one_way,
@@ -393,13 +408,13 @@ where
         })
         .collect();
     let base_ce_keys = ce_keys(baseline);
-    let rep_path = out_dir.join("replications.csv");
     let write_err = |path: &Path| {
         let path = path.to_path_buf();
         move |source| RunError::Write { path, source }
     };
-    let mut rep_file = AtomicFile::create(&rep_path).map_err(write_err(&rep_path))?;
-    writeln!(rep_file, "{}", tables::REPLICATIONS_HEADER).map_err(write_err(&rep_path))?;
+    let mut rep_file = replications::Writer::create(&out_dir, opts.replications).map_err(
+        write_err(&out_dir.join(opts.replications.file().unwrap_or(""))),
+    )?;
     let bar = super::progress_bar(reps, opts.progress, "simulating", "replications");
     let mut events = 0u64;
     let mut done = 0u64;
@@ -424,8 +439,7 @@ where
                     let v = result.values[*index];
                     acc.push(v);
                     if io_error.is_none()
-                        && let Err(e) =
-                            tables::write_replication_row(&mut rep_file, &member.name, rep, key, v)
+                        && let Err(e) = rep_file.row(&member.name, rep, key, v)
                     {
                         io_error = Some(e);
                     }
@@ -460,6 +474,7 @@ where
         },
     )?;
     bar.finish_and_clear();
+    let rep_path = rep_file.path().unwrap_or(&out_dir).to_path_buf();
     if let Some(e) = io_error {
         return Err(RunError::Write {
             path: rep_path,
@@ -472,10 +487,9 @@ where
             sha256,
         })
     };
-    record(
-        "replications.csv",
-        rep_file.commit().map_err(write_err(&rep_path))?,
-    );
+    if let Some((name, sha256)) = rep_file.commit().map_err(write_err(&rep_path))? {
+        record(name, sha256);
+    }
     let mut tables: Vec<(&str, Vec<u8>)> = vec![
         ("summary.csv", summary_table(&members, &tallies)),
         ("by_hour.csv", by_hour_tables(&members, &tallies)),

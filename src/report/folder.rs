@@ -21,6 +21,7 @@ pub const MANIFEST: &str = "manifest.json";
 /// Files carecap writes at the top of a results folder.
 pub const RESULT_FILES: &[&str] = &[
     "replications.csv",
+    "replications.parquet",
     "summary.csv",
     "by_hour.csv",
     "compare.csv",

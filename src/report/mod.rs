@@ -9,6 +9,7 @@ pub mod document;
 pub mod folder;
 pub mod labels;
 pub mod manifest;
+pub mod replications;
 pub mod results;
 pub mod tables;
 pub mod terminal;

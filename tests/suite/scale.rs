@@ -1,0 +1,91 @@
+//! The national-scale scenario `scenarios/scale/england.toml` (generated
+//! by `scripts/england-scenario`): it loads and validates, has the shape
+//! the README states (309 areas in 42 ICBs, each ICB with its own hospice
+//! units and advice line, England's deaths), every area is served, the
+//! national study of 10 years × 1,000 replications passes the size check,
+//! and `carecap slurm` writes its scripts. Nothing is simulated here.
+
+use crate::common;
+
+use carecap::scenario::validate::{MAX_EVENTS, events_per_year};
+use common::{carecap_ok, repo};
+use std::collections::BTreeMap;
+
+const ENGLAND: &str = "scenarios/scale/england.toml";
+
+#[test]
+fn england_loads_validates_and_serves_every_area_once() {
+    let out = carecap_ok(&["validate", ENGLAND]);
+    assert!(out.contains("ok (england)"), "{out}");
+    let s = carecap::scenario::read(&repo(ENGLAND)).unwrap().scenario;
+    assert_eq!(s.boroughs.len(), 309);
+    assert_eq!(s.advice_lines.len(), 42);
+    assert!(s.sites.len() >= 42, "{} sites", s.sites.len());
+    let deaths: f64 = s
+        .boroughs
+        .iter()
+        .map(|b| b.deaths.base.unwrap().get())
+        .sum();
+    assert!((deaths - 540_000.0).abs() < 50.0, "{deaths} deaths");
+    // Every area in exactly one unit's catchment and on exactly one line,
+    // and a unit's catchment on one line (the ICB's).
+    let mut site_of = BTreeMap::new();
+    for site in &s.sites {
+        for b in &site.catchment {
+            assert!(site_of.insert(b.clone(), &site.name).is_none(), "{b} twice");
+        }
+    }
+    let mut line_of = BTreeMap::new();
+    for line in &s.advice_lines {
+        for b in &line.boroughs {
+            assert!(line_of.insert(b.clone(), &line.name).is_none(), "{b} twice");
+        }
+    }
+    for b in &s.boroughs {
+        assert!(
+            site_of.contains_key(&b.name),
+            "{} has no hospice unit",
+            b.name
+        );
+        assert!(
+            line_of.contains_key(&b.name),
+            "{} has no advice line",
+            b.name
+        );
+    }
+    for site in &s.sites {
+        let lines: std::collections::BTreeSet<_> =
+            site.catchment.iter().map(|b| line_of[b]).collect();
+        assert_eq!(lines.len(), 1, "{} spans lines {lines:?}", site.name);
+    }
+    // The national study the README estimates is within the size limit.
+    let simulated_years = f64::from(s.scenario.years) + f64::from(s.scenario.warmup_days) / 365.0;
+    let events = events_per_year(&s) * simulated_years * 1_000.0;
+    assert!(events < MAX_EVENTS, "{events:.3e} estimated events");
+    // The generated file names no machine's path.
+    let text = std::fs::read_to_string(repo(ENGLAND)).unwrap();
+    assert!(!text.contains("/work/") && !text.contains("/home/"));
+}
+
+#[test]
+fn england_writes_slurm_scripts_for_the_national_study() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("england");
+    carecap_ok(&[
+        "slurm",
+        ENGLAND,
+        "--shards",
+        "100",
+        "--reps",
+        "1000",
+        "--replications",
+        "parquet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let run = std::fs::read_to_string(out.join("run.sbatch")).unwrap();
+    assert!(
+        run.contains("--reps 1000 --replications parquet --shard \"$SLURM_ARRAY_TASK_ID/100\""),
+        "{run}"
+    );
+}
