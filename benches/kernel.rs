@@ -1,12 +1,16 @@
 //! Kernel throughput, reported in events per second:
 //! - the M/M/30/30 hospice-bed model (λ = 2/day, mean stay 14 days) over 5
-//!   simulated years: a short event list (about thirty pending);
+//!   simulated years: a short event list (about thirty pending); beside it
+//!   the floor, the same model as a minimal hand-written loop, so the
+//!   kernel's cost over the least any event loop must do is one ratio
+//!   (`benches/simpy_mm3030.py` runs the same model in SimPy);
 //! - the classic "hold" model of event-list studies: a list held at a
 //!   fixed size (1,000 and 100,000 pending events), each event taken out
 //!   scheduling one more a random delay later, as a large region's people,
 //!   calls and stays do.
 
-use carecap::engine::time::{DAY, MINUTE};
+use carecap::engine::rng::{Purpose, stream};
+use carecap::engine::time::{DAY, MINUTE, ticks_from_f64};
 use carecap::engine::{Model, Scheduler, SimTime, run_until};
 use carecap::model::queueing::{QueueConfig, ServiceSystem, ServiceTime};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -38,7 +42,69 @@ fn kernel(c: &mut Criterion) {
             black_box(ServiceSystem::new(config.clone(), 1, rep, 0).run())
         })
     });
+    // The floor handles as many events (arrivals and departures) in
+    // expectation; its own count over many replications sets the rate.
+    let floor_events = (1..=20).map(|r| hand_written_loss_system(r).0).sum::<u64>() / 20;
+    group.throughput(Throughput::Elements(floor_events));
+    group.bench_function("mm30_30_5_years_hand_written", |b| {
+        b.iter(|| {
+            rep += 1;
+            black_box(hand_written_loss_system(rep))
+        })
+    });
     group.finish();
+}
+
+/// The floor: M/M/30/30 over 5 years as the least any event loop must do —
+/// a binary heap of (time, sequence, event), a count of busy beds, the
+/// same generator and draws as the kernel's model (ChaCha8 streams,
+/// exponential gaps and stays), the same statistics (arrivals turned away,
+/// time-weighted beds in use) — and nothing general. Returns (events,
+/// turned away, mean beds in use).
+fn hand_written_loss_system(rep: u64) -> (u64, u64, f64) {
+    use rand_distr::{Distribution, Exp};
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    const ARRIVAL: u8 = 0;
+    const DEPARTURE: u8 = 1;
+    let end = 5 * 365 * DAY;
+    let mut arrivals = stream(1, Purpose::new("queue.arrivals", 0), rep);
+    let mut stays = stream(1, Purpose::new("queue.service", 0), rep);
+    let gap = Exp::new(2.0 / DAY as f64).expect("a rate");
+    let stay = Exp::new(1.0 / (14.0 * DAY as f64)).expect("a rate");
+    let mut heap = BinaryHeap::with_capacity(64);
+    let (mut seq, mut events, mut busy, mut blocked) = (0u64, 0u64, 0u32, 0u64);
+    let (mut last, mut bed_time) = (0u64, 0.0f64);
+    heap.push(Reverse((
+        ticks_from_f64(gap.sample(&mut arrivals)),
+        seq,
+        ARRIVAL,
+    )));
+    while let Some(Reverse((t, _, kind))) = heap.pop() {
+        if t > end {
+            break;
+        }
+        events += 1;
+        bed_time += busy as f64 * (t - last) as f64;
+        last = t;
+        seq += 1;
+        if kind == ARRIVAL {
+            let next = t + ticks_from_f64(gap.sample(&mut arrivals));
+            heap.push(Reverse((next, seq, ARRIVAL)));
+            seq += 1;
+            if busy < 30 {
+                busy += 1;
+                let out = t + ticks_from_f64(stay.sample(&mut stays));
+                heap.push(Reverse((out, seq, DEPARTURE)));
+            } else {
+                blocked += 1;
+            }
+        } else {
+            busy -= 1;
+        }
+    }
+    bed_time += busy as f64 * (end - last) as f64;
+    (events, blocked, bed_time / end as f64)
 }
 
 /// Each event schedules one more, up to about a week ahead with many
