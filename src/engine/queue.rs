@@ -53,6 +53,9 @@ pub struct EventQueue<E> {
     last: u64,
     /// Bit `i − 1` set when bucket `i` (1..=64) holds an event.
     occupied: u64,
+    /// The earliest time in each bucket (index 0 unused), kept as events
+    /// arrive so that sharing a bucket out reads it once.
+    earliest: [u64; BUCKETS],
     len: usize,
 }
 
@@ -84,6 +87,7 @@ impl<E> EventQueue<E> {
                 .collect(),
             last: 0,
             occupied: 0,
+            earliest: [u64::MAX; BUCKETS],
             len: 0,
         }
     }
@@ -97,6 +101,7 @@ impl<E> EventQueue<E> {
             self.now.push_back(entry);
         } else {
             self.occupied |= 1 << (b - 1);
+            self.earliest[b] = self.earliest[b].min(time);
             self.buckets[b].push(entry);
         }
         self.len += 1;
@@ -116,15 +121,15 @@ impl<E> EventQueue<E> {
         // around its earliest time; it keeps its capacity, so sizes settle
         // once and nothing allocates in steady state.
         let (lower, upper) = self.buckets.split_at_mut(i);
-        let moving = &mut upper[0];
-        let last = moving.iter().map(|e| e.time).min().unwrap_or(self.last);
+        let last = std::mem::replace(&mut self.earliest[i], u64::MAX);
         self.last = last;
-        for entry in moving.drain(..) {
+        for entry in upper[0].drain(..) {
             let b = bucket_of(entry.time, last);
             if b == 0 {
                 self.now.push_back(entry);
             } else {
                 self.occupied |= 1 << (b - 1);
+                self.earliest[b] = self.earliest[b].min(entry.time);
                 lower[b].push(entry);
             }
         }
