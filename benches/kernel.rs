@@ -57,7 +57,7 @@ fn kernel(c: &mut Criterion) {
 
 /// The floor: M/M/30/30 over 5 years as the least any event loop must do —
 /// a binary heap of (time, sequence, event), a count of busy beds, the
-/// same generator and draws as the kernel's model (ChaCha8 streams,
+/// same generator and draws as the kernel's model (its named streams,
 /// exponential gaps and stays), the same statistics (arrivals turned away,
 /// time-weighted beds in use) — and nothing general. Returns (events,
 /// turned away, mean beds in use).
