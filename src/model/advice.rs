@@ -27,6 +27,8 @@ use crate::scenario::types::Role;
 use crate::scenario::types::{AdviceLine, Calls, Scenario, Shift};
 use crate::stats::QuantileSketch;
 use rand::RngExt;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 crate::metric_table! {
     /// Advice-line metrics.
@@ -271,8 +273,14 @@ pub enum LineEvent {
         /// Who is called back.
         person: PersonRef,
     },
-    /// A handler finishes a call.
-    CallEnds(LineId),
+    /// A handler finishes a call while callers wait (a call that ends
+    /// with no one waiting makes no event; see [`AdviceLines::call_ends`]).
+    CallEnds {
+        /// Line.
+        line: LineId,
+        /// Generation of the line's call-end event (stale if re-armed).
+        generation: u32,
+    },
     /// A waiting caller's patience runs out.
     Abandon {
         /// Line.
@@ -349,6 +357,16 @@ const OUTCOMES: usize = 3;
 #[derive(Debug)]
 struct Line {
     handlers: CapacityPool,
+    /// When each call in hand ends (earliest first). A call's end is an
+    /// event only while callers wait: then the earliest end is *armed*.
+    /// Otherwise nothing follows from it but the handler coming free, so
+    /// it is settled the next time the line is looked at ([`AdviceLines::observe`]),
+    /// its time integrated exactly: about a quarter of all the model's
+    /// events saved.
+    in_hand: BinaryHeap<Reverse<u64>>,
+    /// The armed call end's time and generation.
+    armed: Option<u64>,
+    end_generation: u32,
     staff: StaffPool,
     /// Handlers actually on duty by hour of the week.
     on_duty: [u32; HOURS_PER_WEEK],
@@ -397,6 +415,9 @@ impl AdviceLines {
             .enumerate()
             .map(|(l, c)| Line {
                 handlers: CapacityPool::new(c.roster.staff_in_hour(0), 1_000_000, 1),
+                in_hand: BinaryHeap::with_capacity(64),
+                armed: None,
+                end_generation: 0,
                 staff: StaffPool::new(
                     c.establishment,
                     supply,
@@ -448,6 +469,7 @@ impl AdviceLines {
         sched: &mut Scheduler<E>,
     ) -> CallStart {
         let now = sched.now().ticks();
+        self.observe(l, now, cfg);
         let line = &mut self.lines[l.index()];
         let slot = match line.free_records.pop() {
             Some(s) => s,
@@ -491,6 +513,7 @@ impl AdviceLines {
                     sched.schedule_in(wait, event.into());
                 }
                 self.observe(l, now, cfg);
+                self.arm(l, sched);
                 CallStart::Waiting
             }
             Request::Refused => CallStart::Abandoned(self.abandon(l, slot, now, cfg)),
@@ -526,7 +549,7 @@ impl AdviceLines {
         self.wait_sketches[region].add(seconds(wait));
         let line = &mut self.lines[l.index()];
         let handling = cfg.handling.ticks(&mut line.rngs[HANDLING]);
-        sched.schedule_in(handling, LineEvent::CallEnds(l).into());
+        line.in_hand.push(Reverse(now + handling));
         self.observe(l, now, cfg);
         Answer { record, in_target }
     }
@@ -602,15 +625,57 @@ impl AdviceLines {
         }
     }
 
-    /// A handler finished a call: the next waiting call answered, if any.
+    /// The armed call end of line `l` came due: the handler is free and
+    /// the next waiting call answered, if any, and the next end armed if
+    /// callers still wait. A stale event (re-armed since) does nothing.
     pub fn call_ends<E: From<LineEvent>>(
         &mut self,
         l: LineId,
+        generation: u32,
         cfg: &LineConfig,
         sched: &mut Scheduler<E>,
     ) -> Option<Answer> {
-        let next = self.lines[l.index()].handlers.release()?;
-        Some(self.answer(l, next.id as u32, cfg, sched))
+        let now = sched.now().ticks();
+        let line = &mut self.lines[l.index()];
+        if line.end_generation != generation {
+            return None;
+        }
+        line.armed = None;
+        // The end may have been settled already, by a caller at the same
+        // instant who found the list empty.
+        let answer = match line.in_hand.peek() {
+            Some(&Reverse(end)) if end <= now => {
+                line.in_hand.pop();
+                let next = line.handlers.release();
+                self.observe(l, now, cfg);
+                next.map(|w| self.answer(l, w.id as u32, cfg, sched))
+            }
+            _ => None,
+        };
+        self.arm(l, sched);
+        answer
+    }
+
+    /// While callers wait on line `l`, makes the earliest end of a call in
+    /// hand an event (one live call-end event per line).
+    fn arm<E: From<LineEvent>>(&mut self, l: LineId, sched: &mut Scheduler<E>) {
+        let line = &mut self.lines[l.index()];
+        if line.handlers.waiting() == 0 {
+            return;
+        }
+        let Some(&Reverse(end)) = line.in_hand.peek() else {
+            return;
+        };
+        if line.armed == Some(end) {
+            return;
+        }
+        line.armed = Some(end);
+        line.end_generation = line.end_generation.wrapping_add(1);
+        let event = LineEvent::CallEnds {
+            line: l,
+            generation: line.end_generation,
+        };
+        sched.schedule_at(SimTime(end), event.into());
     }
 
     /// Whether a public-call event is current.
@@ -690,7 +755,9 @@ impl AdviceLines {
         sched: &mut Scheduler<E>,
     ) -> Option<Answer> {
         let next = self.lines[l.index()].handlers.admit_next()?;
-        Some(self.answer(l, next.id as u32, cfg, sched))
+        let answer = self.answer(l, next.id as u32, cfg, sched);
+        self.arm(l, sched);
+        Some(answer)
     }
 
     /// Schedules the next hour at which the number on duty changes; a new
@@ -751,8 +818,31 @@ impl AdviceLines {
         self.lines.iter_mut().for_each(|l| l.staff.step_month());
     }
 
-    /// Integrates line `l`'s handler levels up to `now`, hour by hour.
+    /// Integrates line `l`'s handler levels up to `now`, hour by hour,
+    /// first freeing the handlers whose calls ended by then with no one
+    /// waiting, each at its own time.
     pub fn observe(&mut self, l: LineId, now: u64, cfg: &LineConfig) {
+        loop {
+            let line = &mut self.lines[l.index()];
+            if line.handlers.waiting() > 0 {
+                break;
+            }
+            match line.in_hand.peek() {
+                Some(&Reverse(end)) if end <= now => {
+                    line.in_hand.pop();
+                    let next = line.handlers.release();
+                    debug_assert!(next.is_none(), "a call end settled while callers wait");
+                    self.integrate(l, end, cfg);
+                }
+                _ => break,
+            }
+        }
+        self.integrate(l, now, cfg);
+    }
+
+    /// Integrates line `l`'s levels up to `now` and holds their present
+    /// values from then on.
+    fn integrate(&mut self, l: LineId, now: u64, cfg: &LineConfig) {
         let line = &mut self.lines[l.index()];
         let since = line.levels.since;
         let next = [

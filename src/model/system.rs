@@ -301,9 +301,12 @@ impl<'a> CareSystem<'a> {
                 }
             }
             LineEvent::Callback { line, person } => self.on_callback(line, person, sched),
-            LineEvent::CallEnds(l) => {
+            LineEvent::CallEnds {
+                line: l,
+                generation,
+            } => {
                 let lc = &self.cfg.lines[l.index()];
-                if let Some(answer) = self.services.lines.call_ends(l, lc, sched) {
+                if let Some(answer) = self.services.lines.call_ends(l, generation, lc, sched) {
                     self.after_answer(l, answer, sched);
                 }
                 self.services.lines.observe(l, now, lc);
