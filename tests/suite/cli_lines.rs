@@ -72,6 +72,41 @@ fn erlang_c_line_matches_waiting_probability_mean_wait_and_service_level() {
     );
 }
 
+/// A roster that changes through the day (no handler from midnight to
+/// 08:00, so the night's calls wait; three from 08:00, who clear them):
+/// every call is answered and handled, so the handlers' busy time is the
+/// calls' handling time (Little's law for the handlers, whatever the
+/// queue), and utilisation is A × 24 h over the 48 handler-hours a day on
+/// duty. It holds only if a call's end frees its handler at its own time,
+/// including the ends that are not events (no one waiting), and the calls
+/// answered as handlers come on duty have their ends armed while others
+/// still wait (else handlers stay busy until the next caller arrives).
+#[test]
+fn a_changing_roster_keeps_handlers_busy_for_exactly_the_handling_time() {
+    let out = tempfile::tempdir().unwrap();
+    let option = out.path().join("night.toml");
+    std::fs::write(
+        &option,
+        format!(
+            "extends = {:?}\n[[advice_line]]\nname = \"Line\"\nroster = [{{ days = \"all\", from = 0, to = 8, handlers = 0 }}, {{ days = \"all\", from = 8, to = 24, handlers = 3 }}]\n",
+            repo("scenarios/validation/erlang-c.toml").display().to_string()
+        ),
+    )
+    .unwrap();
+    let rows = run(&out.path().join("night"), &option, &[]);
+    let a = 200.0 * 10.0 / 1440.0;
+    let waited = interval(&per_replication(&rows, "Line", "calls_waited_pct")).0;
+    assert!(
+        waited > 20.0,
+        "the night queue is exercised: {waited}% waited"
+    );
+    assert_near(
+        "utilisation",
+        &per_replication(&rows, "Line", "handler_utilisation_pct"),
+        100.0 * a * 24.0 / 48.0,
+    );
+}
+
 #[test]
 fn impatient_callers_abandon_as_erlang_a() {
     let out = tempfile::tempdir().unwrap();
