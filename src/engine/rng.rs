@@ -13,7 +13,7 @@
 //!
 //! Version 1 of the derivation used ChaCha8 (a 64-bit seed per purpose,
 //! ChaCha's stream number per replication). A person draws a handful of
-//! numbers from their own stream, and ChaCha8 set up a 300-byte state and
+//! numbers from their own stream, and ChaCha8 set up a 320-byte state and
 //! computed a 256-byte block for them; Xoshiro256++ makes the whole
 //! baseline run in 0.87× the time and the person record a third the size.
 //!

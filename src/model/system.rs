@@ -367,24 +367,17 @@ impl Model for CareSystem<'_> {
             CareEvent::Bereavement(_) | CareEvent::Clinic(_) | CareEvent::Course(_) => {
                 self.services.handle(event, self.cfg, sched)
             }
-            CareEvent::Death(r) => {
+            // Both belong to the death as last scheduled (its epoch).
+            CareEvent::Death(r) | CareEvent::Referral(r) => {
                 let slot = r.slot as usize;
-                if self
+                let current = self
                     .people
                     .get(slot)
-                    .is_some_and(|p| p.death_epoch == r.epoch)
-                {
-                    self.on_death(slot, sched);
-                }
-            }
-            CareEvent::Referral(r) => {
-                let slot = r.slot as usize;
-                if self
-                    .people
-                    .get(slot)
-                    .is_some_and(|p| p.death_epoch == r.epoch)
-                {
-                    self.on_referral(slot, sched);
+                    .is_some_and(|p| p.death_epoch == r.epoch);
+                match event {
+                    CareEvent::Death(_) if current => self.on_death(slot, sched),
+                    CareEvent::Referral(_) if current => self.on_referral(slot, sched),
+                    _ => {}
                 }
             }
             CareEvent::Terminal(r) => {
