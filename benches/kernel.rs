@@ -1,8 +1,12 @@
 //! Kernel throughput, reported in events per second:
 //! - the M/M/30/30 hospice-bed model (λ = 2/day, mean stay 14 days) over 5
-//!   simulated years: a short event list (about thirty pending); beside it
-//!   the floor, the same model as a minimal hand-written loop, so the
-//!   kernel's cost over the least any event loop must do is one ratio
+//!   simulated years: a short event list (about thirty pending), three ways:
+//!   `mm30_30_5_years`, the kernel with its general queueing model
+//!   (`ServiceSystem`); `mm30_30_5_years_hand_written`, the floor, the
+//!   least any event loop must do, by hand with a binary heap;
+//!   `mm30_30_5_years_kernel_minimal`, the floor's model line for line on
+//!   the kernel, so that kernel ÷ floor is the kernel's own cost and
+//!   minimal ÷ general the cost of the general model
 //!   (`benches/simpy_mm3030.py` runs the same model in SimPy);
 //! - the classic "hold" model of event-list studies: a list held at a
 //!   fixed size (1,000 and 100,000 pending events), each event taken out
@@ -50,6 +54,16 @@ fn kernel(c: &mut Criterion) {
         b.iter(|| {
             rep += 1;
             black_box(hand_written_loss_system(rep))
+        })
+    });
+    // Same model, same draws, same order of events: the same results.
+    for r in 1..=5 {
+        assert_eq!(minimal_loss_system(r), hand_written_loss_system(r));
+    }
+    group.bench_function("mm30_30_5_years_kernel_minimal", |b| {
+        b.iter(|| {
+            rep += 1;
+            black_box(minimal_loss_system(rep))
         })
     });
     group.finish();
@@ -105,6 +119,75 @@ fn hand_written_loss_system(rep: u64) -> (u64, u64, f64) {
     }
     bed_time += busy as f64 * (end - last) as f64;
     (events, blocked, bed_time / end as f64)
+}
+
+/// The floor's model, line for line, driven by the kernel (its
+/// [`Scheduler`], event list and [`run_until`]) instead of a hand-written
+/// loop: the ratio of the two is the kernel's own cost, apart from the
+/// general model (`ServiceSystem`: piecewise arrivals, a waiting list,
+/// patience, a warm-up window) that `mm30_30_5_years` also pays for.
+struct MinimalLossSystem {
+    arrivals: carecap::engine::rng::StreamRng,
+    stays: carecap::engine::rng::StreamRng,
+    gap: rand_distr::Exp<f64>,
+    stay: rand_distr::Exp<f64>,
+    busy: u32,
+    blocked: u64,
+    last: u64,
+    bed_time: f64,
+}
+
+#[derive(Clone, Copy)]
+enum LossEvent {
+    Arrival,
+    Departure,
+}
+
+impl Model for MinimalLossSystem {
+    type Event = LossEvent;
+
+    fn handle(&mut self, event: LossEvent, sched: &mut Scheduler<LossEvent>) {
+        use rand_distr::Distribution;
+        let t = sched.now().ticks();
+        self.bed_time += self.busy as f64 * (t - self.last) as f64;
+        self.last = t;
+        match event {
+            LossEvent::Arrival => {
+                let gap = ticks_from_f64(self.gap.sample(&mut self.arrivals));
+                sched.schedule_in(gap, LossEvent::Arrival);
+                if self.busy < 30 {
+                    self.busy += 1;
+                    let out = ticks_from_f64(self.stay.sample(&mut self.stays));
+                    sched.schedule_in(out, LossEvent::Departure);
+                } else {
+                    self.blocked += 1;
+                }
+            }
+            LossEvent::Departure => self.busy -= 1,
+        }
+    }
+}
+
+/// Runs [`MinimalLossSystem`]; returns what the floor returns.
+fn minimal_loss_system(rep: u64) -> (u64, u64, f64) {
+    use rand_distr::{Distribution, Exp};
+    let end = 5 * 365 * DAY;
+    let mut model = MinimalLossSystem {
+        arrivals: stream(1, Purpose::new("queue.arrivals", 0), rep),
+        stays: stream(1, Purpose::new("queue.service", 0), rep),
+        gap: Exp::new(2.0 / DAY as f64).expect("a rate"),
+        stay: Exp::new(1.0 / (14.0 * DAY as f64)).expect("a rate"),
+        busy: 0,
+        blocked: 0,
+        last: 0,
+        bed_time: 0.0,
+    };
+    let mut sched = Scheduler::with_capacity(64);
+    let first = ticks_from_f64(model.gap.sample(&mut model.arrivals));
+    sched.schedule_at(SimTime(first), LossEvent::Arrival);
+    let events = run_until(&mut model, &mut sched, SimTime(end));
+    model.bed_time += model.busy as f64 * (end - model.last) as f64;
+    (events, model.blocked, model.bed_time / end as f64)
 }
 
 /// Each event schedules one more, up to about a week ahead with many

@@ -120,6 +120,10 @@ pub struct ArrivalProcess {
     segment: usize,
     exact: f64,
     offset: f64,
+    /// The current segment's rate and absolute end, kept at hand so that
+    /// an arrival within the segment reads nothing else.
+    segment_rate: f64,
+    segment_end: f64,
 }
 
 impl ArrivalProcess {
@@ -134,12 +138,22 @@ impl ArrivalProcess {
         let t = start.ticks() as f64;
         let offset = rate.period.map_or(0.0, |p| (t / p).floor() * p);
         let segment = rate.segment_of(t - offset);
-        ArrivalProcess {
+        let mut process = ArrivalProcess {
             rate,
             segment,
             exact: t,
             offset,
-        }
+            segment_rate: 0.0,
+            segment_end: 0.0,
+        };
+        process.enter_segment();
+        process
+    }
+
+    /// Reads the current segment's rate and end.
+    fn enter_segment(&mut self) {
+        self.segment_rate = self.rate.per_second[self.segment];
+        self.segment_end = self.offset + self.rate.segment_end(self.segment);
     }
 
     /// The rate this process follows.
@@ -151,8 +165,7 @@ impl ArrivalProcess {
     pub fn next<R: Rng + ?Sized>(&mut self, rng: &mut R) -> Option<SimTime> {
         let mut need: f64 = Exp1.sample(rng);
         loop {
-            let rate = self.rate.per_second[self.segment];
-            let end = self.offset + self.rate.segment_end(self.segment);
+            let (rate, end) = (self.segment_rate, self.segment_end);
             if rate > 0.0 {
                 let available = rate * (end - self.exact);
                 if need <= available {
@@ -170,6 +183,7 @@ impl ArrivalProcess {
                 self.segment = 0;
                 self.offset += self.rate.period.unwrap_or(0.0);
             }
+            self.enter_segment();
         }
     }
 }

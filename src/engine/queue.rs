@@ -146,6 +146,17 @@ impl<E> EventQueue<E> {
         Some((SimTime(entry.time), entry.event))
     }
 
+    /// Removes and returns the earliest event if it is due at or before
+    /// `end`; otherwise leaves it pending.
+    pub fn pop_due(&mut self, end: SimTime) -> Option<(SimTime, E)> {
+        if !self.settle() || self.last > end.0 {
+            return None;
+        }
+        let entry = self.now.pop_front()?;
+        self.len -= 1;
+        Some((SimTime(entry.time), entry.event))
+    }
+
     /// The time of the earliest pending event.
     pub fn peek_time(&mut self) -> Option<SimTime> {
         if !self.settle() {

@@ -41,9 +41,10 @@ impl<E> Scheduler<E> {
     }
 
     /// Schedules `event` at `time`. A time in the past is moved to now, so
-    /// the clock never runs backwards.
+    /// the clock never runs backwards (the event list moves it: its last
+    /// time taken out is now).
     pub fn schedule_at(&mut self, time: SimTime, event: E) {
-        self.queue.push(time.max(self.now), event);
+        self.queue.push(time, event);
     }
 
     /// Schedules `event` after `delay` ticks.
@@ -95,13 +96,7 @@ pub trait Model {
 /// ```
 pub fn run_until<M: Model>(model: &mut M, sched: &mut Scheduler<M::Event>, end: SimTime) -> u64 {
     let before = sched.processed;
-    while let Some(t) = sched.queue.peek_time() {
-        if t > end {
-            break;
-        }
-        let Some((time, event)) = sched.queue.pop() else {
-            break;
-        };
+    while let Some((time, event)) = sched.queue.pop_due(end) {
         sched.now = time;
         sched.processed += 1;
         model.handle(event, sched);

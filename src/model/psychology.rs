@@ -96,8 +96,9 @@ impl PsychConfig {
 pub struct CourseEnds {
     /// Service.
     pub service: u16,
-    /// Client id (a patient's slot, or a carer's number with the top bit set).
-    pub client: u64,
+    /// Client id (a patient's slot, or a carer's number with bit 31 set):
+    /// 32 bits, so that a pending event is 16 bytes.
+    pub client: u32,
     /// Generation of the client's course (stale if it ended early).
     pub generation: u32,
 }
@@ -120,7 +121,9 @@ crate::additive! {
     }
 }
 
-const CARER: u64 = 1 << 63;
+/// The bit that marks a carer's client id; a patient's id is their slot
+/// (people alive at once, far fewer than 2^31).
+const CARER: u64 = 1 << 31;
 
 /// A client of the service.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -291,7 +294,7 @@ impl PsychServices {
         let course = cfg[u].course;
         let event = CourseEnds {
             service: u as u16,
-            client: id,
+            client: id as u32,
             generation,
         };
         sched.schedule_in(course, event.into());
@@ -313,11 +316,12 @@ impl PsychServices {
         cfg: &[PsychConfig],
         sched: &mut Scheduler<E>,
     ) {
-        let c = *self.client(event.client);
+        let id = u64::from(event.client);
+        let c = *self.client(id);
         if c.generation != event.generation || !c.in_course {
             return;
         }
-        self.end_course(event.client, cfg, sched);
+        self.end_course(id, cfg, sched);
     }
 
     fn end_course<E: From<CourseEnds>>(

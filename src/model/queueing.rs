@@ -9,7 +9,7 @@ use crate::engine::pool::{CapacityPool, Request};
 use crate::engine::rng::{Purpose, StreamRng, stream};
 use crate::engine::time::ticks_from_f64;
 use crate::engine::{Model, Scheduler, SimTime, run_until};
-use crate::stats::{TimeWeighted, Welford};
+use crate::stats::TimeWeighted;
 use rand_distr::{Distribution, Exp, LogNormal};
 
 /// A service (or length-of-stay) distribution in clock ticks.
@@ -38,16 +38,37 @@ impl ServiceTime {
         }
     }
 
-    fn sample(&self, rng: &mut StreamRng) -> f64 {
+    /// The distribution made ready to draw from, once per system rather
+    /// than once per draw.
+    fn sampler(&self) -> Sampler {
         match *self {
             ServiceTime::Exponential { mean } => match Exp::new(1.0 / mean) {
-                Ok(d) => d.sample(rng),
-                Err(_) => mean,
+                Ok(d) => Sampler::Exponential(d),
+                Err(_) => Sampler::Fixed(mean),
             },
             ServiceTime::LogNormal { mu, sigma } => match LogNormal::new(mu, sigma) {
-                Ok(d) => d.sample(rng),
-                Err(_) => mu.exp(),
+                Ok(d) => Sampler::LogNormal(d),
+                Err(_) => Sampler::Fixed(mu.exp()),
             },
+        }
+    }
+}
+
+/// A [`ServiceTime`] ready to draw from; a degenerate parameter (a zero
+/// or infinite mean) gives its fixed central value.
+#[derive(Debug, Clone, Copy)]
+enum Sampler {
+    Exponential(Exp<f64>),
+    LogNormal(LogNormal<f64>),
+    Fixed(f64),
+}
+
+impl Sampler {
+    fn sample(&self, rng: &mut StreamRng) -> f64 {
+        match self {
+            Sampler::Exponential(d) => d.sample(rng),
+            Sampler::LogNormal(d) => d.sample(rng),
+            Sampler::Fixed(x) => *x,
         }
     }
 }
@@ -108,8 +129,11 @@ pub enum QueueEvent {
     Arrival,
     /// A server finishes.
     Departure,
-    /// Customer `id`'s patience runs out.
-    PatienceEnds(u64),
+    /// Customer `id`'s patience runs out. Identifiers are 32 bits, so that
+    /// a pending event is 16 bytes with its time; they wrap after 2^32
+    /// arrivals, and an old customer's event could only be taken for a
+    /// waiting one's if 2^32 people arrived within one patience time.
+    PatienceEnds(u32),
 }
 
 /// The simulated queue.
@@ -120,14 +144,20 @@ pub struct ServiceSystem {
     arrival_rng: StreamRng,
     service_rng: StreamRng,
     patience_rng: StreamRng,
+    service: Sampler,
+    patience: Option<Sampler>,
     pool: CapacityPool,
-    next_id: u64,
+    next_id: u32,
     window_start: SimTime,
     wait_threshold: u64,
     busy: TimeWeighted,
     queue: TimeWeighted,
-    served_wait: Welford,
-    queue_time: Welford,
+    /// Total wait of the arrivals served in the window (their count is
+    /// `stats.served`).
+    served_wait: f64,
+    /// Total time queued by those who left the queue in the window (their
+    /// count is `stats.queue_departures`).
+    queue_time: f64,
     stats: QueueStats,
 }
 
@@ -142,14 +172,18 @@ impl ServiceSystem {
             arrival_rng: stream(seed, Purpose::new("queue.arrivals", 0), replication),
             service_rng: stream(seed, Purpose::new("queue.service", 0), replication),
             patience_rng: stream(seed, Purpose::new("queue.patience", 0), replication),
+            service: config.service.sampler(),
+            patience: config
+                .mean_patience
+                .map(|mean| ServiceTime::Exponential { mean }.sampler()),
             pool: CapacityPool::new(config.servers, config.queue_limit, levels),
             next_id: 0,
             window_start,
             wait_threshold,
             busy: TimeWeighted::new(window_start, 0.0, f64::INFINITY),
             queue: TimeWeighted::new(window_start, 0.0, f64::INFINITY),
-            served_wait: Welford::new(),
-            queue_time: Welford::new(),
+            served_wait: 0.0,
+            queue_time: 0.0,
             stats: QueueStats::default(),
             config,
         }
@@ -159,10 +193,17 @@ impl ServiceSystem {
         now >= self.window_start
     }
 
+    /// Records the levels after an event. A level that did not change is
+    /// left alone: its area is the same whole number either way.
     fn track_levels(&mut self, now: SimTime) {
         if self.observing(now) {
-            self.busy.set(now, self.pool.busy() as f64);
-            self.queue.set(now, self.pool.waiting() as f64);
+            let (busy, waiting) = (self.pool.busy() as f64, self.pool.waiting() as f64);
+            if busy != self.busy.level() {
+                self.busy.set(now, busy);
+            }
+            if waiting != self.queue.level() {
+                self.queue.set(now, waiting);
+            }
         } else {
             self.busy =
                 TimeWeighted::new(self.window_start, self.pool.busy() as f64, f64::INFINITY);
@@ -172,7 +213,7 @@ impl ServiceSystem {
     }
 
     fn start_service(&mut self, sched: &mut Scheduler<QueueEvent>) {
-        let s = self.config.service.sample(&mut self.service_rng);
+        let s = self.service.sample(&mut self.service_rng);
         sched.schedule_in(ticks_from_f64(s), QueueEvent::Departure);
     }
 
@@ -181,10 +222,10 @@ impl ServiceSystem {
             return;
         }
         let wait = now.since(since) as f64;
-        self.queue_time.push(wait);
+        self.queue_time += wait;
         self.stats.queue_departures += 1;
         if served {
-            self.served_wait.push(wait);
+            self.served_wait += wait;
             if wait > self.wait_threshold as f64 {
                 self.stats.waited_over_threshold += 1;
             }
@@ -197,9 +238,9 @@ impl ServiceSystem {
             sched.schedule_at(next, QueueEvent::Arrival);
         }
         let id = self.next_id;
-        self.next_id += 1;
+        self.next_id = self.next_id.wrapping_add(1);
         let observe = self.observing(now);
-        let outcome = self.pool.request(id, 0, now);
+        let outcome = self.pool.request(u64::from(id), 0, now);
         if observe {
             self.stats.arrivals += 1;
         }
@@ -207,7 +248,6 @@ impl ServiceSystem {
             Request::Granted => {
                 if observe {
                     self.stats.served += 1;
-                    self.served_wait.push(0.0);
                 }
                 self.start_service(sched);
             }
@@ -215,8 +255,8 @@ impl ServiceSystem {
                 if observe {
                     self.stats.waited += 1;
                 }
-                if let Some(mean) = self.config.mean_patience {
-                    let patience = ServiceTime::Exponential { mean }.sample(&mut self.patience_rng);
+                if let Some(sampler) = self.patience {
+                    let patience = sampler.sample(&mut self.patience_rng);
                     sched.schedule_in(ticks_from_f64(patience), QueueEvent::PatienceEnds(id));
                 }
             }
@@ -258,7 +298,9 @@ impl ServiceSystem {
 
     /// A scheduler holding the first arrival, ready for [`run_until`].
     pub fn start(&mut self) -> Scheduler<QueueEvent> {
-        let mut sched = Scheduler::with_capacity(1024);
+        // Room for every server's departure and a busy list's patience events
+        // in one bucket of the event list, so that a run settles early.
+        let mut sched = Scheduler::with_capacity(256);
         if let Some(first) = self.arrivals.next(&mut self.arrival_rng) {
             sched.schedule_at(first, QueueEvent::Arrival);
         }
@@ -278,8 +320,8 @@ impl ServiceSystem {
         let end = self.end();
         self.stats.mean_busy = self.busy.mean(end);
         self.stats.mean_queue = self.queue.mean(end);
-        self.stats.mean_wait_served = self.served_wait.mean();
-        self.stats.mean_time_in_queue = self.queue_time.mean();
+        self.stats.mean_wait_served = mean_of(self.served_wait, self.stats.served);
+        self.stats.mean_time_in_queue = mean_of(self.queue_time, self.stats.queue_departures);
         self.stats.events = sched.events_processed();
         self.stats
     }
@@ -292,7 +334,16 @@ impl Model for ServiceSystem {
         match event {
             QueueEvent::Arrival => self.on_arrival(sched),
             QueueEvent::Departure => self.on_departure(sched),
-            QueueEvent::PatienceEnds(id) => self.on_patience_end(id, sched.now()),
+            QueueEvent::PatienceEnds(id) => self.on_patience_end(u64::from(id), sched.now()),
         }
+    }
+}
+
+/// A total over a count: the mean, or NaN for no values.
+fn mean_of(total: f64, count: u64) -> f64 {
+    if count == 0 {
+        f64::NAN
+    } else {
+        total / count as f64
     }
 }
