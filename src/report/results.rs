@@ -429,14 +429,29 @@ impl Results {
         Ok(())
     }
 
-    /// The yearly series of `metric` in `area` for `scenario`.
+    /// The yearly series of `metric` in `area` for `scenario`: one lookup
+    /// a year, jumping from year to year of the scenario's keys (a table
+    /// of a national study holds hundreds of thousands).
     pub fn series(&self, scenario: &str, area: &str, metric: &str) -> Vec<(f64, Stat)> {
-        self.summary
-            .iter()
-            .filter(|((s, _, a, m), _)| s == scenario && a == area && m == metric)
-            .map(|((_, y, _, _), v)| (*y as f64, *v))
-            .filter(|(_, v)| !v.mean.is_nan())
-            .collect()
+        let mut out = Vec::new();
+        let mut from = i32::MIN;
+        let start = |year| (scenario.to_string(), year, String::new(), String::new());
+        while let Some(((s, year, _, _), _)) = self.summary.range(start(from)..).next() {
+            if s != scenario {
+                break;
+            }
+            let year = *year;
+            if let Some(v) = self.get(scenario, year, area, metric)
+                && !v.mean.is_nan()
+            {
+                out.push((year as f64, v));
+            }
+            match year.checked_add(1) {
+                Some(next) => from = next,
+                None => break,
+            }
+        }
+        out
     }
 
     /// Areas reporting `metric` for `scenario` (excluding `ALL`), in order of first appearance.
