@@ -3,9 +3,10 @@
 //! What it owns:
 //! - [`time`]: the clock, integer milliseconds ([`SimTime`]);
 //! - [`queue`] and [`sim`]: the future-event list and the event loop. Events
-//!   due at the same second are handled in the order they were scheduled
-//!   (FIFO by an insertion sequence number), so a run is a pure function of
-//!   its inputs: no heap accident, no hash order, no thread timing;
+//!   due at the same tick are handled in the order they were scheduled
+//!   (FIFO), so a run is a pure function of its inputs: no heap accident,
+//!   no hash order, no thread timing; [`prefetch`] lets a model fetch the
+//!   record the next event will need while it handles this one;
 //! - [`rng`]: random streams keyed by (seed, purpose, replication), the basis
 //!   of common random numbers and thread-count independence;
 //! - reusable blocks: [`pool`] (capacity with a waiting list, priorities,
@@ -17,6 +18,7 @@
 
 pub mod arrivals;
 pub mod pool;
+pub mod prefetch;
 pub mod queue;
 pub mod rng;
 pub mod roster;

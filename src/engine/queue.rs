@@ -157,6 +157,32 @@ impl<E> EventQueue<E> {
         Some((SimTime(entry.time), entry.event))
     }
 
+    /// The earliest pending event, seen without taking it out or sharing a
+    /// bucket out (so the clock does not move): the event that comes next
+    /// unless an earlier one is pushed first. Looking costs a scan of the
+    /// lowest bucket, so a bucket of more than `scan` events is not looked
+    /// into (`None`); the buckets nearest the clock are usually small.
+    pub fn peek_next(&self, scan: usize) -> Option<&E> {
+        if let Some(entry) = self.now.front() {
+            return Some(&entry.event);
+        }
+        if self.occupied == 0 {
+            return None;
+        }
+        let bucket = &self.buckets[self.occupied.trailing_zeros() as usize + 1];
+        if bucket.len() > scan {
+            return None;
+        }
+        // The first of the earliest: ties leave in the order scheduled.
+        let mut first = bucket.first()?;
+        for entry in &bucket[1..] {
+            if entry.time < first.time {
+                first = entry;
+            }
+        }
+        Some(&first.event)
+    }
+
     /// The time of the earliest pending event.
     pub fn peek_time(&mut self) -> Option<SimTime> {
         if !self.settle() {

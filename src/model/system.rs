@@ -353,6 +353,11 @@ impl<'a> CareSystem<'a> {
     }
 }
 
+/// Person records (about 150 bytes each) from which the next event's
+/// person is fetched ahead: beyond about 2.5 MB, more than a core's own
+/// caches hold.
+const LOOK_AHEAD_PEOPLE: usize = 16_384;
+
 impl Model for CareSystem<'_> {
     type Event = CareEvent;
 
@@ -399,6 +404,29 @@ impl Model for CareSystem<'_> {
                     _ => self.on_patient_call(slot, sched),
                 }
             }
+        }
+    }
+
+    /// Once the people table outgrows the caches: a small region's
+    /// records stay in cache and the look-ahead would only cost.
+    fn looks_ahead(&self) -> bool {
+        self.people.len() >= LOOK_AHEAD_PEOPLE
+    }
+
+    /// The next event's person is fetched while this event is handled: in
+    /// a national model their record is one among hundreds of thousands.
+    fn expect(&self, next: &CareEvent) {
+        let (CareEvent::Crisis(r)
+        | CareEvent::Terminal(r)
+        | CareEvent::Referral(r)
+        | CareEvent::Death(r)
+        | CareEvent::StayEnds(r)
+        | CareEvent::PatientCall(r)) = *next
+        else {
+            return;
+        };
+        if let Some(person) = self.people.get(r.slot as usize) {
+            crate::engine::prefetch::prefetch(person);
         }
     }
 }
