@@ -138,12 +138,7 @@ impl<E> EventQueue<E> {
 
     /// Removes and returns the earliest event.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        if !self.settle() {
-            return None;
-        }
-        let entry = self.now.pop_front()?;
-        self.len -= 1;
-        Some((SimTime(entry.time), entry.event))
+        self.pop_due(SimTime::NEVER)
     }
 
     /// Removes and returns the earliest event if it is due at or before
@@ -173,14 +168,9 @@ impl<E> EventQueue<E> {
         if bucket.len() > scan {
             return None;
         }
-        // The first of the earliest: ties leave in the order scheduled.
-        let mut first = bucket.first()?;
-        for entry in &bucket[1..] {
-            if entry.time < first.time {
-                first = entry;
-            }
-        }
-        Some(&first.event)
+        // The first of the earliest (ties leave in the order scheduled), as
+        // `min_by_key` gives.
+        bucket.iter().min_by_key(|e| e.time).map(|e| &e.event)
     }
 
     /// The time of the earliest pending event.
