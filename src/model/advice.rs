@@ -17,7 +17,7 @@ use super::metrics::{DAYS_PER_YEAR, Ledger, Levels, YearOut, pct, per_year, rati
 use super::person::PersonRef;
 use super::workforce::fte_year_cost;
 use super::workforce::{StaffPool, SupplyConfig, pool_key, role, staffed_share};
-use crate::engine::arrivals::{ArrivalProcess, PiecewiseRate};
+use crate::engine::arrivals::{ArrivalProcess, PeriodicProfile, PiecewiseRate};
 use crate::engine::pool::{CapacityPool, Request};
 use crate::engine::rng::{Purpose, StreamRng, stream};
 use crate::engine::roster::{HOURS_PER_WEEK, Roster};
@@ -96,10 +96,9 @@ pub struct CallsConfig {
     pub per_patient: f64,
     /// Multiplier in the last fortnight.
     pub late_multiplier: f64,
-    /// Multiplier by hour of week (hour-of-day × day-of-week, mean 1).
-    pub hour_of_week: [f64; 168],
-    /// Largest value of `hour_of_week`.
-    pub peak: f64,
+    /// Multiplier by hour of week (hour-of-day × day-of-week, mean 1),
+    /// with its running integral for drawing calls by inversion.
+    pub hour_of_week: PeriodicProfile,
     /// Cumulative shares: advice, visit, hah (ambulance is the rest).
     pub outcomes: [f64; 3],
     /// Share of abandoned calls ending in an ambulance.
@@ -129,8 +128,7 @@ impl CallsConfig {
         CallsConfig {
             per_patient: c.per_patient_day.get() / DAY as f64,
             late_multiplier: c.last_fortnight_multiplier.get(),
-            peak: hour_of_week.iter().cloned().fold(0.0, f64::max),
-            hour_of_week,
+            hour_of_week: PeriodicProfile::new(HOUR, &hour_of_week),
             outcomes: [
                 o.advice.get(),
                 o.advice.get() + o.visit.get(),

@@ -25,14 +25,15 @@
 use super::advice::{Answer, CallKind, CallRecord, CallStart};
 use super::coaching::Coaching;
 use super::config::CareConfig;
-use super::dist::{Sampler, next_two_rate_event};
+use super::dist::{Sampler, next_profiled_event, next_two_rate_event};
 use super::ids::{BoroughId, LineId, SiteId};
 use super::ipu::{ROUTINE, URGENT};
 use super::person::{Location, NEVER, Person, PersonRef, Place};
-use super::segments::segment_of;
+use super::segments::{SegmentConfig, segment_of};
 use super::services::CareEvent;
 use super::system::CareSystem;
 use crate::engine::pool::Request;
+use crate::engine::rng::{Purpose, StreamRng, keyed_uniform, stream};
 use crate::engine::time::DAY;
 use crate::engine::{Scheduler, SimTime};
 use rand::RngExt;
@@ -55,11 +56,41 @@ enum BedOutcome {
     Refused,
 }
 
+/// Purposes of the draws keyed on a person at arrival.
+const REFERRAL_DRAW: Purpose = Purpose::new("referral", 0);
+const UNKNOWN_PLACE_DRAW: Purpose = Purpose::new("unknown place of death", 0);
+
+/// What a person who needs the services draws from their own stream at
+/// arrival, in this order.
+struct PersonDraws {
+    rng: StreamRng,
+    /// Time from arrival to death, before any earlier identification.
+    drawn: u64,
+    preference: Place,
+    ucp_draw: f64,
+    terminal: u64,
+    stay_quantile: f64,
+    bed_choice: f64,
+    /// A care-home resident's palliative phase, before their death.
+    palliative: Option<u64>,
+}
+
+impl PersonDraws {
+    /// When a resident's need is identified (the start of their palliative
+    /// phase), or `now` for anyone else.
+    fn identified_at(&self, now: u64) -> u64 {
+        self.palliative.map_or(now, |t| {
+            now.saturating_add(self.drawn).saturating_sub(t).max(now)
+        })
+    }
+}
+
 impl CareSystem<'_> {
     /// Invalidates the person's pending events and schedules the ones
     /// their current situation implies. Death and the terminal phase keep
     /// their pending events unless their times change, so a move between
-    /// home and a bed does not fill the event list with stale copies.
+    /// home and a bed does not fill the event list with stale copies; the
+    /// next advice-line call, once drawn, stands while they stay at home.
     pub(super) fn replan(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
         let now = sched.now().ticks();
         let cfg = self.cfg;
@@ -74,7 +105,9 @@ impl CareSystem<'_> {
                 if p.visits_since == NEVER {
                     p.visits_since = now;
                 }
-                schedule_call(cfg, p, r, now, sched);
+                if !p.call_drawn {
+                    schedule_call(cfg, p, slot, now, sched);
+                }
                 if !p.in_terminal {
                     schedule_crisis(cfg, p, r, now, sched);
                     schedule_terminal(p, slot, now, sched);
@@ -106,11 +139,15 @@ impl CareSystem<'_> {
         let now = sched.now().ticks();
         let cfg = self.cfg;
         let pw = &cfg.pathway;
-        let (key, mut rng) = self.next_person(b, sched);
-        // The segment is a keyed draw, so the person's own stream below
-        // is drawn in the same order with or without segments.
-        let segment = segment_of(&cfg.segments, cfg.seed, self.replication, key);
+        let key = self.next_person(b, sched);
+        let rep = self.replication;
+        // The segment, referral and place-of-death draws are keyed on the
+        // person: an unreferred death needs nothing else, and no stream.
+        let segment = segment_of(&cfg.segments, cfg.seed, rep, key);
         let seg = segment.map(|g| &cfg.segments[g.index()]);
+        let referral_draw = keyed_uniform(cfg.seed, REFERRAL_DRAW, rep, key);
+        let unknown_place = (seg.map_or(&pw.unknown_place, |g| &g.unknown_place))
+            .pick(keyed_uniform(cfg.seed, UNKNOWN_PLACE_DRAW, rep, key));
         let borough = &cfg.boroughs[b.index()];
         let mut referral_share = segment.map_or(borough.referral_share, |g| {
             borough.segment_referral[g.index()]
@@ -135,32 +172,12 @@ impl CareSystem<'_> {
         // and plans ahead more often.
         let org = (self.services.coaching).organisation_of(b, home.is_some(), key, &cfg.coaching);
         let coach = org.map(|m| &cfg.coaching[m.0 as usize]);
-        let referral_draw = rng.random::<f64>();
-        let cancer = rng.random::<f64>() < seg.map_or(pw.cancer_share, |g| g.cancer_share);
-        let diagnosis = if cancer {
-            pw.prognosis_cancer
-        } else {
-            pw.prognosis_other
-        };
-        let drawn = seg.and_then(|g| g.prognosis).unwrap_or(diagnosis);
-        let drawn = drawn.ticks(&mut rng);
-        let preference = seg
-            .map_or(&pw.preference, |g| &g.preference)
-            .pick(rng.random());
-        let unknown_place =
-            (seg.map_or(&pw.unknown_place, |g| &g.unknown_place)).pick(rng.random());
-        let ucp_draw = rng.random::<f64>();
-        let terminal = pw.terminal_phase.ticks(&mut rng);
-        let stay_quantile = rng.random::<f64>();
-        let bed_choice = rng.random::<f64>();
-        // A resident's own prognosis is their time in the home; the
-        // palliative phase before death, at the end of it, is drawn by
-        // diagnosis (a resident's draw, made only in scenarios with homes).
-        let palliative = home.map(|_| diagnosis.ticks(&mut rng));
-        // When need is identified: at arrival, or (a resident) at the start
-        // of their palliative phase; the organisation's capability then.
-        let death_unshifted = now.saturating_add(drawn);
-        let identified_at = palliative.map_or(now, |t| death_unshifted.saturating_sub(t).max(now));
+        // A resident's need is identified at the start of their palliative
+        // phase, so their draws come first; anyone else's, on arrival.
+        let resident_draws = home.map(|_| self.person_draws(key, seg, true));
+        let identified_at = resident_draws
+            .as_ref()
+            .map_or(now, |d| d.identified_at(now));
         let capability = org.map_or(0.0, |m| {
             Coaching::capability(m, identified_at, &cfg.coaching)
         });
@@ -169,6 +186,25 @@ impl CareSystem<'_> {
             self.services.coaching.count_person(b, capability);
         }
         let referred = referral_draw < referral_share;
+        if let (true, Some(Err(u))) = (referred, covered) {
+            (self.services.coordination).count_unmet(u, b, &cfg.coordination[u]);
+        }
+        if !referred && home.is_none() {
+            self.services
+                .outcomes
+                .count_death(b, segment, unknown_place, None, false);
+            return;
+        }
+        let PersonDraws {
+            rng,
+            drawn,
+            preference,
+            ucp_draw,
+            terminal,
+            stay_quantile,
+            bed_choice,
+            palliative: _,
+        } = resident_draws.unwrap_or_else(|| self.person_draws(key, seg, false));
         let earlier = coach.map_or(0, |c| (capability * c.earlier) as u64);
         let prognosis = match home {
             Some(_) => drawn,
@@ -181,15 +217,6 @@ impl CareSystem<'_> {
             None => pw.ucp_uptake,
         };
         let ucp = ucp_draw < ucp_uptake;
-        if let (true, Some(Err(u))) = (referred, covered) {
-            (self.services.coordination).count_unmet(u, b, &cfg.coordination[u]);
-        }
-        if !referred && home.is_none() {
-            self.services
-                .outcomes
-                .count_death(b, segment, unknown_place, None, false);
-            return;
-        }
         let death_at = now.saturating_add(prognosis);
         let terminal_at = death_at.saturating_sub(terminal);
         let person = Person {
@@ -199,6 +226,8 @@ impl CareSystem<'_> {
             death_scheduled: NEVER,
             terminal_epoch: 0,
             terminal_scheduled: NEVER,
+            call_epoch: 0,
+            call_drawn: false,
             visits_since: NEVER,
             borough: b,
             segment,
@@ -225,12 +254,17 @@ impl CareSystem<'_> {
         let slot = match self.free_slots.pop() {
             Some(s) => {
                 let old = &self.people[s as usize];
-                let (epoch, death_epoch, terminal_epoch) =
-                    (old.epoch, old.death_epoch, old.terminal_epoch);
+                let (epoch, death_epoch, terminal_epoch, call_epoch) = (
+                    old.epoch,
+                    old.death_epoch,
+                    old.terminal_epoch,
+                    old.call_epoch,
+                );
                 self.people[s as usize] = Person {
                     epoch,
                     death_epoch,
                     terminal_epoch,
+                    call_epoch,
                     ..person
                 };
                 s as usize
@@ -263,6 +297,42 @@ impl CareSystem<'_> {
             return self.replan(slot, sched);
         }
         self.refer(slot, coordinator, sched);
+    }
+
+    /// The person's own stream and what they draw from it at arrival; a
+    /// care-home `resident` also draws their palliative phase.
+    fn person_draws(&self, key: u64, seg: Option<&SegmentConfig>, resident: bool) -> PersonDraws {
+        let pw = &self.cfg.pathway;
+        let mut rng = stream(self.cfg.seed, Purpose::new("person", key), self.replication);
+        let cancer = rng.random::<f64>() < seg.map_or(pw.cancer_share, |g| g.cancer_share);
+        let diagnosis = if cancer {
+            pw.prognosis_cancer
+        } else {
+            pw.prognosis_other
+        };
+        let drawn = seg.and_then(|g| g.prognosis).unwrap_or(diagnosis);
+        let drawn = drawn.ticks(&mut rng);
+        let preference = seg
+            .map_or(&pw.preference, |g| &g.preference)
+            .pick(rng.random());
+        let ucp_draw = rng.random::<f64>();
+        let terminal = pw.terminal_phase.ticks(&mut rng);
+        let stay_quantile = rng.random::<f64>();
+        let bed_choice = rng.random::<f64>();
+        // A resident's own prognosis is their time in the home; the
+        // palliative phase before death, at the end of it, is drawn by
+        // diagnosis.
+        let palliative = resident.then(|| diagnosis.ticks(&mut rng));
+        PersonDraws {
+            rng,
+            drawn,
+            preference,
+            ucp_draw,
+            terminal,
+            stay_quantile,
+            bed_choice,
+            palliative,
+        }
     }
 
     /// A care-home resident's referral comes due.
@@ -556,7 +626,13 @@ impl CareSystem<'_> {
         } else if from == Location::Acute && to != Location::Acute {
             self.services.acute.leave(b, now, acute);
         }
-        self.people[slot].location = to;
+        let p = &mut self.people[slot];
+        p.location = to;
+        if to != Location::Home && p.call_drawn {
+            // Calls are made from home only: a pending one is dropped.
+            p.call_epoch = p.call_epoch.wrapping_add(1);
+            p.call_drawn = false;
+        }
     }
 
     pub(super) fn on_death(&mut self, slot: usize, sched: &mut Scheduler<CareEvent>) {
@@ -626,6 +702,8 @@ impl CareSystem<'_> {
         p.epoch = p.epoch.wrapping_add(1);
         p.death_epoch = p.death_epoch.wrapping_add(1);
         p.terminal_epoch = p.terminal_epoch.wrapping_add(1);
+        p.call_epoch = p.call_epoch.wrapping_add(1);
+        p.call_drawn = false;
         self.free_slots.push(slot as u32);
     }
 
@@ -934,13 +1012,14 @@ impl CareSystem<'_> {
         let now = sched.now().ticks();
         let r = self.person_ref(slot);
         let p = &mut self.people[slot];
+        p.call_drawn = false;
         if p.location != Location::Home || !p.on_caseload {
             return;
         }
         let Some(line) = self.cfg.boroughs[p.borough.index()].line else {
             return;
         };
-        schedule_call(self.cfg, p, r, now, sched);
+        schedule_call(self.cfg, p, slot, now, sched);
         self.call_line(line, CallKind::Routine, r, sched);
     }
 
@@ -1027,13 +1106,13 @@ fn schedule_terminal(p: &mut Person, slot: usize, now: u64, sched: &mut Schedule
     }
 }
 
-/// The person's next call to their advice line, by thinning: candidate
-/// times at the peak rate are accepted with probability rate(t) / peak
-/// (hour of week, last fortnight). No event is made for rejected candidates.
+/// The person's next call to their advice line, by inversion of the
+/// integrated rate (hour of week, times the last-fortnight multiplier
+/// from the switch on): one Exp(1) draw, exact across every change of rate.
 fn schedule_call(
     cfg: &CareConfig,
     p: &mut Person,
-    r: PersonRef,
+    slot: usize,
     now: u64,
     sched: &mut Scheduler<CareEvent>,
 ) {
@@ -1041,26 +1120,18 @@ fn schedule_call(
     if cfg.boroughs[p.borough.index()].line.is_none() || c.per_patient <= 0.0 {
         return;
     }
-    let late = c.late_multiplier.max(1.0);
-    let peak = c.per_patient * c.peak * late;
+    p.call_epoch = p.call_epoch.wrapping_add(1);
+    p.call_drawn = true;
     let switch = p.death_at.saturating_sub(FORTNIGHT);
-    let mut t = now as f64;
-    loop {
-        let e: f64 = rand_distr::Distribution::sample(&rand_distr::Exp1, &mut p.rng);
-        t += e / peak;
-        if t >= p.death_at as f64 {
-            return;
-        }
-        let at = SimTime(t as u64);
-        let multiplier = if at.ticks() >= switch {
-            c.late_multiplier
-        } else {
-            1.0
+    let (base, late) = (c.per_patient, c.per_patient * c.late_multiplier);
+    let profile = &c.hour_of_week;
+    if let Some(at) = next_profiled_event(&mut p.rng, profile, now, switch, base, late)
+        && at < p.death_at
+    {
+        let r = PersonRef {
+            slot: slot as u32,
+            epoch: p.call_epoch,
         };
-        let rate = c.per_patient * c.hour_of_week[at.hour_of_week()] * multiplier;
-        if p.rng.random::<f64>() * peak < rate {
-            sched.schedule_at(at, CareEvent::PatientCall(r));
-            return;
-        }
+        sched.schedule_at(SimTime(at), CareEvent::PatientCall(r));
     }
 }

@@ -98,6 +98,15 @@ pub struct Person {
     pub terminal_epoch: u32,
     /// `terminal_at` as last scheduled ([`NEVER`]: none pending).
     pub terminal_scheduled: u64,
+    /// Generation of the pending advice-line call (stale calls are ignored).
+    pub call_epoch: u32,
+    /// Whether the next call has been drawn since the person last came home
+    /// on the caseload: a time before death is pending as an event, a time
+    /// after it means no more calls. Calls are a Poisson process fixed
+    /// while at home on the caseload, so a change of plan at home keeps the
+    /// draw, either way: keeping only the calls, and drawing again where
+    /// none was due before death, would make too many calls.
+    pub call_drawn: bool,
     /// Start of the stretch at home on the caseload whose visits are not
     /// yet counted ([`NEVER`]: not at home on the caseload).
     pub visits_since: u64,

@@ -144,19 +144,13 @@ impl<'a> CareSystem<'a> {
         }
     }
 
-    /// The key and stream of the next person of borough `b` (and the
-    /// arrival after theirs scheduled).
-    pub(super) fn next_person(
-        &mut self,
-        b: BoroughId,
-        sched: &mut Scheduler<CareEvent>,
-    ) -> (u64, StreamRng) {
+    /// The key of the next person of borough `b` (and the arrival after
+    /// theirs scheduled).
+    pub(super) fn next_person(&mut self, b: BoroughId, sched: &mut Scheduler<CareEvent>) -> u64 {
         self.schedule_arrival(b, sched);
         let k = self.demand.seen[b.index()];
         self.demand.seen[b.index()] += 1;
-        let key = ((b.index() as u64) << 40) | k;
-        let rng = stream(self.cfg.seed, Purpose::new("person", key), self.replication);
-        (key, rng)
+        ((b.index() as u64) << 40) | k
     }
 
     /// The slot of `r` if it is still current.
@@ -396,12 +390,22 @@ impl Model for CareSystem<'_> {
                     self.on_terminal(slot, sched);
                 }
             }
-            CareEvent::Crisis(r) | CareEvent::StayEnds(r) | CareEvent::PatientCall(r) => {
+            // A call belongs to the call as last drawn (its epoch).
+            CareEvent::PatientCall(r) => {
+                let slot = r.slot as usize;
+                if self
+                    .people
+                    .get(slot)
+                    .is_some_and(|p| p.call_epoch == r.epoch)
+                {
+                    self.on_patient_call(slot, sched);
+                }
+            }
+            CareEvent::Crisis(r) | CareEvent::StayEnds(r) => {
                 let Some(slot) = self.current(r) else { return };
                 match event {
                     CareEvent::Crisis(_) => self.on_crisis(slot, sched),
-                    CareEvent::StayEnds(_) => self.on_stay_end(slot, sched),
-                    _ => self.on_patient_call(slot, sched),
+                    _ => self.on_stay_end(slot, sched),
                 }
             }
         }

@@ -6,5 +6,6 @@ use crate::common;
 
 mod advice_lines;
 mod beds;
+mod calls;
 mod scenario_changes;
 mod staffing;
