@@ -195,16 +195,8 @@ impl CareSystem<'_> {
                 .count_death(b, segment, unknown_place, None, false);
             return;
         }
-        let PersonDraws {
-            rng,
-            drawn,
-            preference,
-            ucp_draw,
-            terminal,
-            stay_quantile,
-            bed_choice,
-            palliative: _,
-        } = resident_draws.unwrap_or_else(|| self.person_draws(key, seg, false));
+        let draws = resident_draws.unwrap_or_else(|| self.person_draws(key, seg, false));
+        let drawn = draws.drawn;
         let earlier = coach.map_or(0, |c| (capability * c.earlier) as u64);
         let prognosis = match home {
             Some(_) => drawn,
@@ -216,11 +208,11 @@ impl CareSystem<'_> {
             Some(c) => pw.ucp_uptake + capability * c.ucp_uplift * (1.0 - pw.ucp_uptake),
             None => pw.ucp_uptake,
         };
-        let ucp = ucp_draw < ucp_uptake;
+        let ucp = draws.ucp_draw < ucp_uptake;
         let death_at = now.saturating_add(prognosis);
-        let terminal_at = death_at.saturating_sub(terminal);
+        let terminal_at = death_at.saturating_sub(draws.terminal);
         let person = Person {
-            rng,
+            rng: draws.rng,
             epoch: 0,
             death_epoch: 0,
             death_scheduled: NEVER,
@@ -231,7 +223,7 @@ impl CareSystem<'_> {
             visits_since: NEVER,
             borough: b,
             segment,
-            preference,
+            preference: draws.preference,
             unknown_place,
             ucp,
             death_at,
@@ -243,8 +235,8 @@ impl CareSystem<'_> {
             bed_waiting: None,
             bed_since: 0,
             stay_end: NEVER,
-            stay_quantile,
-            bed_choice,
+            stay_quantile: draws.stay_quantile,
+            bed_choice: draws.bed_choice,
             key,
             crises_due: 0,
             resident: home.is_some(),
