@@ -161,6 +161,7 @@ impl Plan {
                 })
                 .collect(),
             resolved_sha256: loaded.resolved_sha256.clone(),
+            currency: loaded.scenario.costs.currency.symbol().to_string(),
             uncertain_parameters: loaded.uncertain.iter().map(|p| p.name.clone()).collect(),
         };
         Ok(Plan {

@@ -495,7 +495,10 @@ where
         ("by_hour.csv", by_hour_tables(&members, &tallies)),
         (
             "metrics.csv",
-            crate::report::labels::dictionary_csv().into_bytes(),
+            crate::report::labels::dictionary_csv(
+                members[0].loaded.scenario.costs.currency.symbol(),
+            )
+            .into_bytes(),
         ),
     ];
     let uncertain = members.iter().any(|m| m.sets.is_some());
@@ -647,6 +650,7 @@ fn summary_means(member: &Plan, t: &Tallies) -> appraisal::Means {
     }
 }
 
+/// Options of one comparison must differ in name and share a currency.
 fn check_names(members: &[Plan]) -> Result<(), RunError> {
     for (i, m) in members.iter().enumerate() {
         if members[..i].iter().any(|o| o.name == m.name) {
@@ -658,6 +662,21 @@ fn check_names(members: &[Plan]) -> Result<(), RunError> {
                 format!(
                     "expected scenario names that differ within one comparison, found {:?} twice",
                     m.name
+                ),
+            );
+            return Err(ScenarioErrors(vec![e]).into());
+        }
+        let (first, this) = (&members[0], m.loaded.scenario.costs.currency.symbol());
+        if this != first.loaded.scenario.costs.currency.symbol() {
+            let e = m.loaded.error_at(
+                &[
+                    scenario::error::PathStep::Key("costs".into()),
+                    scenario::error::PathStep::Key("currency".into()),
+                ],
+                format!(
+                    "expected the currency of {:?} ({:?}) in one comparison, found {this:?}",
+                    first.name,
+                    first.loaded.scenario.costs.currency.symbol()
                 ),
             );
             return Err(ScenarioErrors(vec![e]).into());
@@ -751,9 +770,9 @@ fn ce_keys(member: &Plan) -> Option<(Vec<usize>, Vec<usize>)> {
 }
 
 /// Willingness to pay per hospital death avoided: the acceptability
-/// curve's x values, £0 to £200,000 in steps of £5,000.
+/// curve's x values, 0 to 200,000 in steps of 5,000 (in the scenario's currency).
 pub const WILLINGNESS_TO_PAY: std::ops::RangeInclusive<u32> = 0..=40;
-/// Step of [`WILLINGNESS_TO_PAY`], £.
+/// Step of [`WILLINGNESS_TO_PAY`], in the scenario's currency.
 pub const WTP_STEP: f64 = 5_000.0;
 
 /// `cost_effectiveness.csv` (each option's cost difference from the

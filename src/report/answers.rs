@@ -82,7 +82,7 @@ fn target_value(r: &Results, s: &str, year: i32, borough: &str, which: usize) ->
                 (Some(u), Some(p)) if u.mean + p.mean > 0.0 => format!(
                     "{} of {} wanting it",
                     ci(r, "hah_unmet", u),
-                    labels::value(Kind::Count, u.mean + p.mean)
+                    labels::value(Kind::Count, u.mean + p.mean, r.currency())
                 ),
                 _ => "–".into(),
             }
@@ -118,8 +118,13 @@ pub fn replications(r: &Results) -> u64 {
 }
 
 /// `mean (low–high)` of `metric` in its unit.
-pub fn ci(_r: &Results, metric: &str, s: Stat) -> String {
-    labels::interval(labels::kind(metric), s.mean, Some((s.lo, s.hi)))
+pub fn ci(r: &Results, metric: &str, s: Stat) -> String {
+    labels::interval(
+        labels::kind(metric),
+        s.mean,
+        Some((s.lo, s.hi)),
+        r.currency(),
+    )
 }
 
 /// When a yearly series first reaches `level`: the year its mean does, and
@@ -454,7 +459,7 @@ fn staff(r: &Results, s: &str) -> Answer {
         };
         let first_short = (first..=last).find(|y| short_in(*y) > 0);
         let net = r.get(s, last, "ALL", &gap).map_or("–".into(), |g| {
-            labels::interval(Kind::Gap, g.mean, Some((g.lo, g.hi)))
+            labels::interval(Kind::Gap, g.mean, Some((g.lo, g.hi)), r.currency())
         });
         match first_short {
             Some(y) if region_only && short_in(last) > 0 => short.push(format!(
@@ -547,9 +552,14 @@ pub fn ranked_options(r: &Results, year: i32) -> Vec<(String, Vec<Option<Stat>>)
 }
 
 /// A paired difference in its unit: "+2.1 pt (1.5–2.7)".
-pub fn diff(metric: &str, d: Option<Stat>) -> String {
+pub fn diff(r: &Results, metric: &str, d: Option<Stat>) -> String {
     d.map_or("–".into(), |d| {
-        labels::difference(labels::kind(metric), d.mean, Some((d.lo, d.hi)))
+        labels::difference(
+            labels::kind(metric),
+            d.mean,
+            Some((d.lo, d.hi)),
+            r.currency(),
+        )
     })
 }
 
@@ -573,13 +583,13 @@ fn options(r: &Results) -> Vec<Answer> {
                         .iter()
                         .skip(1)
                         .take(3)
-                        .map(|(o, d)| format!("{o} ({})", diff(OPTION_METRICS[0].0, d[0])))
+                        .map(|(o, d)| format!("{o} ({})", diff(r, OPTION_METRICS[0].0, d[0])))
                         .collect();
                     let mut t = format!(
                         "In {y}, {best} does most for people dying where they prefer: {} against {base}, with {} died waiting and a total cost {} a year (paired 95% intervals).",
-                        diff(OPTION_METRICS[0].0, d[0]),
-                        diff("died_waiting", d[1]),
-                        diff("cost_total", d[5]),
+                        diff(r, OPTION_METRICS[0].0, d[0]),
+                        diff(r, "died_waiting", d[1]),
+                        diff(r, "cost_total", d[5]),
                     );
                     if !others.is_empty() {
                         t += &format!(" Next: {}.", others.join(", "));

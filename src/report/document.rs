@@ -51,11 +51,11 @@ pub fn escape(s: &str) -> String {
 }
 
 /// A value of `metric` with its interval, as HTML (the interval in grey).
-fn with_ci(metric: &str, s: Option<Stat>) -> String {
+fn with_ci(r: &Results, metric: &str, s: Option<Stat>) -> String {
     match s {
         Some(s) if s.mean.is_finite() => {
             let kind = labels::kind(metric);
-            let text = labels::interval(kind, s.mean, Some((s.lo, s.hi)));
+            let text = labels::interval(kind, s.mean, Some((s.lo, s.hi)), r.currency());
             match text.split_once(" (") {
                 Some((v, ci)) => format!("{} <span class=ci>({}</span>", escape(v), escape(ci)),
                 None => escape(&text),
@@ -106,19 +106,21 @@ fn panel(title: &str, y_label: &str, series: Vec<Series>, zero: bool) -> LineCha
     }
 }
 
-/// A short name for a panel title (the full label is in the reading).
-fn short_label(metric: &str) -> &str {
-    match metric {
+/// A short name for a panel title (the full label is in the reading);
+/// money is in `currency`.
+fn short_label(metric: &str, currency: &str) -> String {
+    let name = match metric {
         "preferred_place_met_pct" => "Died where preferred (%)",
         "died_waiting" => "Died waiting (a year)",
         "cspc_deaths_hospital_pct" => "Caseload deaths in hospital (%)",
         "ipu_turned_away" => "Turned away from a bed (a year)",
         "fte_shortfall_total" => "Staff short (FTE)",
-        "cost_total" => "Total cost (£ a year)",
+        "cost_total" => return format!("Total cost ({currency} a year)"),
         "ipu_occupancy_pct" => "Bed occupancy (%)",
         "hah_unmet" => "Hospice at home unmet (a year)",
         other => other,
-    }
+    };
+    name.to_string()
 }
 
 /// Whether a metric's axis starts at zero (counts, levels, FTE, £).
@@ -139,7 +141,7 @@ fn per_area(
     let name = labels::label(metric);
     Chart::Panels(Panels {
         title,
-        y_label: labels::with_unit(metric),
+        y_label: labels::with_unit(metric, r.currency()),
         panels: areas
             .iter()
             .map(|a| {
@@ -219,7 +221,7 @@ fn figures(r: &Results) -> Vec<Figure> {
             title: match died {
                 Some(d) => format!(
                     "{} people a year die waiting for care by {last}",
-                    labels::value(Kind::Count, d.mean)
+                    labels::value(Kind::Count, d.mean, r.currency())
                 ),
                 None => "People turned away from, or dying while waiting for, care".into(),
             },
@@ -290,7 +292,7 @@ fn figures(r: &Results) -> Vec<Figure> {
             title: match unmet {
                 Some(u) => format!(
                     "Hospice at home: {} people found no place in {last}",
-                    labels::value(Kind::Count, u.mean)
+                    labels::value(Kind::Count, u.mean, r.currency())
                 ),
                 None => "Hospice at home: patients against places staffed".into(),
             },
@@ -507,7 +509,7 @@ fn figures(r: &Results) -> Vec<Figure> {
             .iter()
             .map(|(m, _)| {
                 panel(
-                    short_label(m),
+                    &short_label(m, r.currency()),
                     &labels::label(m),
                     r.scenarios
                         .iter()
@@ -532,7 +534,7 @@ fn figures(r: &Results) -> Vec<Figure> {
                 "One panel per headline outcome, each on its own scale, one line per scenario (the same marker and pattern in every panel), with 95% confidence bands. Panels: {}.",
                 OPTION_METRICS
                     .iter()
-                    .map(|(m, _)| labels::with_unit(m))
+                    .map(|(m, _)| labels::with_unit(m, r.currency()))
                     .collect::<Vec<_>>()
                     .join("; ")
             ),
@@ -600,14 +602,14 @@ fn figures(r: &Results) -> Vec<Figure> {
                     },
                     x_label: format!(
                         "Option − baseline, {} (mean, 95% CI)",
-                        labels::kind(metric).unit()
+                        labels::kind(metric).unit(r.currency())
                     ),
                     better_right: Some(better_up),
                     panels,
                 }),
                 reading: format!(
                     "One panel per year; each marker is an option's mean difference from the baseline on the same simulated residents, the bar its paired 95% confidence interval; options are ordered by effect, best at the top, and the cue under the axis shows which way is better. A bar that does not cross zero is a real effect. Measure: {}.",
-                    labels::with_unit(metric)
+                    labels::with_unit(metric, r.currency())
                 ),
             });
         }
@@ -914,7 +916,7 @@ fn fan_figure(r: &Results, base: &str) -> Option<Figure> {
                     .collect()
             };
             panel(
-                short_label(m),
+                &short_label(m, r.currency()),
                 &labels::label(m),
                 vec![
                     series("Parameters and chance", band(|s| s.sd_total)),
@@ -992,7 +994,7 @@ fn cost_effectiveness_figures(r: &Results) -> Vec<Figure> {
                 means.len()
             ),
             x_label: "Hospital deaths avoided over the horizon (vs the baseline)".into(),
-            y_label: "Extra cost over the horizon, £".into(),
+            y_label: format!("Extra cost over the horizon, {}", r.currency()),
             series: clouds,
         }),
         reading:
@@ -1027,7 +1029,8 @@ fn cost_effectiveness_figures(r: &Results) -> Vec<Figure> {
         .collect();
     let title = match best {
         Some((o, p)) => format!(
-            "Likeliest worth £20k per hospital death avoided: {o} ({:.0}%)",
+            "Likeliest worth {} per hospital death avoided: {o} ({:.0}%)",
+            labels::money(r.currency(), "20k"),
             100.0 * p
         ),
         None => "The chance each option is worth its cost".into(),
@@ -1037,7 +1040,10 @@ fn cost_effectiveness_figures(r: &Results) -> Vec<Figure> {
         section: Section::Options,
         chart: Chart::Line(LineChart {
             title,
-            x_label: "Willingness to pay per hospital death avoided (£)".into(),
+            x_label: format!(
+                "Willingness to pay per hospital death avoided ({})",
+                r.currency()
+            ),
             y_label: "Chance the option is cost effective (%)".into(),
             series: curves,
             reference: None,
@@ -1099,9 +1105,12 @@ fn tornado_figure(r: &Results) -> Option<Figure> {
             title: format!(
                 "{} moves {} most in {year}",
                 top.parameter,
-                short_label(metric)
+                short_label(metric, r.currency())
             ),
-            x_label: format!("Change from the central run: {}", labels::with_unit(metric)),
+            x_label: format!(
+                "Change from the central run: {}",
+                labels::with_unit(metric, r.currency())
+            ),
             better_right: labels::higher_is_better(metric),
             panels: vec![(year.to_string(), rows)],
         }),
@@ -1139,8 +1148,8 @@ fn uncertainty_block(r: &Results, figures: &[Figure], svgs: &[String]) -> String
             })
             .unwrap_or_default();
         rows.push(vec![
-            escape(&labels::with_unit(m)),
-            with_ci(m, r.get(s, *y, a, m)),
+            escape(&labels::with_unit(m, r.currency())),
+            with_ci(r, m, r.get(s, *y, a, m)),
             format!("{:.0}%", 100.0 * spread.parameter_share),
             if drivers.is_empty() {
                 "none stands out".into()
@@ -1213,7 +1222,7 @@ fn answers_block(r: &Results) -> String {
                             OPTION_METRICS
                                 .iter()
                                 .zip(&d)
-                                .map(|((m, _), d)| escape(&answers::diff(m, *d))),
+                                .map(|((m, _), d)| escape(&answers::diff(r, m, *d))),
                         )
                         .collect()
                 })
@@ -1314,12 +1323,12 @@ fn yearly_table(r: &Results, s: &str, area: &str, metrics: &[&str]) -> String {
     let rows: Vec<Vec<String>> = (first..=last)
         .map(|y| {
             std::iter::once(y.to_string())
-                .chain(metrics.iter().map(|m| with_ci(m, r.get(s, y, area, m))))
+                .chain(metrics.iter().map(|m| with_ci(r, m, r.get(s, y, area, m))))
                 .collect()
         })
         .collect();
     let header: Vec<String> = std::iter::once("Year".to_string())
-        .chain(metrics.iter().map(|m| labels::with_unit(m)))
+        .chain(metrics.iter().map(|m| labels::with_unit(m, r.currency())))
         .collect();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     table(&header, &rows)
@@ -1342,12 +1351,12 @@ fn area_table(
             } else {
                 escape(a)
             })
-            .chain(metrics.iter().map(|m| with_ci(m, r.get(s, year, a, m))))
+            .chain(metrics.iter().map(|m| with_ci(r, m, r.get(s, year, a, m))))
             .collect()
         })
         .collect();
     let header: Vec<String> = std::iter::once(first_col.to_string())
-        .chain(metrics.iter().map(|m| labels::with_unit(m)))
+        .chain(metrics.iter().map(|m| labels::with_unit(m, r.currency())))
         .collect();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     table(&header, &rows)
@@ -1374,23 +1383,26 @@ fn equity_block(r: &Results, s: &str, year: i32) -> String {
                 answers::share_referred(r, s, year, g).map_or("–".into(), |x| format!("{x:.0}%"));
             [
                 escape(g),
-                with_ci("deaths", r.get(s, year, g, "deaths")),
-                with_ci("referrals", r.get(s, year, g, "referrals")),
+                with_ci(r, "deaths", r.get(s, year, g, "deaths")),
+                with_ci(r, "referrals", r.get(s, year, g, "referrals")),
                 referred,
             ]
             .into_iter()
-            .chain(metrics.iter().map(|m| with_ci(m, r.get(s, year, g, m))))
+            .chain(metrics.iter().map(|m| with_ci(r, m, r.get(s, year, g, m))))
             .collect()
         })
         .collect();
-    let header: Vec<String> = ["Group".to_string(), labels::with_unit("deaths")]
-        .into_iter()
-        .chain([
-            labels::with_unit("referrals"),
-            "Referred, % of deaths".into(),
-        ])
-        .chain(metrics.iter().map(|m| labels::with_unit(m)))
-        .collect();
+    let header: Vec<String> = [
+        "Group".to_string(),
+        labels::with_unit("deaths", r.currency()),
+    ]
+    .into_iter()
+    .chain([
+        labels::with_unit("referrals", r.currency()),
+        "Referred, % of deaths".into(),
+    ])
+    .chain(metrics.iter().map(|m| labels::with_unit(m, r.currency())))
+    .collect();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     format!(
         "<h2 id=equity>Who is reached, who waits, who dies where they wished?</h2><p class=note>By population group (the scenario's segments), {year}, region-wide; the groups add up to the region. Referred, % of deaths: mean referrals ÷ mean deaths of the group (no interval). Waits and dying where wished are for people known to the community palliative care service.</p>{}",
@@ -1492,14 +1504,17 @@ fn page(r: &Results, figures: &[Figure], svgs: &[String]) -> String {
             vec![
                 escape(name),
                 with_ci(
+                    r,
                     "fte_demand_cspc_nurse",
                     r.get(&base, last, "ALL", &format!("fte_demand_{role}")),
                 ),
                 with_ci(
+                    r,
                     "fte_supply_cspc_nurse",
                     r.get(&base, last, "ALL", &format!("fte_supply_{role}")),
                 ),
                 with_ci(
+                    r,
                     "fte_gap_cspc_nurse",
                     r.get(&base, last, "ALL", &format!("fte_gap_{role}")),
                 ),
@@ -1514,10 +1529,12 @@ fn page(r: &Results, figures: &[Figure], svgs: &[String]) -> String {
             &rows
         ),
         short = with_ci(
+            r,
             "fte_short_roles",
             r.get(&base, last, "ALL", "fte_short_roles")
         ),
         shortfall = with_ci(
+            r,
             "fte_shortfall_total",
             r.get(&base, last, "ALL", "fte_shortfall_total")
         ),
@@ -1569,7 +1586,7 @@ fn page(r: &Results, figures: &[Figure], svgs: &[String]) -> String {
                 .map(|(i, s)| {
                     std::iter::once(escape(s))
                         .chain(om.iter().map(|m| {
-                            let value = with_ci(m, r.get(s, y, "ALL", m));
+                            let value = with_ci(r, m, r.get(s, y, "ALL", m));
                             if i == 0 {
                                 value
                             } else {
@@ -1577,14 +1594,14 @@ fn page(r: &Results, figures: &[Figure], svgs: &[String]) -> String {
                                     .compare
                                     .get(&(s.clone(), y, "ALL".into(), m.to_string()))
                                     .copied();
-                                format!("{value}<br>{}", escape(&answers::diff(m, d)))
+                                format!("{value}<br>{}", escape(&answers::diff(r, m, d)))
                             }
                         }))
                         .collect()
                 })
                 .collect();
             let header: Vec<String> = std::iter::once("Scenario".to_string())
-                .chain(om.iter().map(|m| labels::with_unit(m)))
+                .chain(om.iter().map(|m| labels::with_unit(m, r.currency())))
                 .collect();
             let header: Vec<&str> = header.iter().map(String::as_str).collect();
             let _ = write!(
@@ -1626,7 +1643,7 @@ fn sizing_table(r: &Results) -> String {
                 escape(&s),
                 y.to_string(),
                 labels::thousands(v, 0),
-                with_ci(metric, Some(stat)),
+                with_ci(r, metric, Some(stat)),
                 format!("{:.0}%", 100.0 * p),
             ]
         })
@@ -1637,7 +1654,7 @@ fn sizing_table(r: &Results) -> String {
         (_, Some(a)) => format!("above {a}"),
         _ => "on target".into(),
     };
-    let metric_label = labels::with_unit(metric);
+    let metric_label = labels::with_unit(metric, r.currency());
     let header = [
         "Scenario",
         "Year",

@@ -2,8 +2,10 @@
 //! unit, in one table used everywhere a person reads a number (the report,
 //! its charts, the terminal summary, `metrics.csv`, `results.xlsx`). The
 //! table also says what kind of number each metric is, which decides how
-//! it is printed (£ with thousands separators, waits in minutes or days as
-//! fits, sensible decimals) and the range its intervals must stay in.
+//! it is printed (money in the scenario's currency with thousands
+//! separators, waits in minutes or days as fits, sensible decimals) and
+//! the range its intervals must stay in. Money is printed with the
+//! currency the caller passes (`[costs] currency`, "£" by default).
 //!
 //! A test checks that every key is a real metric
 //! ([`METRICS`](crate::model::METRICS) or
@@ -27,21 +29,21 @@ pub enum Kind {
     Fte,
     /// A difference of full-time equivalents (either sign).
     Gap,
-    /// Pounds sterling a year: 0 or more.
+    /// Money a year, in the scenario's currency: 0 or more.
     Money,
 }
 
 impl Kind {
-    /// The unit written after the label.
-    pub fn unit(self) -> &'static str {
+    /// The unit written after the label; money is in `currency`.
+    pub fn unit(self, currency: &str) -> String {
         match self {
-            Kind::Count => "a year",
-            Kind::Level => "at once, time-average",
-            Kind::Pct => "%",
-            Kind::Days => "days",
-            Kind::Seconds => "seconds",
-            Kind::Fte | Kind::Gap => "FTE",
-            Kind::Money => "£ a year",
+            Kind::Count => "a year".into(),
+            Kind::Level => "at once, time-average".into(),
+            Kind::Pct => "%".into(),
+            Kind::Days => "days".into(),
+            Kind::Seconds => "seconds".into(),
+            Kind::Fte | Kind::Gap => "FTE".into(),
+            Kind::Money => format!("{currency} a year"),
         }
     }
 
@@ -634,9 +636,20 @@ pub fn kind(metric: &str) -> Kind {
     entry(metric).map_or(Kind::Count, |e| e.2)
 }
 
-/// "Label (unit)", e.g. "Wait for a caseload place (days)".
-pub fn with_unit(metric: &str) -> String {
-    format!("{} ({})", label(metric), kind(metric).unit())
+/// "Label (unit)", e.g. "Wait for a caseload place (days)"; money is in
+/// `currency`.
+pub fn with_unit(metric: &str, currency: &str) -> String {
+    format!("{} ({})", label(metric), kind(metric).unit(currency))
+}
+
+/// `symbol` before an amount: "£1,234", or "CAD 1,234" for a code (a
+/// currency ending in a letter).
+pub fn money(currency: &str, amount: &str) -> String {
+    if currency.ends_with(|c: char| c.is_alphabetic() && c.is_ascii()) {
+        format!("{currency} {amount}")
+    } else {
+        format!("{currency}{amount}")
+    }
 }
 
 /// The plain name of a staff role (the id itself if unknown).
@@ -701,14 +714,14 @@ fn wait_scale(seconds: f64) -> (f64, &'static str) {
 }
 
 /// A value of `kind`, as a person reads it: "£1,234,567", "12.3%",
-/// "4.5 days", "3.2 min", "1,234".
-pub fn value(kind: Kind, x: f64) -> String {
-    interval(kind, x, None)
+/// "4.5 days", "3.2 min", "1,234"; money is in `currency`.
+pub fn value(kind: Kind, x: f64, currency: &str) -> String {
+    interval(kind, x, None, currency)
 }
 
 /// A value with its interval, in the same unit: "12.3% (11.0–13.6%)",
-/// "£1,234 (£1,100–£1,400)", "4.5 days (3.9–5.1)".
-pub fn interval(kind: Kind, x: f64, ci: Option<(f64, f64)>) -> String {
+/// "£1,234 (£1,100–£1,400)", "4.5 days (3.9–5.1)"; money is in `currency`.
+pub fn interval(kind: Kind, x: f64, ci: Option<(f64, f64)>, currency: &str) -> String {
     if !x.is_finite() {
         return "–".into();
     }
@@ -726,9 +739,9 @@ pub fn interval(kind: Kind, x: f64, ci: Option<(f64, f64)>) -> String {
         match kind {
             Kind::Money => {
                 if v < 0.0 {
-                    format!("−£{}", thousands(-v, 0))
+                    format!("−{}", money(currency, &thousands(-v, 0)))
                 } else {
-                    format!("£{}", thousands(v, 0))
+                    money(currency, &thousands(v, 0))
                 }
             }
             Kind::Pct => thousands(v, d.min(1)),
@@ -768,15 +781,16 @@ pub fn interval(kind: Kind, x: f64, ci: Option<(f64, f64)>) -> String {
 }
 
 /// A signed difference of `kind`, each end signed too: "+2.1 pt (+1.5 to
-/// +2.7)" (percentage points), "−£1,234 (−£2,000 to −£400)", "+4.5 days".
-pub fn difference(kind: Kind, x: f64, ci: Option<(f64, f64)>) -> String {
+/// +2.7)" (percentage points), "−£1,234 (−£2,000 to −£400)", "+4.5 days";
+/// money is in `currency`.
+pub fn difference(kind: Kind, x: f64, ci: Option<(f64, f64)>, currency: &str) -> String {
     if !x.is_finite() {
         return "–".into();
     }
     let signed = |v: f64| -> String {
         let body = match kind {
             Kind::Pct => format!("{} pt", thousands(v.abs(), decimals(x).min(1))),
-            _ => value(kind, v.abs()),
+            _ => value(kind, v.abs(), currency),
         };
         if v > 0.0 && body.chars().any(|c| c.is_ascii_digit() && c != '0') {
             format!("+{body}")
@@ -805,8 +819,8 @@ pub fn difference(kind: Kind, x: f64, ci: Option<(f64, f64)>) -> String {
 
 /// The label table as `metrics.csv`, the results folder's data dictionary:
 /// `name,label,unit,definition,area_types`, one row per metric (and per
-/// by-hour metric that is not also a yearly one).
-pub fn dictionary_csv() -> String {
+/// by-hour metric that is not also a yearly one); money is in `currency`.
+pub fn dictionary_csv(currency: &str) -> String {
     use crate::model::METRICS;
     use crate::model::metrics::AreaKind;
     use crate::report::tables::csv_field;
@@ -829,7 +843,7 @@ pub fn dictionary_csv() -> String {
             "{},{},{},{},{}\n",
             name,
             csv_field(&label(name)),
-            csv_field(kind.unit()),
+            csv_field(&kind.unit(currency)),
             csv_field(doc),
             types.join(" ")
         );
@@ -842,7 +856,7 @@ pub fn dictionary_csv() -> String {
             "{},{},{},{},{}\n",
             name,
             csv_field(&label(name)),
-            csv_field(kind(name).unit()),
+            csv_field(&kind(name).unit(currency)),
             csv_field(&format!(
                 "By hour of day (by_hour.csv): {}",
                 label(name).to_lowercase()
@@ -889,38 +903,42 @@ mod tests {
         assert_eq!(thousands(1_234_567.4, 0), "1,234,567");
         assert_eq!(thousands(-1234.5, 1), "−1,234.5");
         assert_eq!(thousands(999.0, 0), "999");
-        assert_eq!(value(Kind::Money, 12_345_678.9), "£12,345,679");
-        assert_eq!(value(Kind::Pct, 84.56), "84.6%");
-        assert_eq!(value(Kind::Days, 12.34), "12.3 days");
-        assert_eq!(value(Kind::Days, 0.5), "12.0 hours");
-        assert_eq!(value(Kind::Seconds, 30.0), "30.0 s");
-        assert_eq!(value(Kind::Seconds, 300.0), "5.0 min");
-        assert_eq!(value(Kind::Count, 1234.4), "1,234");
-        assert_eq!(value(Kind::Count, 0.25), "0.25");
+        assert_eq!(value(Kind::Money, 12_345_678.9, "£"), "£12,345,679");
+        assert_eq!(value(Kind::Pct, 84.56, "£"), "84.6%");
+        assert_eq!(value(Kind::Days, 12.34, "£"), "12.3 days");
+        assert_eq!(value(Kind::Days, 0.5, "£"), "12.0 hours");
+        assert_eq!(value(Kind::Seconds, 30.0, "£"), "30.0 s");
+        assert_eq!(value(Kind::Seconds, 300.0, "£"), "5.0 min");
+        assert_eq!(value(Kind::Count, 1234.4, "£"), "1,234");
+        assert_eq!(value(Kind::Count, 0.25, "£"), "0.25");
         assert_eq!(
-            interval(Kind::Pct, 84.56, Some((80.0, 90.0))),
+            interval(Kind::Pct, 84.56, Some((80.0, 90.0)), "£"),
             "84.6% (80.0–90.0%)"
         );
         assert_eq!(
-            interval(Kind::Count, 1234.0, Some((1200.4, 1300.0))),
+            interval(Kind::Count, 1234.0, Some((1200.4, 1300.0)), "£"),
             "1,234 (1,200–1,300)"
         );
-        assert_eq!(difference(Kind::Pct, 2.0, None), "+2.0 pt");
-        assert_eq!(difference(Kind::Money, -1500.0, None), "−£1,500");
+        assert_eq!(difference(Kind::Pct, 2.0, None, "£"), "+2.0 pt");
+        assert_eq!(difference(Kind::Money, -1500.0, None, "£"), "−£1,500");
         assert_eq!(
-            difference(Kind::Pct, 2.04, Some((1.66, 2.41))),
+            difference(Kind::Pct, 2.04, Some((1.66, 2.41)), "£"),
             "+2.0 pt (+1.7 to +2.4)"
         );
         assert_eq!(
-            difference(Kind::Count, -3.8, Some((-6.63, 0.97))),
+            difference(Kind::Count, -3.8, Some((-6.63, 0.97)), "£"),
             "−3.8 (−6.6 to +0.97)"
         );
-        assert_eq!(value(Kind::Count, f64::NAN), "–");
+        assert_eq!(value(Kind::Count, f64::NAN, "£"), "–");
+        // Another currency: a symbol stands close, a code apart.
+        assert_eq!(value(Kind::Money, 1500.0, "$"), "$1,500");
+        assert_eq!(difference(Kind::Money, -1500.0, None, "CAD"), "−CAD 1,500");
+        assert_eq!(Kind::Money.unit("€"), "€ a year");
     }
 
     #[test]
     fn the_dictionary_has_a_row_per_metric() {
-        let text = dictionary_csv();
+        let text = dictionary_csv("£");
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
         let extra = BY_HOUR_METRICS

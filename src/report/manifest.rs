@@ -21,6 +21,8 @@ pub struct ManifestScenario {
     pub files: Vec<ManifestFile>,
     /// SHA-256 of the resolved (merged) scenario.
     pub resolved_sha256: String,
+    /// The currency its costs are in, as printed before amounts.
+    pub currency: String,
     /// Its parameters given as distributions (`params.csv` has the value
     /// each replication drew).
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -313,6 +313,14 @@ impl Results {
         Ok(r)
     }
 
+    /// The currency the run's costs are in (its first scenario's
+    /// `[costs] currency`; "£" for a run that recorded none).
+    pub fn currency(&self) -> &str {
+        self.manifest["scenarios"][0]["currency"]
+            .as_str()
+            .unwrap_or("£")
+    }
+
     /// Reads `uncertainty.csv` and `drivers.csv`, when the run wrote them.
     fn read_uncertainty(&mut self, dir: &Path) -> Result<(), String> {
         let err = |f: &str, e: &dyn std::fmt::Display| format!("{}: {e}", dir.join(f).display());

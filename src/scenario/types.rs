@@ -1023,6 +1023,9 @@ fn hours_per_fte() -> HoursPerWeek {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct Costs {
+    /// The currency of every cost below, as printed before amounts in
+    /// reports (default "£").
+    pub currency: Currency,
     /// Per occupied hospice in-patient bed-day (activity: drugs, food,
     /// consumables).
     pub ipu_bed_day: Cost,

@@ -757,3 +757,42 @@ fn care_coordination_keys_are_checked() {
         ],
     );
 }
+
+#[test]
+fn a_currency_is_a_short_symbol_or_code() {
+    let c = Case::new();
+    for (name, currency) in [
+        ("digits.toml", "12"),
+        ("long.toml", "DOLLARS"),
+        ("space.toml", "C $"),
+    ] {
+        let f = c.file(
+            name,
+            &format!("extends = {{BASE}}\n[costs]\ncurrency = {currency:?}\n"),
+        );
+        c.run_fails(
+            &f,
+            &[name, "costs.currency", "expected a currency symbol or code"],
+        );
+    }
+    // Options compared together share a currency.
+    let dollars = c.file(
+        "dollars.toml",
+        "extends = {BASE}\n[scenario]\nname = \"dollars\"\n[costs]\ncurrency = \"$\"\n",
+    );
+    let base = repo("scenarios/nwl-baseline.toml");
+    let out = c.dir.path().join("compared");
+    let r = carecap(&[
+        "compare",
+        base.to_str().unwrap(),
+        dollars.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("costs.currency") && stderr.contains("expected the currency of"),
+        "{stderr}"
+    );
+}

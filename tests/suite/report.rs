@@ -84,7 +84,8 @@ fn report_is_self_contained_escaped_and_redrawn_from_results() {
     std::fs::write(
         &scenario,
         format!(
-            "extends = {:?}\n[scenario]\nname = \"<script>alert(1)</script>\"\nyears = 2\n",
+            "extends = {:?}\n[scenario]\nname = \"<script>alert(1)</script>\"\nyears = 2\n\
+             [costs]\ncurrency = \"C$\"\n",
             repo("scenarios/nwl-baseline.toml").display().to_string()
         ),
     )
@@ -105,6 +106,11 @@ fn report_is_self_contained_escaped_and_redrawn_from_results() {
         assert!(!html.contains(attr), "external reference {attr}");
     }
     assert!(html.matches("<svg").count() >= 6, "charts are not inline");
+    // Money is in the scenario's currency: never pounds in the page or its
+    // charts, dollars in the data dictionary.
+    assert!(!html.contains('£'), "money in pounds");
+    let dictionary = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
+    assert!(dictionary.contains("C$ a year") && !dictionary.contains('£'));
     // Equity: the baseline's population segments each have a row of the
     // table by group, and the answers name groups.
     let equity = &html[html.find("id=equity").expect("a table by group")..];
