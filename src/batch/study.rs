@@ -358,7 +358,7 @@ pub fn execute_from<F>(
 where
     F: FnOnce(&[Plan], &mut Consumer<'_>) -> Result<Option<f64>, RunError>,
 {
-    check_names(&members)?;
+    check_options(&members)?;
     prepare_output(&out_dir)?;
     let output_err = |source| RunError::Output {
         path: out_dir.clone(),
@@ -651,7 +651,7 @@ fn summary_means(member: &Plan, t: &Tallies) -> appraisal::Means {
 }
 
 /// Options of one comparison must differ in name and share a currency.
-fn check_names(members: &[Plan]) -> Result<(), RunError> {
+fn check_options(members: &[Plan]) -> Result<(), RunError> {
     for (i, m) in members.iter().enumerate() {
         if members[..i].iter().any(|o| o.name == m.name) {
             let e = m.loaded.error_at(

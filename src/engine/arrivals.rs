@@ -190,8 +190,10 @@ impl ArrivalProcess {
 
 /// A periodic, piecewise-constant rate *shape* (for example 168 hourly
 /// multipliers for a week) with its running integral, so that the time at
-/// which a given amount of rate has accrued is found by one binary search
-/// instead of a walk through every segment in between.
+/// which a given amount of rate has accrued is found in a step or two (a
+/// guide table) instead of a walk through every segment in between. For a
+/// process restarted from many points (each person's calls), where
+/// [`ArrivalProcess`] suits one long stream walked forward.
 ///
 /// The integral `G(t)` is in "multiplier × ticks" from time zero; a
 /// Poisson process with rate `r × shape(t)` has its next event after `t0`
@@ -285,7 +287,7 @@ impl PeriodicProfile {
     pub fn time_at(&self, y: f64) -> u64 {
         let total = self.period_total();
         let periods = y.max(0.0) * self.inverse_total;
-        if total <= 0.0 || periods.is_nan() || periods >= self.last_cycle {
+        if total <= 0.0 || y.is_nan() || periods >= self.last_cycle {
             // A shape of zeros, NaN, or past the end of time.
             return u64::MAX;
         }
@@ -376,5 +378,6 @@ mod tests {
         // Monotone, and a zero shape never accrues anything.
         assert!(p.integral_to(10) < p.integral_to(11));
         assert_eq!(PeriodicProfile::new(10, &[0.0, 0.0]).time_at(1.0), u64::MAX);
+        assert_eq!(p.time_at(f64::NAN), u64::MAX);
     }
 }

@@ -360,6 +360,62 @@ impl JsonSchema for Date {
     }
 }
 
+/// The currency every cost of a scenario is in, as printed before an
+/// amount in reports: a symbol ("£", "$", "€") or a code ("CAD"), at most
+/// six characters, no digits or spaces. Defaults to "£".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Currency(String);
+
+impl Currency {
+    /// The symbol or code as written.
+    pub fn symbol(&self) -> &str {
+        &self.0
+    }
+
+    /// `text` if it can stand before an amount.
+    pub fn parse(text: &str) -> Option<Currency> {
+        let n = text.chars().count();
+        let fits = (1..=6).contains(&n)
+            && text
+                .chars()
+                .all(|c| !c.is_whitespace() && !c.is_control() && !c.is_ascii_digit());
+        fits.then(|| Currency(text.to_string()))
+    }
+}
+
+impl Default for Currency {
+    fn default() -> Self {
+        Currency("£".into())
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Currency::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "expected a currency symbol or code of 1 to 6 characters without digits or spaces (\"£\", \"$\", \"CAD\"), found {text:?}"
+            ))
+        })
+    }
+}
+
+impl JsonSchema for Currency {
+    fn schema_name() -> Cow<'static, str> {
+        "Currency".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 6,
+            "default": "£",
+            "description": "The currency of every cost, printed before amounts in reports: a symbol (\"£\", \"$\", \"€\") or a code (\"CAD\").",
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,61 +477,5 @@ mod tests {
             Places::new(2_000_000).unwrap_err(),
             "expected a number of places of at most 1000000, found 2000000"
         );
-    }
-}
-
-/// The currency every cost of a scenario is in, as printed before an
-/// amount in reports: a symbol ("£", "$", "€") or a code ("CAD"), at most
-/// six characters, no digits or spaces. Defaults to "£".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct Currency(String);
-
-impl Currency {
-    /// The symbol or code as written.
-    pub fn symbol(&self) -> &str {
-        &self.0
-    }
-
-    /// `text` if it can stand before an amount.
-    pub fn parse(text: &str) -> Option<Currency> {
-        let n = text.chars().count();
-        let fits = (1..=6).contains(&n)
-            && text
-                .chars()
-                .all(|c| !c.is_whitespace() && !c.is_control() && !c.is_ascii_digit());
-        fits.then(|| Currency(text.to_string()))
-    }
-}
-
-impl Default for Currency {
-    fn default() -> Self {
-        Currency("£".into())
-    }
-}
-
-impl<'de> Deserialize<'de> for Currency {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Currency::parse(&text).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "expected a currency symbol or code of 1 to 6 characters without digits or spaces (\"£\", \"$\", \"CAD\"), found {text:?}"
-            ))
-        })
-    }
-}
-
-impl JsonSchema for Currency {
-    fn schema_name() -> Cow<'static, str> {
-        "Currency".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 6,
-            "default": "£",
-            "description": "The currency of every cost, printed before amounts in reports: a symbol (\"£\", \"$\", \"€\") or a code (\"CAD\").",
-        })
     }
 }

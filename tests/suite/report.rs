@@ -305,3 +305,38 @@ fn a_run_owns_its_results_folder_one_run_id_lock_and_no_leftovers() {
     assert_ne!(second, run_id, "each run has its own id");
     carecap_ok(&["report", o]);
 }
+
+#[test]
+fn a_comparison_prints_money_in_the_scenarios_currency() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = repo("scenarios/nwl-baseline.toml").display().to_string();
+    let write = |name: &str, extra: &str| {
+        let path = dir.path().join(format!("{name}.toml"));
+        std::fs::write(
+            &path,
+            format!(
+                "extends = {base:?}\n[scenario]\nname = \"{name}\"\nyears = 2\n\
+                 [costs]\ncurrency = \"C$\"\n{extra}"
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let first = write("dollars", "");
+    let second = write("dollars more calls", "[calls]\nper_patient_day = 0.06\n");
+    let out = dir.path().join("compared");
+    carecap_ok(&[
+        "compare",
+        first.to_str().unwrap(),
+        second.to_str().unwrap(),
+        "--reps",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    // Costs are shown (the options' cost difference and the
+    // cost-effectiveness charts), every amount in dollars.
+    assert!(html.contains("C$"), "no money in C$");
+    assert!(!html.contains('£'), "money in pounds");
+}
