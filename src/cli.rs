@@ -74,6 +74,7 @@ impl StudyFlags {
             progress: std::io::stderr().is_terminal(),
             precision: None,
             replications: self.replications,
+            shards: self.shard.map_or(1, |k| k.count),
         }
     }
 
@@ -423,8 +424,8 @@ pub fn main() -> ExitCode {
                 ..RunOptions::default()
             };
             let overrides = crate::batch::plan::Overrides {
-                replications: None,
                 seed,
+                ..Default::default()
             };
             match crate::batch::calibrate::calibrate(&scenario, &targets, &overrides, &opts) {
                 Ok(c) => {

@@ -21,6 +21,10 @@ pub struct Overrides {
     pub replications: Option<u32>,
     /// `--seed`: the master seed.
     pub seed: Option<u64>,
+    /// `--shard K/N` or `carecap slurm --shards N`: the study is split into
+    /// N shards, and the size limits apply to one shard's replications (0
+    /// or 1: not split).
+    pub shards: u64,
 }
 
 impl Overrides {
@@ -33,6 +37,7 @@ impl Overrides {
         if let Some(s) = self.seed {
             meta.seed = s;
         }
+        loaded.shards = self.shards.max(1);
     }
 }
 
@@ -228,6 +233,7 @@ impl Plan {
         Overrides {
             replications: Some(self.loaded.scenario.scenario.replications),
             seed: Some(self.seed()),
+            shards: self.loaded.shards,
         }
     }
 }

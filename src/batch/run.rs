@@ -25,6 +25,9 @@ pub struct RunOptions {
     pub precision: Option<super::precision::Precision>,
     /// `--replications`: how the per-replication table is written.
     pub replications: crate::report::replications::Format,
+    /// Shards the study is split into (`--shard K/N`, `carecap slurm
+    /// --shards N`; 0 or 1: not split): the size limits apply to a shard.
+    pub shards: u64,
 }
 
 /// Why a run failed.

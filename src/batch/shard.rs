@@ -234,7 +234,11 @@ pub fn run_shard(
     opts: &RunOptions,
     resume: bool,
 ) -> Result<PathBuf, RunError> {
-    let study = Study::build(args, opts)?;
+    let opts = RunOptions {
+        shards: shard.count,
+        ..opts.clone()
+    };
+    let study = Study::build(args, &opts)?;
     let dir = study.out_dir.join("shards");
     let json = dir.join(format!("{}.json", part_name(shard)));
     if resume && finished(&json, &config_hash(&study.plans)) {
@@ -584,6 +588,7 @@ pub fn merge(dir: &Path, opts: &RunOptions) -> Result<RunReport, RunError> {
         &args,
         &RunOptions {
             out: Some(dir.to_path_buf()),
+            shards: st.shards,
             ..opts.clone()
         },
     )?;

@@ -118,6 +118,7 @@ pub fn write(job: &Job) -> Result<String, RunError> {
         &args,
         &RunOptions {
             out: job.out.clone(),
+            shards: job.shards,
             ..RunOptions::default()
         },
     )?;

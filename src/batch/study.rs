@@ -121,6 +121,7 @@ impl Study {
         let overrides = Overrides {
             replications: args.replications,
             seed: args.seed,
+            shards: opts.shards,
         };
         let Some(first) = args.inputs.first() else {
             return Err(RunError::Refused(format!(

@@ -306,6 +306,7 @@ fn variants(
             files: loaded.files.clone(),
             uncertain: loaded.uncertain.clone(),
             sets_file: loaded.sets_file.clone(),
+            shards: loaded.shards,
         };
         out.push((variant, point));
     }

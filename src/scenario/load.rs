@@ -43,6 +43,10 @@ pub struct Loaded {
     pub uncertain: Vec<super::uncertain::UncertainParameter>,
     /// The file of joint parameter sets (`[uncertainty] sets`), if any.
     pub sets_file: Option<SourceFile>,
+    /// How many shards share the replications (1 unless the command line
+    /// splits the study): the size limits apply to one shard's share, the
+    /// work one machine does.
+    pub shards: u64,
 }
 
 impl Loaded {
@@ -485,6 +489,7 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
         resolved_sha256,
         uncertain,
         sets_file,
+        shards: 1,
     })
 }
 

@@ -614,7 +614,10 @@ fn check_size(c: &mut Checker, s: &Scenario) {
     }
     let m = &s.scenario;
     let simulated_years = m.years as f64 + m.warmup_days as f64 / 365.0;
-    let runs = simulated_years * m.replications as f64;
+    // A sharded study is limited shard by shard: each is one machine's run.
+    let shards = c.loaded.shards.max(1);
+    let replications = u64::from(m.replications).div_ceil(shards);
+    let runs = simulated_years * replications as f64;
     let deaths: f64 = s
         .boroughs
         .iter()
@@ -622,18 +625,31 @@ fn check_size(c: &mut Checker, s: &Scenario) {
         .sum();
     let total = deaths * runs;
     let events = events_per_year(s) * runs;
+    let (run, remedy) = match shards {
+        1 => (
+            format!("{} replications", m.replications),
+            "or shard the study (`--shard K/N`, `carecap slurm --shards N`)",
+        ),
+        n => (
+            format!(
+                "a shard's {replications} of {} replications in {n} shards",
+                m.replications
+            ),
+            "or use more shards",
+        ),
+    };
     if total > MAX_PERSON_REPLICATIONS {
         c.fail(
             &[key("scenario"), key("replications")],
             format!(
-                "expected a run of at most {MAX_PERSON_REPLICATIONS:.0} simulated deaths (deaths × years × replications), found {total:.3e}; lower replications, years or deaths"
+                "expected a run of at most {MAX_PERSON_REPLICATIONS:.0} simulated deaths (deaths × years × replications), found {total:.3e} for {run}; lower replications, years or deaths, {remedy}"
             ),
         );
     } else if events > MAX_EVENTS {
         c.fail(
             &[key("scenario"), key("replications")],
             format!(
-                "expected a run of at most {MAX_EVENTS:.0} simulated events (deaths, care, calls and callbacks × years × replications), found about {events:.3e}; lower replications, years, deaths or calls"
+                "expected a run of at most {MAX_EVENTS:.0} simulated events (deaths, care, calls and callbacks × years × replications), found about {events:.3e} for {run}; lower replications, years, deaths or calls, {remedy}"
             ),
         );
     }

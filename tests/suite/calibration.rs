@@ -107,7 +107,7 @@ fn first_year_of_the_baseline_matches_published_figures() {
         loaded,
         &Overrides {
             replications: Some(reps),
-            seed: None,
+            ..Default::default()
         },
     )
     .expect("baseline plan");

@@ -94,3 +94,60 @@ fn england_writes_slurm_scripts_for_the_national_study() {
         "{run}"
     );
 }
+
+#[test]
+fn a_study_too_large_for_one_machine_runs_in_shards() {
+    // 5,000 national replications: about 1.8·10¹¹ estimated events, past
+    // the limit of one run (10¹¹), which applies to each shard's share.
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str| dir.path().join(name).display().to_string();
+    let refused = |args: &[&str]| {
+        let o = common::carecap(args);
+        assert!(!o.status.success(), "{args:?} ran");
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let whole = refused(&["run", ENGLAND, "--reps", "5000", "--out", &out("whole")]);
+    assert!(
+        whole.contains("for 5000 replications") && whole.contains("shard the study"),
+        "{whole}"
+    );
+    let halves = refused(&[
+        "run",
+        ENGLAND,
+        "--reps",
+        "5000",
+        "--shard",
+        "0/2",
+        "--out",
+        &out("h"),
+    ]);
+    assert!(
+        halves.contains("a shard's 2500 of 5000 replications in 2 shards")
+            && halves.contains("use more shards"),
+        "{halves}"
+    );
+    let two = refused(&[
+        "slurm",
+        ENGLAND,
+        "--reps",
+        "5000",
+        "--shards",
+        "2",
+        "--out",
+        &out("s2"),
+    ]);
+    assert!(two.contains("use more shards"), "{two}");
+    let written = carecap_ok(&[
+        "slurm",
+        ENGLAND,
+        "--reps",
+        "5000",
+        "--shards",
+        "64",
+        "--out",
+        &out("s64"),
+    ]);
+    assert!(written.contains("79 per shard"), "{written}");
+    let run = std::fs::read_to_string(dir.path().join("s64/run.sbatch")).unwrap();
+    assert!(run.contains("--reps 5000"), "{run}");
+}

@@ -120,7 +120,7 @@ fn latin_hypercube_marginals_are_the_distributions_asked_for() {
         &file,
         &Overrides {
             replications: Some(n as u32),
-            seed: None,
+            ..Default::default()
         },
     )
     .expect("valid");
