@@ -133,6 +133,9 @@ impl StudyFlags {
             None => finish(
                 Study::build(&args, &opts).and_then(|mut study| {
                     opts.precision = self.precision(study.replications());
+                    if let Some(p) = &opts.precision {
+                        study.check_most_replications(p.max_replications)?;
+                    }
                     study.opts.precision = opts.precision.clone();
                     study.run()
                 }),

@@ -189,6 +189,19 @@ impl Study {
         self.plans[0].replications()
     }
 
+    /// Refuses a `--precision` study if the most replications it may reach
+    /// (`--max-reps`) pass the size limits.
+    pub fn check_most_replications(&self, most: u64) -> Result<(), RunError> {
+        use crate::scenario::validate::size_errors;
+        let errors: Vec<_> = (self.plans.iter())
+            .flat_map(|p| size_errors(&p.loaded, most, Some("--max-reps")))
+            .collect();
+        match errors.is_empty() {
+            true => Ok(()),
+            false => Err(crate::scenario::ScenarioErrors(errors).into()),
+        }
+    }
+
     /// Simulates every replication here and writes the results (and the
     /// sizing tables, if the sweep asks for them).
     pub fn run(self) -> Result<RunReport, RunError> {

@@ -609,50 +609,64 @@ fn check_pathway(c: &mut Checker, s: &Scenario) {
 }
 
 fn check_size(c: &mut Checker, s: &Scenario) {
-    if !c.errors.is_empty() {
-        return;
+    if c.errors.is_empty() {
+        let replications = u64::from(s.scenario.replications);
+        c.errors.extend(size_errors(c.loaded, replications, None));
     }
+}
+
+/// The size limits' verdict on `loaded` run for `replications`: empty if
+/// one machine may run them. A sharded study ([`Loaded::shards`]) is
+/// checked shard by shard, and a refusal names the fewest shards that
+/// would be accepted; a run that cannot be sharded names its `flag`
+/// instead (`--max-reps`, the most a `--precision` run may reach).
+pub fn size_errors(loaded: &Loaded, replications: u64, flag: Option<&str>) -> Vec<ScenarioError> {
+    let s = &loaded.scenario;
     let m = &s.scenario;
     let simulated_years = m.years as f64 + m.warmup_days as f64 / 365.0;
-    // A sharded study is limited shard by shard: each is one machine's run.
-    let shards = c.loaded.shards.max(1);
-    let replications = u64::from(m.replications).div_ceil(shards);
-    let runs = simulated_years * replications as f64;
     let deaths: f64 = s
         .boroughs
         .iter()
         .map(|b| peak_deaths(&b.deaths, m.start_year, m.years))
         .sum();
-    let total = deaths * runs;
-    let events = events_per_year(s) * runs;
-    let (run, remedy) = match shards {
-        1 => (
-            format!("{} replications", m.replications),
-            "or shard the study (`--shard K/N`, `carecap slurm --shards N`)",
-        ),
-        n => (
-            format!(
-                "a shard's {replications} of {} replications in {n} shards",
-                m.replications
-            ),
-            "or use more shards",
+    // What one replication weighs against each limit.
+    let deaths_per_rep = deaths * simulated_years;
+    let events_per_rep = events_per_year(s) * simulated_years;
+    let shards = loaded.shards.max(1);
+    let per_shard = replications.div_ceil(shards);
+    let (total, events) = (
+        deaths_per_rep * per_shard as f64,
+        events_per_rep * per_shard as f64,
+    );
+    let limit = if total > MAX_PERSON_REPLICATIONS {
+        format!(
+            "expected a run of at most {MAX_PERSON_REPLICATIONS:.0} simulated deaths (deaths × years × replications), found {total:.3e}"
+        )
+    } else if events > MAX_EVENTS {
+        format!(
+            "expected a run of at most {MAX_EVENTS:.0} simulated events (deaths, care, calls and callbacks × years × replications), found about {events:.3e}"
+        )
+    } else {
+        return Vec::new();
+    };
+    let run = match shards {
+        1 => format!("{replications} replications"),
+        n => format!("a shard's {per_shard} of {replications} replications in {n} shards"),
+    };
+    // The most replications one shard may run under both limits.
+    let most = (MAX_PERSON_REPLICATIONS / deaths_per_rep).min(MAX_EVENTS / events_per_rep);
+    let remedy = match (most.floor() as u64, flag) {
+        (0, _) => "lower years, deaths or calls: one replication is past the limit".to_string(),
+        (most, Some(flag)) => format!("lower {flag} to at most {most}, or years, deaths or calls"),
+        (most, None) => format!(
+            "lower replications, years, deaths or calls, or split the study into at least {} shards (`carecap slurm --shards N`, or `--shard K/N` on each machine)",
+            replications.div_ceil(most)
         ),
     };
-    if total > MAX_PERSON_REPLICATIONS {
-        c.fail(
-            &[key("scenario"), key("replications")],
-            format!(
-                "expected a run of at most {MAX_PERSON_REPLICATIONS:.0} simulated deaths (deaths × years × replications), found {total:.3e} for {run}; lower replications, years or deaths, {remedy}"
-            ),
-        );
-    } else if events > MAX_EVENTS {
-        c.fail(
-            &[key("scenario"), key("replications")],
-            format!(
-                "expected a run of at most {MAX_EVENTS:.0} simulated events (deaths, care, calls and callbacks × years × replications), found about {events:.3e} for {run}; lower replications, years, deaths or calls, {remedy}"
-            ),
-        );
-    }
+    vec![loaded.error_at(
+        &[key("scenario"), key("replications")],
+        format!("{limit} for {run}; {remedy}"),
+    )]
 }
 
 /// Events a call makes: it arrives, and it ends (answered, or abandoned).

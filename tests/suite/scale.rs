@@ -98,7 +98,8 @@ fn england_writes_slurm_scripts_for_the_national_study() {
 #[test]
 fn a_study_too_large_for_one_machine_runs_in_shards() {
     // 5,000 national replications: about 1.8·10¹¹ estimated events, past
-    // the limit of one run (10¹¹), which applies to each shard's share.
+    // the limit of one run (10¹¹), which applies to each shard's share. The
+    // refusal names the fewest shards that pass both limits, and they do.
     let dir = tempfile::tempdir().unwrap();
     let out = |name: &str| dir.path().join(name).display().to_string();
     let refused = |args: &[&str]| {
@@ -108,7 +109,7 @@ fn a_study_too_large_for_one_machine_runs_in_shards() {
     };
     let whole = refused(&["run", ENGLAND, "--reps", "5000", "--out", &out("whole")]);
     assert!(
-        whole.contains("for 5000 replications") && whole.contains("shard the study"),
+        whole.contains("for 5000 replications") && whole.contains("at least 4 shards"),
         "{whole}"
     );
     let halves = refused(&[
@@ -123,31 +124,49 @@ fn a_study_too_large_for_one_machine_runs_in_shards() {
     ]);
     assert!(
         halves.contains("a shard's 2500 of 5000 replications in 2 shards")
-            && halves.contains("use more shards"),
+            && halves.contains("at least 4 shards"),
         "{halves}"
     );
-    let two = refused(&[
+    let three = refused(&[
         "slurm",
         ENGLAND,
         "--reps",
         "5000",
         "--shards",
-        "2",
+        "3",
         "--out",
-        &out("s2"),
+        &out("s3"),
     ]);
-    assert!(two.contains("use more shards"), "{two}");
+    assert!(three.contains("at least 4 shards"), "{three}");
     let written = carecap_ok(&[
         "slurm",
         ENGLAND,
         "--reps",
         "5000",
         "--shards",
-        "64",
+        "4",
         "--out",
-        &out("s64"),
+        &out("s4"),
     ]);
-    assert!(written.contains("79 per shard"), "{written}");
-    let run = std::fs::read_to_string(dir.path().join("s64/run.sbatch")).unwrap();
+    assert!(written.contains("1250 per shard"), "{written}");
+    let run = std::fs::read_to_string(dir.path().join("s4/run.sbatch")).unwrap();
     assert!(run.contains("--reps 5000"), "{run}");
+}
+
+#[test]
+fn a_precision_run_is_limited_by_the_most_replications_it_may_reach() {
+    // One batch of 100 baseline replications is small; --max-reps 100000
+    // could take it past the limit, and cannot be sharded.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p").display().to_string();
+    let baseline = "scenarios/nwl-baseline.toml";
+    let args = ["run", baseline, "--reps", "100", "--precision", "0.0001"];
+    let o = common::carecap(&[&args[..], &["--max-reps", "100000", "--out", &out]].concat());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{err}");
+    assert!(
+        err.contains("for 100000 replications") && err.contains("lower --max-reps to at most"),
+        "{err}"
+    );
+    assert!(!err.contains("shards"), "{err}");
 }
