@@ -288,6 +288,10 @@ enum Command {
         /// Scenario or sweep files.
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
+        /// Check the size limits as for a study split into this many shards
+        /// (each shard is one machine's run); default 1.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        shards: u64,
     },
     /// Print the JSON Schema of scenario files.
     Schema,
@@ -441,7 +445,7 @@ pub fn main() -> ExitCode {
                 }
             }
         }
-        Command::Validate { scenarios } => validate(&scenarios),
+        Command::Validate { scenarios, shards } => validate(&scenarios, shards),
         Command::Schema => {
             println!("{}", scenario::json_schema());
             ExitCode::SUCCESS
@@ -566,7 +570,7 @@ fn is_targets(path: &std::path::Path) -> bool {
         })
 }
 
-fn validate(paths: &[PathBuf]) -> ExitCode {
+fn validate(paths: &[PathBuf], shards: u64) -> ExitCode {
     let mut ok = true;
     for path in paths {
         if is_targets(path) {
@@ -597,7 +601,11 @@ fn validate(paths: &[PathBuf]) -> ExitCode {
             }
             continue;
         }
-        match scenario::read(path) {
+        let checked = scenario::load::load(path).and_then(|mut loaded| {
+            loaded.shards = shards;
+            scenario::check(loaded)
+        });
+        match checked.map(|c| c.loaded) {
             Ok(loaded) => {
                 println!(
                     "{}: ok ({})",

@@ -170,3 +170,26 @@ fn a_precision_run_is_limited_by_the_most_replications_it_may_reach() {
     );
     assert!(!err.contains("shards"), "{err}");
 }
+
+#[test]
+fn validate_checks_the_size_of_a_study_for_its_shards() {
+    // A national file asking for 5,000 replications is too large for one
+    // machine, and fine for the 4 shards a cluster would run it in.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo(ENGLAND)).unwrap();
+    let (before, after) = text
+        .split_once("\nreplications = ")
+        .expect("replications line");
+    let rest = after.split_once('\n').map_or("", |(_, r)| r);
+    let file = dir.path().join("england-5000.toml");
+    std::fs::write(&file, format!("{before}\nreplications = 5000\n{rest}")).unwrap();
+    let path = file.display().to_string();
+    let one = common::carecap(&["validate", &path]);
+    let err = String::from_utf8_lossy(&one.stderr);
+    assert!(
+        !one.status.success() && err.contains("at least 4 shards"),
+        "{err}"
+    );
+    let four = carecap_ok(&["validate", &path, "--shards", "4"]);
+    assert!(four.contains("ok (england)"), "{four}");
+}
