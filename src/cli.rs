@@ -74,7 +74,8 @@ impl StudyFlags {
             progress: std::io::stderr().is_terminal(),
             precision: None,
             replications: self.replications,
-            shards: self.shard.map_or(1, |k| k.count),
+            // A shard's count is set where it runs (`run_shard`).
+            shards: 1,
         }
     }
 
@@ -133,9 +134,6 @@ impl StudyFlags {
             None => finish(
                 Study::build(&args, &opts).and_then(|mut study| {
                     opts.precision = self.precision(study.replications());
-                    if let Some(p) = &opts.precision {
-                        study.check_most_replications(p.max_replications)?;
-                    }
                     study.opts.precision = opts.precision.clone();
                     study.run()
                 }),

@@ -26,6 +26,7 @@ use crate::report::manifest::{Manifest, ManifestFile};
 use crate::report::replications::{self, Format as ReplicationsFormat};
 use crate::report::tables::{self, Across, Key, Paired};
 use crate::report::warnings;
+use crate::scenario::validate::size_errors;
 use crate::scenario::{self, ScenarioErrors};
 use crate::stats::Welford;
 use crate::stats::ci::mean_interval;
@@ -189,19 +190,6 @@ impl Study {
         self.plans[0].replications()
     }
 
-    /// Refuses a `--precision` study if the most replications it may reach
-    /// (`--max-reps`) pass the size limits.
-    pub fn check_most_replications(&self, most: u64) -> Result<(), RunError> {
-        use crate::scenario::validate::size_errors;
-        let errors: Vec<_> = (self.plans.iter())
-            .flat_map(|p| size_errors(&p.loaded, most, Some("--max-reps")))
-            .collect();
-        match errors.is_empty() {
-            true => Ok(()),
-            false => Err(crate::scenario::ScenarioErrors(errors).into()),
-        }
-    }
-
     /// Simulates every replication here and writes the results (and the
     /// sizing tables, if the sweep asks for them).
     pub fn run(self) -> Result<RunReport, RunError> {
@@ -277,8 +265,16 @@ pub fn execute(
     let rule = opts.precision.as_ref();
     if let Some(p) = rule {
         p.check_metrics().map_err(RunError::Refused)?;
+        // Checked at the most replications the run may reach, not one batch.
+        let most = p.max_replications;
+        let errors: Vec<_> = (members.iter())
+            .flat_map(|m| size_errors(&m.loaded, most, Some("--max-reps")))
+            .collect();
+        if !errors.is_empty() {
+            return Err(crate::scenario::ScenarioErrors(errors).into());
+        }
         for m in &mut members {
-            m.extend_sets(p.max_replications)?;
+            m.extend_sets(most)?;
         }
     }
     let threads = opts.threads;

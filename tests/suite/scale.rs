@@ -161,7 +161,26 @@ fn a_precision_run_is_limited_by_the_most_replications_it_may_reach() {
     let out = dir.path().join("p").display().to_string();
     let baseline = "scenarios/nwl-baseline.toml";
     let args = ["run", baseline, "--reps", "100", "--precision", "0.0001"];
-    let o = common::carecap(&[&args[..], &["--max-reps", "100000", "--out", &out]].concat());
+    let args = [&args[..], &["--max-reps", "100000", "--out", &out]].concat();
+    // Before the check, this started simulating up to 100,000 replications:
+    // give it a minute to refuse, then stop it and fail.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_carecap"))
+        .args(&args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("carecap starts");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().expect("carecap runs").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still simulating after a minute: --max-reps was not checked");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().expect("carecap ends");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success(), "{err}");
     assert!(
