@@ -155,8 +155,15 @@ impl<'a> CareSystem<'a> {
 
     /// The slot of `r` if it is still current.
     pub(super) fn current(&self, r: PersonRef) -> Option<usize> {
+        self.holding(r, |p| p.epoch)
+    }
+
+    /// The slot of `r` if the person there still holds the plan it was
+    /// made for: `epoch` of their record (their plans, death, last days or
+    /// next call) is still `r`'s.
+    fn holding(&self, r: PersonRef, epoch: impl Fn(&Person) -> u32) -> Option<usize> {
         let slot = r.slot as usize;
-        (self.people.get(slot)?.epoch == r.epoch).then_some(slot)
+        (epoch(self.people.get(slot)?) == r.epoch).then_some(slot)
     }
 
     /// A reference to the person in `slot` as they are now.
@@ -368,36 +375,23 @@ impl Model for CareSystem<'_> {
             }
             // Both belong to the death as last scheduled (its epoch).
             CareEvent::Death(r) | CareEvent::Referral(r) => {
-                let slot = r.slot as usize;
-                let current = self
-                    .people
-                    .get(slot)
-                    .is_some_and(|p| p.death_epoch == r.epoch);
+                let Some(slot) = self.holding(r, |p| p.death_epoch) else {
+                    return;
+                };
                 match event {
-                    CareEvent::Death(_) if current => self.on_death(slot, sched),
-                    CareEvent::Referral(_) if current => self.on_referral(slot, sched),
-                    _ => {}
+                    CareEvent::Death(_) => self.on_death(slot, sched),
+                    _ => self.on_referral(slot, sched),
                 }
             }
             CareEvent::Terminal(r) => {
-                let slot = r.slot as usize;
-                if self
-                    .people
-                    .get(slot)
-                    .is_some_and(|p| p.terminal_epoch == r.epoch)
-                {
+                if let Some(slot) = self.holding(r, |p| p.terminal_epoch) {
                     self.people[slot].terminal_scheduled = u64::MAX;
                     self.on_terminal(slot, sched);
                 }
             }
             // A call belongs to the call as last drawn (its epoch).
             CareEvent::PatientCall(r) => {
-                let slot = r.slot as usize;
-                if self
-                    .people
-                    .get(slot)
-                    .is_some_and(|p| p.call_epoch == r.epoch)
-                {
+                if let Some(slot) = self.holding(r, |p| p.call_epoch) {
                     self.on_patient_call(slot, sched);
                 }
             }
