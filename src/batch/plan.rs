@@ -33,6 +33,7 @@ impl Overrides {
         let meta = &mut loaded.scenario.scenario;
         if let Some(r) = self.replications {
             meta.replications = r;
+            loaded.replications_overridden = true;
         }
         if let Some(s) = self.seed {
             meta.seed = s;

@@ -47,6 +47,9 @@ pub struct Loaded {
     /// splits the study): the size limits apply to one shard's share, the
     /// work one machine does.
     pub shards: u64,
+    /// Whether the command line set the replications (`--reps`, or a
+    /// comparison's baseline), so that no line of the file gives them.
+    pub replications_overridden: bool,
 }
 
 impl Loaded {
@@ -490,6 +493,7 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
         uncertain,
         sets_file,
         shards: 1,
+        replications_overridden: false,
     })
 }
 

@@ -655,18 +655,26 @@ pub fn size_errors(loaded: &Loaded, replications: u64, flag: Option<&str>) -> Ve
     };
     // The most replications one shard may run under both limits.
     let most = (MAX_PERSON_REPLICATIONS / deaths_per_rep).min(MAX_EVENTS / events_per_rep);
+    // Replications set on the command line have no line in the file.
+    let (reps, set_by) = match loaded.replications_overridden {
+        true => ("--reps", " (set on the command line)"),
+        false => ("replications", ""),
+    };
     let remedy = match (most.floor() as u64, flag) {
         (0, _) => "lower years, deaths or calls: one replication is past the limit".to_string(),
         (most, Some(flag)) => format!("lower {flag} to at most {most}, or years, deaths or calls"),
         (most, None) => format!(
-            "lower replications, years, deaths or calls, or split the study into at least {} shards (`carecap slurm --shards N`, or `--shard K/N` on each machine)",
+            "lower {reps}, years, deaths or calls, or split the study into at least {} shards (`carecap slurm --shards N`, or `--shard K/N` on each machine)",
             replications.div_ceil(most)
         ),
     };
-    vec![loaded.error_at(
-        &[key("scenario"), key("replications")],
-        format!("{limit} for {run}; {remedy}"),
-    )]
+    let message = format!("{limit} for {run}{set_by}; {remedy}");
+    let path = [key("scenario"), key("replications")];
+    let mut error = loaded.error_at(&path, message);
+    if let (true, Some(named)) = (loaded.replications_overridden, loaded.files.first()) {
+        (error.file, error.line, error.column) = (named.path.clone(), 0, 0);
+    }
+    vec![error]
 }
 
 /// Events a call makes: it arrives, and it ends (answered, or abandoned).

@@ -112,6 +112,13 @@ fn a_study_too_large_for_one_machine_runs_in_shards() {
         whole.contains("for 5000 replications") && whole.contains("at least 4 shards"),
         "{whole}"
     );
+    // The replications came from --reps: the error names the flag, not the
+    // file's own `replications = 10` line.
+    assert!(
+        whole.contains(&format!("{ENGLAND}: scenario.replications:"))
+            && whole.contains("(set on the command line); lower --reps,"),
+        "{whole}"
+    );
     let halves = refused(&[
         "run",
         ENGLAND,
@@ -151,6 +158,32 @@ fn a_study_too_large_for_one_machine_runs_in_shards() {
     assert!(written.contains("1250 per shard"), "{written}");
     let run = std::fs::read_to_string(dir.path().join("s4/run.sbatch")).unwrap();
     assert!(run.contains("--reps 5000"), "{run}");
+}
+
+#[test]
+fn a_study_too_large_in_its_file_is_refused_at_the_line_that_asks() {
+    let dir = tempfile::tempdir().unwrap();
+    let england = std::fs::canonicalize(ENGLAND).unwrap();
+    let file = dir.path().join("england-5000.toml");
+    let text = format!(
+        "extends = {:?}\n\n[scenario]\nreplications = 5000\n",
+        england.display().to_string()
+    );
+    std::fs::write(&file, text).unwrap();
+    let path = file.display().to_string();
+    let o = common::carecap(&[
+        "run",
+        &path,
+        "--out",
+        &dir.path().join("o").display().to_string(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{err}");
+    assert!(
+        err.contains(&format!("{path}:4:1: scenario.replications:"))
+            && err.contains("for 5000 replications; lower replications,"),
+        "{err}"
+    );
 }
 
 #[test]
