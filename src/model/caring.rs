@@ -11,10 +11,11 @@
 //! often (`hospital_rr`). The programme's yearly cost is a programme cost
 //! while it funds any partner.
 
-use super::ids::{Area, BoroughId, borough_ids, unit_of_borough};
-use super::metrics::{BoroughCounts, Ledger, Levels, YearOut, per_year, write_region_role};
+use super::ids::{Area, BoroughId, borough_ids};
+use super::metrics::{BoroughCounts, Ledger, YearOut, per_year};
+use super::units::StaffedUnits;
 use super::workforce::fte_year_cost;
-use super::workforce::{StaffPool, SupplyConfig, pool_key, role};
+use super::workforce::{SupplyConfig, role};
 use crate::engine::SimTime;
 use crate::engine::pool::{CapacityPool, Request};
 use crate::engine::rng::{Purpose, keyed_uniform};
@@ -135,12 +136,10 @@ struct Member {
 #[derive(Debug)]
 pub struct CaringCommunities {
     pools: Vec<CapacityPool>,
-    staff: Vec<StaffPool>,
-    unit_levels: Vec<Levels<4>>,
-    ledgers: Vec<Ledger>,
+    /// Levels: people supported, waiting, partners in post, places.
+    units: StaffedUnits<4>,
     /// Places × ticks, by programme.
     places_area: Vec<f64>,
-    unit_of_borough: Vec<Option<usize>>,
     members: Vec<Member>,
     /// People supported and waiting, by borough.
     counts: BoroughCounts<2>,
@@ -158,24 +157,15 @@ impl CaringCommunities {
         seed: u64,
         rep: u64,
     ) -> Self {
-        let lists: Vec<Vec<BoroughId>> = cfg.iter().map(|c| c.boroughs.clone()).collect();
+        let served = cfg.iter().map(|c| (&c.boroughs[..], c.partners));
+        let role = role::COMMUNITY_PARTNER;
         CaringCommunities {
             pools: cfg
                 .iter()
                 .map(|c| CapacityPool::new(c.places(c.partners), c.waiting_list, 1))
                 .collect(),
-            staff: cfg
-                .iter()
-                .enumerate()
-                .map(|(u, c)| {
-                    let key = pool_key(role::COMMUNITY_PARTNER, u);
-                    StaffPool::new(c.partners, supply, seed, key, rep)
-                })
-                .collect(),
-            unit_levels: vec![Levels::default(); cfg.len()],
-            ledgers: vec![Ledger::default(); cfg.len()],
+            units: StaffedUnits::new(role, served, boroughs, supply, seed, rep),
             places_area: vec![0.0; cfg.len()],
-            unit_of_borough: unit_of_borough(boroughs, &lists),
             members: Vec::new(),
             counts: BoroughCounts::new(boroughs),
             tallies: vec![CaringTally::default(); boroughs],
@@ -196,7 +186,7 @@ impl CaringCommunities {
     /// same person is referred in every option), then supported or put on
     /// the list.
     pub fn refer(&mut self, id: usize, b: BoroughId, key: u64, now: u64, cfg: &[CaringConfig]) {
-        let Some(u) = self.unit_of_borough.get(b.index()).copied().flatten() else {
+        let Some(u) = self.units.unit_of(b) else {
             return;
         };
         let draw = keyed_uniform(
@@ -292,7 +282,7 @@ impl CaringCommunities {
     pub fn apply_staffing(&mut self, now: u64, cfg: &[CaringConfig]) {
         for (u, c) in cfg.iter().enumerate() {
             self.observe_unit(u, now, c);
-            self.pools[u].set_capacity(c.places(self.staff[u].fte));
+            self.pools[u].set_capacity(c.places(self.units.fte(u)));
             while let Some(next) = self.pools[u].admit_next() {
                 let b = BoroughId(self.members[next.id as usize].borough);
                 self.count(b, now, [0, -1]);
@@ -304,15 +294,15 @@ impl CaringCommunities {
 
     /// New partners funded, list limits and dynamics (an intervention).
     pub fn replan(&mut self, cfg: &[CaringConfig], supply: Option<SupplyConfig>) {
+        self.units.replan(cfg.iter().map(|c| c.partners), supply);
         for (u, c) in cfg.iter().enumerate() {
-            self.staff[u].replan(c.partners, supply);
             self.pools[u].set_queue_limit(c.waiting_list);
         }
     }
 
     /// One month of partners' supply (recruitment and leavers).
     pub fn step_month(&mut self) {
-        self.staff.iter_mut().for_each(StaffPool::step_month);
+        self.units.step_month();
     }
 
     fn observe_unit(&mut self, u: usize, now: u64, c: &CaringConfig) {
@@ -320,12 +310,11 @@ impl CaringCommunities {
         let next = [
             pool.busy() as f64,
             pool.waiting() as f64,
-            self.staff[u].fte,
+            self.units.fte(u),
             pool.capacity() as f64,
         ];
-        let ([supported, waiting, partners, places], dt) = self.unit_levels[u].advance(now, next);
+        let ([supported, waiting, partners, places], dt, l) = self.units.advance(u, now, next);
         let r = role::COMMUNITY_PARTNER;
-        let l = &mut self.ledgers[u];
         l.staff.demand_area[r] += (supported + waiting) / c.people_per_partner.max(1e-12) * dt;
         l.staff_in_post(r, partners, c.fte_year_cost, dt);
         l.programme(c.programmes_per_year, dt);
@@ -344,7 +333,7 @@ impl CaringCommunities {
 
     /// Staff and costs of every programme this year.
     pub fn ledgers(&self) -> &[Ledger] {
-        &self.ledgers
+        self.units.ledgers()
     }
 
     /// Writes this year's rows.
@@ -361,18 +350,13 @@ impl CaringCommunities {
             fte_supply_community_partner,
             fte_gap_community_partner,
         ];
-        write_region_role(
-            out,
-            &self.ledgers,
-            role::COMMUNITY_PARTNER,
-            fte.map(|m| m as usize),
-        );
+        self.units.write_region(out, fte.map(|m| m as usize));
     }
 
     /// Starts a new year.
     pub fn reset_year(&mut self) {
         self.tallies.fill(CaringTally::default());
-        self.ledgers.fill(Ledger::default());
+        self.units.reset_year();
         self.places_area.fill(0.0);
     }
 }

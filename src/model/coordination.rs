@@ -10,10 +10,11 @@
 //! person holds a caseload place until they die. Roll-out across
 //! practices is an intervention on `practices_covered`.
 
-use super::ids::{Area, BoroughId, borough_ids, unit_of_borough};
-use super::metrics::{Ledger, Levels, YearOut, mean_days, per_year, write_region_role};
+use super::ids::{Area, BoroughId, borough_ids};
+use super::metrics::{Ledger, YearOut, mean_days, per_year};
+use super::units::StaffedUnits;
 use super::workforce::fte_year_cost;
-use super::workforce::{StaffPool, SupplyConfig, pool_key, role, staffed_units};
+use super::workforce::{SupplyConfig, role, staffed_units};
 use crate::engine::SimTime;
 use crate::engine::pool::{CapacityPool, Request};
 use crate::engine::rng::{Purpose, keyed_uniform};
@@ -113,14 +114,12 @@ crate::additive! {
 #[derive(Debug)]
 pub struct Coordination {
     pools: Vec<CapacityPool>,
-    staff: Vec<StaffPool>,
-    unit_levels: Vec<Levels<2>>,
-    ledgers: Vec<Ledger>,
+    /// Levels: people coordinated, coordinators in post.
+    units: StaffedUnits<2>,
     coordinated_area: f64,
     /// Coordinated time of people who left (ticks) and their number, for
     /// the demand of those turned away.
     held: (f64, u64),
-    unit_of_borough: Vec<Option<usize>>,
     /// The entry coordinating each person slot (`u16::MAX`: none), and
     /// since when.
     members: Vec<(u16, u64)>,
@@ -140,27 +139,16 @@ impl Coordination {
         seed: u64,
         rep: u64,
     ) -> Self {
-        let lists: Vec<Vec<BoroughId>> = cfg.iter().map(|c| c.boroughs.clone()).collect();
-        let staff: Vec<StaffPool> = cfg
-            .iter()
-            .enumerate()
-            .map(|(u, c)| {
-                let key = pool_key(role::CARE_COORDINATOR, u);
-                StaffPool::new(c.establishment, supply, seed, key, rep)
-            })
-            .collect();
+        let served = cfg.iter().map(|c| (&c.boroughs[..], c.establishment));
+        let role = role::CARE_COORDINATOR;
+        let units = StaffedUnits::new(role, served, boroughs, supply, seed, rep);
         Coordination {
-            pools: cfg
-                .iter()
-                .zip(&staff)
-                .map(|(c, s)| CapacityPool::new(c.places(s.fte), 0, 1))
+            pools: (cfg.iter().enumerate())
+                .map(|(u, c)| CapacityPool::new(c.places(units.fte(u)), 0, 1))
                 .collect(),
-            staff,
-            unit_levels: vec![Levels::default(); cfg.len()],
-            ledgers: vec![Ledger::default(); cfg.len()],
+            units,
             coordinated_area: 0.0,
             held: (0.0, 0),
-            unit_of_borough: unit_of_borough(boroughs, &lists),
             members: Vec::new(),
             tallies: vec![CoordinationTally::default(); boroughs],
             seed,
@@ -178,7 +166,7 @@ impl Coordination {
         key: u64,
         cfg: &[CoordinationConfig],
     ) -> Option<Result<usize, usize>> {
-        let u = self.unit_of_borough.get(b.index()).copied().flatten()?;
+        let u = self.units.unit_of(b)?;
         let draw = keyed_uniform(self.seed, Purpose::new("practice", 0), self.rep, key);
         if draw >= cfg[u].coverage {
             return None;
@@ -198,7 +186,7 @@ impl Coordination {
         self.tallies[b.index()].unmet += 1;
         let mean_held = self.held.0 / self.held.1.max(1) as f64;
         let per_fte = c.caseload_per_fte.max(1e-12);
-        self.ledgers[u].staff.demand_area[role::CARE_COORDINATOR] += mean_held / per_fte;
+        self.units.ledger(u).staff.demand_area[role::CARE_COORDINATOR] += mean_held / per_fte;
     }
 
     /// Counts a referral of a resident of `b` whose time from referral to
@@ -264,27 +252,25 @@ impl Coordination {
     pub fn apply_staffing(&mut self, now: u64, cfg: &[CoordinationConfig]) {
         for (u, c) in cfg.iter().enumerate() {
             self.observe_unit(u, now, c);
-            self.pools[u].set_capacity(c.places(self.staff[u].fte));
+            self.pools[u].set_capacity(c.places(self.units.fte(u)));
         }
     }
 
     /// New establishments and dynamics (an intervention).
     pub fn replan(&mut self, cfg: &[CoordinationConfig], supply: Option<SupplyConfig>) {
-        for (u, c) in cfg.iter().enumerate() {
-            self.staff[u].replan(c.establishment, supply);
-        }
+        self.units
+            .replan(cfg.iter().map(|c| c.establishment), supply);
     }
 
     /// One month of coordinators' supply.
     pub fn step_month(&mut self) {
-        self.staff.iter_mut().for_each(StaffPool::step_month);
+        self.units.step_month();
     }
 
     fn observe_unit(&mut self, u: usize, now: u64, c: &CoordinationConfig) {
-        let next = [self.pools[u].busy() as f64, self.staff[u].fte];
-        let ([coordinated, fte], dt) = self.unit_levels[u].advance(now, next);
+        let next = [self.pools[u].busy() as f64, self.units.fte(u)];
+        let ([coordinated, fte], dt, l) = self.units.advance(u, now, next);
         let r = role::CARE_COORDINATOR;
-        let l = &mut self.ledgers[u];
         l.staff.demand_area[r] += coordinated / c.caseload_per_fte.max(1e-12) * dt;
         l.staff_in_post(r, fte, c.fte_year_cost, dt);
         l.programme(c.programmes_per_year, dt);
@@ -300,7 +286,7 @@ impl Coordination {
 
     /// Staff and costs of every entry this year.
     pub fn ledgers(&self) -> &[Ledger] {
-        &self.ledgers
+        self.units.ledgers()
     }
 
     /// Writes this year's rows.
@@ -321,18 +307,13 @@ impl Coordination {
             fte_supply_care_coordinator,
             fte_gap_care_coordinator,
         ];
-        write_region_role(
-            out,
-            &self.ledgers,
-            role::CARE_COORDINATOR,
-            fte.map(|m| m as usize),
-        );
+        self.units.write_region(out, fte.map(|m| m as usize));
     }
 
     /// Starts a new year.
     pub fn reset_year(&mut self) {
         self.tallies.fill(CoordinationTally::default());
-        self.ledgers.fill(Ledger::default());
+        self.units.reset_year();
         self.coordinated_area = 0.0;
     }
 }

@@ -6,12 +6,11 @@
 //! carer needs bereavement support (both parameters). Staff in post open
 //! the places (FTE per daily place).
 
-use super::ids::{Area, BoroughId, borough_ids, unit_of_borough};
-use super::metrics::{
-    BoroughCounts, Ledger, Levels, YearOut, mean_days, per_year, write_region_role,
-};
+use super::ids::{Area, BoroughId, borough_ids};
+use super::metrics::{BoroughCounts, Ledger, YearOut, mean_days, per_year};
+use super::units::StaffedUnits;
 use super::workforce::fte_year_cost;
-use super::workforce::{StaffPool, SupplyConfig, pool_key, role, staffed_units};
+use super::workforce::{SupplyConfig, role, staffed_units};
 use crate::engine::SimTime;
 use crate::engine::pool::{CapacityPool, Request};
 use crate::engine::rng::{Purpose, keyed_uniform};
@@ -152,10 +151,8 @@ struct Member {
 #[derive(Debug)]
 pub struct DayHospices {
     pools: Vec<CapacityPool>,
-    staff: Vec<StaffPool>,
-    unit_levels: Vec<Levels<3>>,
-    ledgers: Vec<Ledger>,
-    unit_of_borough: Vec<Option<usize>>,
+    /// Levels: people attending, waiting, staff in post.
+    units: StaffedUnits<3>,
     members: Vec<Member>,
     /// People attending and waiting, by borough.
     counts: BoroughCounts<2>,
@@ -175,28 +172,20 @@ impl DayHospices {
         seed: u64,
         rep: u64,
     ) -> Self {
-        let lists: Vec<Vec<BoroughId>> = cfg.iter().map(|c| c.boroughs.clone()).collect();
-        let unit_of_borough = unit_of_borough(boroughs, &lists);
-        let borough_attendance = unit_of_borough
-            .iter()
-            .map(|u| u.map_or(0.0, |u| cfg[u].attendance_days as f64 / 7.0))
+        let served = cfg.iter().map(|c| (&c.boroughs[..], c.establishment));
+        let units = StaffedUnits::new(role::DAY_HOSPICE_NURSE, served, boroughs, supply, seed, rep);
+        let borough_attendance = (0..boroughs)
+            .map(|b| {
+                let unit = units.unit_of(BoroughId(b as u16));
+                unit.map_or(0.0, |u| cfg[u].attendance_days as f64 / 7.0)
+            })
             .collect();
         DayHospices {
             pools: cfg
                 .iter()
                 .map(|c| CapacityPool::new(c.attendees(c.places_per_day), c.waiting_list, 1))
                 .collect(),
-            staff: cfg
-                .iter()
-                .enumerate()
-                .map(|(u, c)| {
-                    let key = pool_key(role::DAY_HOSPICE_NURSE, u);
-                    StaffPool::new(c.establishment, supply, seed, key, rep)
-                })
-                .collect(),
-            unit_levels: vec![Levels::default(); cfg.len()],
-            ledgers: vec![Ledger::default(); cfg.len()],
-            unit_of_borough,
+            units,
             members: Vec::new(),
             counts: BoroughCounts::new(boroughs),
             borough_attendance,
@@ -218,7 +207,7 @@ impl DayHospices {
     /// person is referred in every option), then given a place or a place
     /// on the list.
     pub fn refer(&mut self, id: usize, b: BoroughId, key: u64, now: u64, cfg: &[DayHospiceConfig]) {
-        let Some(u) = self.unit_of_borough.get(b.index()).copied().flatten() else {
+        let Some(u) = self.units.unit_of(b) else {
             return;
         };
         let draw = keyed_uniform(self.seed, Purpose::new("day_hospice", 0), self.rep, key);
@@ -324,7 +313,7 @@ impl DayHospices {
             self.observe_unit(u, now, c);
             let places = c
                 .places_per_day
-                .min(staffed_units(self.staff[u].fte, c.staff_per_place));
+                .min(staffed_units(self.units.fte(u), c.staff_per_place));
             self.pools[u].set_capacity(c.attendees(places));
             while let Some(next) = self.pools[u].admit_next() {
                 let b = BoroughId(self.members[next.id as usize].borough);
@@ -337,24 +326,24 @@ impl DayHospices {
 
     /// New establishments, list limits and dynamics (an intervention).
     pub fn replan(&mut self, cfg: &[DayHospiceConfig], supply: Option<SupplyConfig>) {
-        for (u, c) in cfg.iter().enumerate() {
-            self.staff[u].replan(c.establishment, supply);
-            self.pools[u].set_queue_limit(c.waiting_list);
+        self.units
+            .replan(cfg.iter().map(|c| c.establishment), supply);
+        for (pool, c) in self.pools.iter_mut().zip(cfg) {
+            pool.set_queue_limit(c.waiting_list);
         }
     }
 
     /// One month of staff supply.
     pub fn step_month(&mut self) {
-        self.staff.iter_mut().for_each(StaffPool::step_month);
+        self.units.step_month();
     }
 
     fn observe_unit(&mut self, u: usize, now: u64, c: &DayHospiceConfig) {
         let pool = &self.pools[u];
-        let next = [pool.busy() as f64, pool.waiting() as f64, self.staff[u].fte];
-        let ([attending, waiting, fte], dt) = self.unit_levels[u].advance(now, next);
+        let next = [pool.busy() as f64, pool.waiting() as f64, self.units.fte(u)];
+        let ([attending, waiting, fte], dt, l) = self.units.advance(u, now, next);
         let r = role::DAY_HOSPICE_NURSE;
         let per_place = c.attendance_days as f64 / c.days_open as f64;
-        let l = &mut self.ledgers[u];
         l.staff.demand_area[r] += (attending + waiting) * per_place * c.staff_per_place * dt;
         l.staff_in_post(r, fte, c.fte_year_cost, dt);
         let attendance_days = attending * c.attendance_days as f64 / 7.0 * (dt / DAY as f64);
@@ -374,7 +363,7 @@ impl DayHospices {
 
     /// Staff and costs of every unit this year.
     pub fn ledgers(&self) -> &[Ledger] {
-        &self.ledgers
+        self.units.ledgers()
     }
 
     /// Writes this year's rows.
@@ -389,18 +378,13 @@ impl DayHospices {
             fte_supply_day_hospice_nurse,
             fte_gap_day_hospice_nurse,
         ];
-        write_region_role(
-            out,
-            &self.ledgers,
-            role::DAY_HOSPICE_NURSE,
-            fte.map(|m| m as usize),
-        );
+        self.units.write_region(out, fte.map(|m| m as usize));
     }
 
     /// Starts a new year.
     pub fn reset_year(&mut self) {
         self.tallies.fill(DayTally::default());
-        self.ledgers.fill(Ledger::default());
+        self.units.reset_year();
     }
 }
 

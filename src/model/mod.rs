@@ -67,6 +67,7 @@ pub mod queueing;
 pub mod segments;
 pub mod services;
 pub mod system;
+pub mod units;
 pub mod workforce;
 
 pub use config::CareConfig;

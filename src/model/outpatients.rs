@@ -5,12 +5,11 @@
 //! last days waiting. Clinicians in post decide how many of the week's
 //! sessions run.
 
-use super::ids::{Area, BoroughId, borough_ids, unit_of_borough};
-use super::metrics::{
-    BoroughCounts, Ledger, Levels, YearOut, mean_days, per_year, write_region_role,
-};
+use super::ids::{Area, BoroughId, borough_ids};
+use super::metrics::{BoroughCounts, Ledger, YearOut, mean_days, per_year};
+use super::units::StaffedUnits;
 use super::workforce::fte_year_cost;
-use super::workforce::{StaffPool, SupplyConfig, pool_key, role, staffed_units};
+use super::workforce::{SupplyConfig, role, staffed_units};
 use crate::engine::pool::{CapacityPool, Request};
 use crate::engine::rng::{Purpose, keyed_uniform};
 use crate::engine::time::{DAY, HOUR, SECOND, WEEK};
@@ -132,12 +131,10 @@ crate::additive! {
 #[derive(Debug)]
 pub struct Clinics {
     lists: Vec<CapacityPool>,
-    staff: Vec<StaffPool>,
+    /// Levels: clinicians in post.
+    units: StaffedUnits<1>,
     generation: Vec<u32>,
-    unit_levels: Vec<Levels<1>>,
-    ledgers: Vec<Ledger>,
     sessions_held: u64,
-    unit_of_borough: Vec<Option<usize>>,
     /// The clinic and borough each person slot waits for (`None`: not).
     waiting: Vec<Option<(u16, u16)>>,
     /// People waiting, by borough.
@@ -156,25 +153,16 @@ impl Clinics {
         seed: u64,
         rep: u64,
     ) -> Self {
-        let lists: Vec<Vec<BoroughId>> = cfg.iter().map(|c| c.boroughs.clone()).collect();
+        let served = cfg.iter().map(|c| (&c.boroughs[..], c.establishment));
+        let role = role::OUTPATIENT_CLINICIAN;
         Clinics {
             lists: cfg
                 .iter()
                 .map(|c| CapacityPool::new(0, c.waiting_list, 1))
                 .collect(),
-            staff: cfg
-                .iter()
-                .enumerate()
-                .map(|(u, c)| {
-                    let key = pool_key(role::OUTPATIENT_CLINICIAN, u);
-                    StaffPool::new(c.establishment, supply, seed, key, rep)
-                })
-                .collect(),
+            units: StaffedUnits::new(role, served, boroughs, supply, seed, rep),
             generation: vec![0; cfg.len()],
-            unit_levels: vec![Levels::default(); cfg.len()],
-            ledgers: vec![Ledger::default(); cfg.len()],
             sessions_held: 0,
-            unit_of_borough: unit_of_borough(boroughs, &lists),
             waiting: Vec::new(),
             counts: BoroughCounts::new(boroughs),
             tallies: vec![ClinicTally::default(); boroughs],
@@ -210,7 +198,7 @@ impl Clinics {
     /// Person `id` (of `b`, key `key`) is taken onto the caseload:
     /// referred with the clinic's share, and put on its list.
     pub fn refer(&mut self, id: usize, b: BoroughId, key: u64, now: u64, cfg: &[ClinicConfig]) {
-        let Some(u) = self.unit_of_borough.get(b.index()).copied().flatten() else {
+        let Some(u) = self.units.unit_of(b) else {
             return;
         };
         let draw = keyed_uniform(self.seed, Purpose::new("outpatients", 0), self.rep, key);
@@ -265,7 +253,7 @@ impl Clinics {
         self.observe_unit(u, now, c);
         let open = c
             .sessions
-            .min(staffed_units(self.staff[u].fte, c.staff_per_session));
+            .min(staffed_units(self.units.fte(u), c.staff_per_session));
         if u32::from(event.k) >= open {
             return;
         }
@@ -290,7 +278,7 @@ impl Clinics {
             list.release();
         }
         let appointments = c.appointments_per_session.max(seen) as f64;
-        self.ledgers[u].costs.activity += appointments * c.cost_per_appointment;
+        self.units.ledger(u).costs.activity += appointments * c.cost_per_appointment;
     }
 
     /// New establishments, list limits and weekly plans (an intervention).
@@ -301,8 +289,9 @@ impl Clinics {
         supply: Option<SupplyConfig>,
         sched: &mut Scheduler<E>,
     ) {
+        self.units
+            .replan(cfg.iter().map(|c| c.establishment), supply);
         for (u, c) in cfg.iter().enumerate() {
-            self.staff[u].replan(c.establishment, supply);
             self.lists[u].set_queue_limit(c.waiting_list);
             if c.sessions != old[u].sessions {
                 self.generation[u] += 1;
@@ -313,12 +302,11 @@ impl Clinics {
 
     /// One month of staff supply.
     pub fn step_month(&mut self) {
-        self.staff.iter_mut().for_each(StaffPool::step_month);
+        self.units.step_month();
     }
 
     fn observe_unit(&mut self, u: usize, now: u64, c: &ClinicConfig) {
-        let ([fte], dt) = self.unit_levels[u].advance(now, [self.staff[u].fte]);
-        let l = &mut self.ledgers[u];
+        let ([fte], dt, l) = self.units.advance(u, now, [self.units.fte(u)]);
         let r = role::OUTPATIENT_CLINICIAN;
         l.staff.demand_area[r] += c.sessions as f64 * c.staff_per_session * dt;
         l.staff_in_post(r, fte, c.fte_year_cost, dt);
@@ -337,7 +325,7 @@ impl Clinics {
 
     /// Staff and costs of every clinic this year.
     pub fn ledgers(&self) -> &[Ledger] {
-        &self.ledgers
+        self.units.ledgers()
     }
 
     /// Writes this year's rows.
@@ -357,18 +345,13 @@ impl Clinics {
             fte_supply_outpatient_clinician,
             fte_gap_outpatient_clinician,
         ];
-        write_region_role(
-            out,
-            &self.ledgers,
-            role::OUTPATIENT_CLINICIAN,
-            fte.map(|m| m as usize),
-        );
+        self.units.write_region(out, fte.map(|m| m as usize));
     }
 
     /// Starts a new year.
     pub fn reset_year(&mut self) {
         self.tallies.fill(ClinicTally::default());
-        self.ledgers.fill(Ledger::default());
+        self.units.reset_year();
         self.sessions_held = 0;
     }
 }

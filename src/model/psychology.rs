@@ -6,12 +6,11 @@
 //! if it comes first; people who die waiting, and referrals turned away by
 //! a full list, are unmet need (`psych_unmet`).
 
-use super::ids::{Area, BoroughId, borough_ids, unit_of_borough};
-use super::metrics::{
-    BoroughCounts, Ledger, Levels, YearOut, mean_days, per_year, write_region_role,
-};
+use super::ids::{Area, BoroughId, borough_ids};
+use super::metrics::{BoroughCounts, Ledger, YearOut, mean_days, per_year};
+use super::units::StaffedUnits;
 use super::workforce::fte_year_cost;
-use super::workforce::{StaffPool, SupplyConfig, pool_key, role};
+use super::workforce::{SupplyConfig, role};
 use crate::engine::pool::{CapacityPool, Request};
 use crate::engine::rng::{Purpose, keyed_uniform};
 use crate::engine::time::{SECOND, ticks_from_days};
@@ -139,10 +138,8 @@ struct Client {
 #[derive(Debug)]
 pub struct PsychServices {
     pools: Vec<CapacityPool>,
-    staff: Vec<StaffPool>,
-    unit_levels: Vec<Levels<3>>,
-    ledgers: Vec<Ledger>,
-    unit_of_borough: Vec<Option<usize>>,
+    /// Levels: clients, people waiting, staff in post.
+    units: StaffedUnits<3>,
     /// Patients by slot.
     patients: Vec<Client>,
     /// Carers by number (a carer is never taken off a list early).
@@ -165,23 +162,13 @@ impl PsychServices {
         seed: u64,
         rep: u64,
     ) -> Self {
-        let lists: Vec<Vec<BoroughId>> = cfg.iter().map(|c| c.boroughs.clone()).collect();
+        let served = cfg.iter().map(|c| (&c.boroughs[..], c.establishment));
         PsychServices {
             pools: cfg
                 .iter()
                 .map(|c| CapacityPool::new(c.capacity(c.establishment), c.waiting_list, 1))
                 .collect(),
-            staff: cfg
-                .iter()
-                .enumerate()
-                .map(|(u, c)| {
-                    let key = pool_key(role::PSYCHOLOGIST, u);
-                    StaffPool::new(c.establishment, supply, seed, key, rep)
-                })
-                .collect(),
-            unit_levels: vec![Levels::default(); cfg.len()],
-            ledgers: vec![Ledger::default(); cfg.len()],
-            unit_of_borough: unit_of_borough(boroughs, &lists),
+            units: StaffedUnits::new(role::PSYCHOLOGIST, served, boroughs, supply, seed, rep),
             patients: Vec::new(),
             carers: Vec::new(),
             free_carers: Vec::new(),
@@ -213,7 +200,7 @@ impl PsychServices {
         cfg: &[PsychConfig],
         sched: &mut Scheduler<E>,
     ) {
-        let Some(u) = self.unit_of_borough.get(b.index()).copied().flatten() else {
+        let Some(u) = self.units.unit_of(b) else {
             return;
         };
         let draw = keyed_uniform(self.seed, Purpose::new("psych.patient", 0), self.rep, key);
@@ -230,7 +217,7 @@ impl PsychServices {
         cfg: &[PsychConfig],
         sched: &mut Scheduler<E>,
     ) {
-        let Some(u) = self.unit_of_borough.get(b.index()).copied().flatten() else {
+        let Some(u) = self.units.unit_of(b) else {
             return;
         };
         let draw = keyed_uniform(self.seed, Purpose::new("psych.carer", 0), self.rep, key);
@@ -336,7 +323,7 @@ impl PsychServices {
         let (u, b) = (c.service as usize, BoroughId(c.borough));
         self.count(b, now, [-1, 0]);
         let sessions = cfg[u].sessions as f64;
-        self.ledgers[u].costs.activity += sessions * cfg[u].cost_per_session;
+        self.units.ledger(u).costs.activity += sessions * cfg[u].cost_per_session;
         if id & CARER != 0 {
             self.free_carers.push(id);
         }
@@ -384,7 +371,7 @@ impl PsychServices {
         let now = sched.now().ticks();
         for (u, c) in cfg.iter().enumerate() {
             self.observe_unit(u, now, c);
-            self.pools[u].set_capacity(c.capacity(self.staff[u].fte));
+            self.pools[u].set_capacity(c.capacity(self.units.fte(u)));
             while let Some(next) = self.pools[u].admit_next() {
                 let b = BoroughId(self.client(next.id).borough);
                 self.count(b, now, [0, -1]);
@@ -396,22 +383,22 @@ impl PsychServices {
 
     /// New establishments, list limits and dynamics (an intervention).
     pub fn replan(&mut self, cfg: &[PsychConfig], supply: Option<SupplyConfig>) {
-        for (u, c) in cfg.iter().enumerate() {
-            self.staff[u].replan(c.establishment, supply);
-            self.pools[u].set_queue_limit(c.waiting_list);
+        self.units
+            .replan(cfg.iter().map(|c| c.establishment), supply);
+        for (pool, c) in self.pools.iter_mut().zip(cfg) {
+            pool.set_queue_limit(c.waiting_list);
         }
     }
 
     /// One month of staff supply.
     pub fn step_month(&mut self) {
-        self.staff.iter_mut().for_each(StaffPool::step_month);
+        self.units.step_month();
     }
 
     fn observe_unit(&mut self, u: usize, now: u64, c: &PsychConfig) {
         let pool = &self.pools[u];
-        let next = [pool.busy() as f64, pool.waiting() as f64, self.staff[u].fte];
-        let ([clients, waiting, fte], dt) = self.unit_levels[u].advance(now, next);
-        let l = &mut self.ledgers[u];
+        let next = [pool.busy() as f64, pool.waiting() as f64, self.units.fte(u)];
+        let ([clients, waiting, fte], dt, l) = self.units.advance(u, now, next);
         let r = role::PSYCHOLOGIST;
         l.staff.demand_area[r] += (clients + waiting) / c.clients_per_fte.max(1e-12) * dt;
         l.staff_in_post(r, fte, c.fte_year_cost, dt);
@@ -430,7 +417,7 @@ impl PsychServices {
 
     /// Staff and costs of every service this year.
     pub fn ledgers(&self) -> &[Ledger] {
-        &self.ledgers
+        self.units.ledgers()
     }
 
     /// Writes this year's rows.
@@ -445,18 +432,13 @@ impl PsychServices {
             fte_supply_psychologist,
             fte_gap_psychologist,
         ];
-        write_region_role(
-            out,
-            &self.ledgers,
-            role::PSYCHOLOGIST,
-            fte.map(|m| m as usize),
-        );
+        self.units.write_region(out, fte.map(|m| m as usize));
     }
 
     /// Starts a new year.
     pub fn reset_year(&mut self) {
         self.tallies.fill(PsychTally::default());
-        self.ledgers.fill(Ledger::default());
+        self.units.reset_year();
     }
 }
 
