@@ -13,7 +13,8 @@
 //! holds no statistics: callers record what they need.
 
 use super::time::SimTime;
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap;
+use std::collections::VecDeque;
 
 /// Someone on the waiting list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,8 +57,10 @@ pub struct CapacityPool {
     busy: u32,
     queue_limit: usize,
     levels: Vec<VecDeque<Entry>>,
-    /// Live requests: id → (ticket, joined).
-    live: HashMap<u64, (u64, SimTime)>,
+    /// Live requests: id → (ticket, joined). Fx hashing: the ids are the
+    /// caller's small integers, and the map is never iterated, so its order
+    /// (which the hasher decides) never reaches a result.
+    live: FxHashMap<u64, (u64, SimTime)>,
     next_ticket: u64,
     /// Left-over entries of people who reneged.
     stale: usize,
@@ -80,7 +83,7 @@ impl CapacityPool {
             levels: (0..levels)
                 .map(|_| VecDeque::with_capacity(reserve))
                 .collect(),
-            live: HashMap::with_capacity(queue_limit.min(64)),
+            live: FxHashMap::with_capacity_and_hasher(queue_limit.min(64), Default::default()),
             next_ticket: 0,
             stale: 0,
             examined: 0,
