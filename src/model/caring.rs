@@ -158,13 +158,13 @@ impl CaringCommunities {
         rep: u64,
     ) -> Self {
         let served = cfg.iter().map(|c| (&c.boroughs[..], c.partners));
-        let role = role::COMMUNITY_PARTNER;
+        let staff_role = role::COMMUNITY_PARTNER;
         CaringCommunities {
             pools: cfg
                 .iter()
                 .map(|c| CapacityPool::new(c.places(c.partners), c.waiting_list, 1))
                 .collect(),
-            units: StaffedUnits::new(role, served, boroughs, supply, seed, rep),
+            units: StaffedUnits::new(staff_role, served, boroughs, supply, seed, rep),
             places_area: vec![0.0; cfg.len()],
             members: Vec::new(),
             counts: BoroughCounts::new(boroughs),

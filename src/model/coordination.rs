@@ -140,8 +140,8 @@ impl Coordination {
         rep: u64,
     ) -> Self {
         let served = cfg.iter().map(|c| (&c.boroughs[..], c.establishment));
-        let role = role::CARE_COORDINATOR;
-        let units = StaffedUnits::new(role, served, boroughs, supply, seed, rep);
+        let staff_role = role::CARE_COORDINATOR;
+        let units = StaffedUnits::new(staff_role, served, boroughs, supply, seed, rep);
         Coordination {
             pools: (cfg.iter().enumerate())
                 .map(|(u, c)| CapacityPool::new(c.places(units.fte(u)), 0, 1))

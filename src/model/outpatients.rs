@@ -154,13 +154,13 @@ impl Clinics {
         rep: u64,
     ) -> Self {
         let served = cfg.iter().map(|c| (&c.boroughs[..], c.establishment));
-        let role = role::OUTPATIENT_CLINICIAN;
+        let staff_role = role::OUTPATIENT_CLINICIAN;
         Clinics {
             lists: cfg
                 .iter()
                 .map(|c| CapacityPool::new(0, c.waiting_list, 1))
                 .collect(),
-            units: StaffedUnits::new(role, served, boroughs, supply, seed, rep),
+            units: StaffedUnits::new(staff_role, served, boroughs, supply, seed, rep),
             generation: vec![0; cfg.len()],
             sessions_held: 0,
             waiting: Vec::new(),
