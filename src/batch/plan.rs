@@ -9,6 +9,7 @@ use super::run::result_keys;
 use crate::model::config::CareConfig;
 use crate::report::manifest::{ManifestFile, ManifestScenario, sha256_hex};
 use crate::report::tables::Key;
+use crate::scenario::load::ReplicationsSetBy;
 use crate::scenario::schedule::Phase;
 use crate::scenario::{self, Loaded, ScenarioErrors};
 use std::path::Path;
@@ -25,6 +26,9 @@ pub struct Overrides {
     /// N shards, and the size limits apply to one shard's replications (0
     /// or 1: not split).
     pub shards: u64,
+    /// The replications are the study's baseline's (an option of a
+    /// comparison or batch), not the command line's.
+    pub from_baseline: bool,
 }
 
 impl Overrides {
@@ -33,7 +37,10 @@ impl Overrides {
         let meta = &mut loaded.scenario.scenario;
         if let Some(r) = self.replications {
             meta.replications = r;
-            loaded.replications_overridden = true;
+            loaded.replications_set_by = match self.from_baseline {
+                true => ReplicationsSetBy::Baseline,
+                false => ReplicationsSetBy::CommandLine,
+            };
         }
         if let Some(s) = self.seed {
             meta.seed = s;
@@ -235,6 +242,7 @@ impl Plan {
             replications: Some(self.loaded.scenario.scenario.replications),
             seed: Some(self.seed()),
             shards: self.loaded.shards,
+            from_baseline: true,
         }
     }
 }

@@ -123,6 +123,7 @@ impl Study {
             replications: args.replications,
             seed: args.seed,
             shards: opts.shards,
+            from_baseline: false,
         };
         let Some(first) = args.inputs.first() else {
             return Err(RunError::Refused(format!(

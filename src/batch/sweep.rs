@@ -307,7 +307,7 @@ fn variants(
             uncertain: loaded.uncertain.clone(),
             sets_file: loaded.sets_file.clone(),
             shards: loaded.shards,
-            replications_overridden: loaded.replications_overridden,
+            replications_set_by: loaded.replications_set_by,
         };
         out.push((variant, point));
     }

@@ -47,9 +47,22 @@ pub struct Loaded {
     /// splits the study): the size limits apply to one shard's share, the
     /// work one machine does.
     pub shards: u64,
-    /// Whether the command line set the replications (`--reps`, or a
-    /// comparison's baseline), so that no line of the file gives them.
-    pub replications_overridden: bool,
+    /// Who set the replications: the file, or (with no line in the file
+    /// to show) the command line or the study's baseline.
+    pub replications_set_by: ReplicationsSetBy,
+}
+
+/// Who set a scenario's number of replications.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ReplicationsSetBy {
+    /// The scenario's file (or a file it extends).
+    #[default]
+    File,
+    /// `--reps` on the command line.
+    CommandLine,
+    /// The baseline of the comparison or batch the scenario is an option
+    /// of (options run with their baseline's replications).
+    Baseline,
 }
 
 impl Loaded {
@@ -493,7 +506,7 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioErrors> {
         uncertain,
         sets_file,
         shards: 1,
-        replications_overridden: false,
+        replications_set_by: ReplicationsSetBy::File,
     })
 }
 

@@ -7,7 +7,7 @@
 //! first), each at its file:line:column.
 
 use super::error::{PathStep, ScenarioError, suggest};
-use super::load::Loaded;
+use super::load::{Loaded, ReplicationsSetBy};
 use super::types::{Deaths, Duration, PlaceShares, Scenario};
 use super::units::{CallsPerDay, DeathsPerYear, Places};
 
@@ -656,9 +656,13 @@ pub fn size_errors(loaded: &Loaded, replications: u64, flag: Option<&str>) -> Ve
     // The most replications one shard may run under both limits.
     let most = (MAX_PERSON_REPLICATIONS / deaths_per_rep).min(MAX_EVENTS / events_per_rep);
     // Replications set on the command line have no line in the file.
-    let (reps, set_by) = match loaded.replications_overridden {
-        true => ("--reps", " (set on the command line)"),
-        false => ("replications", ""),
+    let (reps, set_by) = match loaded.replications_set_by {
+        ReplicationsSetBy::File => ("replications", ""),
+        ReplicationsSetBy::CommandLine => ("--reps", " (set on the command line)"),
+        ReplicationsSetBy::Baseline => (
+            "the baseline's replications (or --reps)",
+            " (the baseline's)",
+        ),
     };
     let remedy = match (most.floor() as u64, flag) {
         (0, _) => "lower years, deaths or calls: one replication is past the limit".to_string(),
@@ -671,7 +675,8 @@ pub fn size_errors(loaded: &Loaded, replications: u64, flag: Option<&str>) -> Ve
     let message = format!("{limit} for {run}{set_by}; {remedy}");
     let path = [key("scenario"), key("replications")];
     let mut error = loaded.error_at(&path, message);
-    if let (true, Some(named)) = (loaded.replications_overridden, loaded.files.first()) {
+    let from_file = loaded.replications_set_by == ReplicationsSetBy::File;
+    if let (false, Some(named)) = (from_file, loaded.files.first()) {
         (error.file, error.line, error.column) = (named.path.clone(), 0, 0);
     }
     vec![error]

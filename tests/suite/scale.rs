@@ -13,6 +13,34 @@ use std::collections::BTreeMap;
 
 const ENGLAND: &str = "scenarios/scale/england.toml";
 
+/// Runs carecap with `args`, expecting a refusal before anything is
+/// simulated; returns what it wrote to stderr. A check that no longer
+/// refuses would start a study of hours: give it a minute, then stop it
+/// and fail.
+fn refused(args: &[&str]) -> String {
+    use std::time::{Duration, Instant};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_carecap"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("carecap starts");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().expect("carecap runs").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{args:?} still simulating after a minute: not refused");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().expect("carecap ends");
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!o.status.success(), "{args:?} ran: {err}");
+    err
+}
+
 #[test]
 fn england_loads_validates_and_serves_every_area_once() {
     let out = carecap_ok(&["validate", ENGLAND]);
@@ -102,11 +130,6 @@ fn a_study_too_large_for_one_machine_runs_in_shards() {
     // refusal names the fewest shards that pass both limits, and they do.
     let dir = tempfile::tempdir().unwrap();
     let out = |name: &str| dir.path().join(name).display().to_string();
-    let refused = |args: &[&str]| {
-        let o = common::carecap(args);
-        assert!(!o.status.success(), "{args:?} ran");
-        String::from_utf8_lossy(&o.stderr).into_owned()
-    };
     let whole = refused(&["run", ENGLAND, "--reps", "5000", "--out", &out("whole")]);
     assert!(
         whole.contains("for 5000 replications") && whole.contains("at least 4 shards"),
@@ -171,17 +194,37 @@ fn a_study_too_large_in_its_file_is_refused_at_the_line_that_asks() {
     );
     std::fs::write(&file, text).unwrap();
     let path = file.display().to_string();
-    let o = common::carecap(&[
+    let err = refused(&[
         "run",
         &path,
         "--out",
         &dir.path().join("o").display().to_string(),
     ]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success(), "{err}");
     assert!(
         err.contains(&format!("{path}:4:1: scenario.replications:"))
             && err.contains("for 5000 replications; lower replications,"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_option_too_large_at_its_baselines_replications_names_the_baseline() {
+    // Forty times the calls: the option, not the baseline, is past the
+    // limit at the baseline's 1,000 replications.
+    let dir = tempfile::tempdir().unwrap();
+    let england = std::fs::canonicalize(ENGLAND).unwrap();
+    let option = dir.path().join("busy.toml");
+    let text = format!(
+        "extends = {:?}\n\n[scenario]\nname = \"busy\"\n\n[calls]\nper_patient_day = 2.0\n",
+        england.display().to_string()
+    );
+    std::fs::write(&option, text).unwrap();
+    let path = option.display().to_string();
+    let out = dir.path().join("o").display().to_string();
+    let err = refused(&["compare", ENGLAND, &path, "--reps", "1000", "--out", &out]);
+    assert!(
+        err.contains(&format!("{path}: scenario.replications:"))
+            && err.contains("for 1000 replications (the baseline's); lower the baseline's replications (or --reps),"),
         "{err}"
     );
 }
@@ -195,27 +238,8 @@ fn a_precision_run_is_limited_by_the_most_replications_it_may_reach() {
     let baseline = "scenarios/nwl-baseline.toml";
     let args = ["run", baseline, "--reps", "100", "--precision", "0.0001"];
     let args = [&args[..], &["--max-reps", "100000", "--out", &out]].concat();
-    // Before the check, this started simulating up to 100,000 replications:
-    // give it a minute to refuse, then stop it and fail.
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_carecap"))
-        .args(&args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("carecap starts");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while child.try_wait().expect("carecap runs").is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("still simulating after a minute: --max-reps was not checked");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let o = child.wait_with_output().expect("carecap ends");
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success(), "{err}");
+    // Before the check, this started simulating up to 100,000 replications.
+    let err = refused(&args);
     assert!(
         err.contains("for 100000 replications") && err.contains("lower --max-reps to at most"),
         "{err}"
