@@ -13,6 +13,7 @@ use super::run::{RunError, RunOptions};
 use super::shard::quote;
 use super::study::{Study, StudyArgs, StudyKind};
 use crate::report::atomic::write_atomic;
+use crate::scenario::validate::events_per_replication;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -95,6 +96,26 @@ fn check_job(job: &Job) -> Result<(), RunError> {
     Ok(())
 }
 
+/// Estimated events (the size check's estimate, [`events_per_replication`],
+/// generous: about 2.5 times the events simulated) that one core gets
+/// through in a second: the development machine does 11 million (the
+/// national scenario) to 16 million (the baseline). Set at the top of that
+/// range, so that the shards suggested last at least about a minute.
+const ESTIMATED_EVENTS_PER_CPU_SECOND: f64 = 1.6e7;
+
+/// The study's CPU-minutes at [`ESTIMATED_EVENTS_PER_CPU_SECOND`], and the
+/// most shards of `cpus` threads that each last a minute at that speed.
+fn shard_advice(study: &Study, cpus: u32) -> (f64, u64) {
+    let per_replication: f64 = (study.plans.iter())
+        .map(|p| events_per_replication(&p.loaded.scenario))
+        .sum();
+    let reps = study.replications();
+    let cpu_seconds = per_replication * reps as f64 / ESTIMATED_EVENTS_PER_CPU_SECOND;
+    let most = (cpu_seconds / (60.0 * f64::from(cpus.max(1)))).floor() as u64;
+    let most = most.clamp(1, reps.clamp(1, USUAL_MAX_ARRAY - 1));
+    (cpu_seconds / 60.0, most)
+}
+
 /// Writes the scripts; returns a summary for the terminal.
 pub fn write(job: &Job) -> Result<String, RunError> {
     check_job(job)?;
@@ -123,6 +144,7 @@ pub fn write(job: &Job) -> Result<String, RunError> {
         },
     )?;
     let reps = study.replications();
+    let (cpu_minutes, most) = shard_advice(&study, job.cpus_per_task);
     let out = study.out_dir;
     let command = command.name();
     let logs = out.join("logs");
@@ -143,8 +165,8 @@ pub fn write(job: &Job) -> Result<String, RunError> {
     }
     let per_shard = reps.div_ceil(shards);
     notes.push(format!(
-        "{reps} replications in {shards} shards: {per_shard} per shard. SLURM spends about a second per task, so keep a shard at least a minute long (a few replications of a 10-year region take seconds each); e.g. --shards {}",
-        reps.div_ceil(10).clamp(1, USUAL_MAX_ARRAY - 1)
+        "{reps} replications in {shards} shards: {per_shard} per shard. SLURM spends about a second per task, so keep a shard at least a minute long: this study is about {cpu_minutes:.0} CPU-minutes on a fast core, so with --cpus-per-task {} use at most --shards {most}",
+        job.cpus_per_task.max(1)
     ));
     let exe = std::env::current_exe()
         .map(|p| p.display().to_string())

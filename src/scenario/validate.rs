@@ -631,7 +631,7 @@ pub fn size_errors(loaded: &Loaded, replications: u64, flag: Option<&str>) -> Ve
         .sum();
     // What one replication weighs against each limit.
     let deaths_per_rep = deaths * simulated_years;
-    let events_per_rep = events_per_year(s) * simulated_years;
+    let events_per_rep = events_per_replication(s);
     let shards = loaded.shards.max(1);
     let per_shard = replications.div_ceil(shards);
     let (total, events) = (
@@ -688,6 +688,14 @@ const EVENTS_PER_CALL: f64 = 2.0;
 /// caseload besides (referral, last days, a stay's start and end).
 const EVENTS_PER_DEATH: f64 = 2.0;
 const EVENTS_PER_CASELOAD_PERSON: f64 = 4.0;
+
+/// [`events_per_year`] over a replication's years, warm-up included: a
+/// generous estimate (about 2.5 times the events the baseline and the
+/// national scenario simulate).
+pub fn events_per_replication(s: &Scenario) -> f64 {
+    let m = &s.scenario;
+    events_per_year(s) * (m.years as f64 + m.warmup_days as f64 / 365.0)
+}
 
 /// A generous estimate of the events one replication simulates in its
 /// busiest year: every kind of event, including calls, callbacks and

@@ -3,7 +3,9 @@
 //! the README states (309 areas in 42 ICBs, each ICB with its own hospice
 //! units and advice line, England's deaths), every area is served, the
 //! national study of 10 years × 1,000 replications passes the size check,
-//! and `carecap slurm` writes its scripts. Nothing is simulated here.
+//! `carecap slurm` writes its scripts and advises shards of at least a
+//! minute, and studies too large for one machine are refused with the
+//! remedy. Nothing is simulated here.
 
 use crate::common;
 
@@ -121,6 +123,50 @@ fn england_writes_slurm_scripts_for_the_national_study() {
         run.contains("--reps 1000 --replications parquet --shard \"$SLURM_ARRAY_TASK_ID/100\""),
         "{run}"
     );
+}
+
+/// The most shards `carecap slurm` advises for `args` (its "use at most
+/// --shards N").
+fn shards_advised(args: &[&str]) -> u64 {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s").display().to_string();
+    let said = carecap_ok(&[&["slurm"], args, &["--out", &out]].concat());
+    let (_, after) = said
+        .split_once("use at most --shards ")
+        .unwrap_or_else(|| panic!("no advice in {said}"));
+    after.split_whitespace().next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn slurm_advises_shards_of_at_least_a_minute_and_the_readme_follows_it() {
+    let england = |cpus: &str| {
+        shards_advised(&[
+            ENGLAND,
+            "--reps",
+            "1000",
+            "--shards",
+            "16",
+            "--cpus-per-task",
+            cpus,
+        ])
+    };
+    let (four, one) = (england("4"), england("1"));
+    // The README's national study: 16 shards of 4 threads.
+    assert!(four >= 16, "at most {four} shards advised");
+    // A quarter of the threads, four times the shards (rounded down).
+    assert!(
+        one >= 4 * four && one < 4 * (four + 1),
+        "{one} against {four}"
+    );
+    // Ten replications of the baseline are seconds of work: one shard.
+    let small = shards_advised(&[
+        "scenarios/nwl-baseline.toml",
+        "--reps",
+        "10",
+        "--shards",
+        "2",
+    ]);
+    assert_eq!(small, 1);
 }
 
 #[test]
