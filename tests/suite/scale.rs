@@ -125,6 +125,16 @@ fn england_writes_slurm_scripts_for_the_national_study() {
     );
 }
 
+/// Writes `file` in `dir`: the national scenario extended by `toml`;
+/// returns its path.
+fn england_variant(dir: &std::path::Path, file: &str, toml: &str) -> String {
+    let england = std::fs::canonicalize(ENGLAND).unwrap();
+    let path = dir.join(file);
+    let text = format!("extends = {:?}\n\n{toml}", england.display().to_string());
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
 /// The most shards `carecap slurm` advises for `args` (its "use at most
 /// --shards N").
 fn shards_advised(args: &[&str]) -> u64 {
@@ -232,14 +242,8 @@ fn a_study_too_large_for_one_machine_runs_in_shards() {
 #[test]
 fn a_study_too_large_in_its_file_is_refused_at_the_line_that_asks() {
     let dir = tempfile::tempdir().unwrap();
-    let england = std::fs::canonicalize(ENGLAND).unwrap();
-    let file = dir.path().join("england-5000.toml");
-    let text = format!(
-        "extends = {:?}\n\n[scenario]\nreplications = 5000\n",
-        england.display().to_string()
-    );
-    std::fs::write(&file, text).unwrap();
-    let path = file.display().to_string();
+    let toml = "[scenario]\nreplications = 5000\n";
+    let path = england_variant(dir.path(), "england-5000.toml", toml);
     let err = refused(&[
         "run",
         &path,
@@ -258,14 +262,8 @@ fn an_option_too_large_at_its_baselines_replications_names_the_baseline() {
     // Forty times the calls: the option, not the baseline, is past the
     // limit at the baseline's 1,000 replications.
     let dir = tempfile::tempdir().unwrap();
-    let england = std::fs::canonicalize(ENGLAND).unwrap();
-    let option = dir.path().join("busy.toml");
-    let text = format!(
-        "extends = {:?}\n\n[scenario]\nname = \"busy\"\n\n[calls]\nper_patient_day = 2.0\n",
-        england.display().to_string()
-    );
-    std::fs::write(&option, text).unwrap();
-    let path = option.display().to_string();
+    let toml = "[scenario]\nname = \"busy\"\n\n[calls]\nper_patient_day = 2.0\n";
+    let path = england_variant(dir.path(), "busy.toml", toml);
     let out = dir.path().join("o").display().to_string();
     let err = refused(&["compare", ENGLAND, &path, "--reps", "1000", "--out", &out]);
     assert!(
