@@ -136,8 +136,8 @@ struct Member {
 #[derive(Debug)]
 pub struct CaringCommunities {
     pools: Vec<CapacityPool>,
-    /// Levels: people supported, waiting, partners in post, places.
-    units: StaffedUnits<4>,
+    /// Levels: people supported, waiting, places.
+    units: StaffedUnits<3>,
     /// Places × ticks, by programme.
     places_area: Vec<f64>,
     members: Vec<Member>,
@@ -310,14 +310,13 @@ impl CaringCommunities {
         let next = [
             pool.busy() as f64,
             pool.waiting() as f64,
-            self.units.fte(u),
             pool.capacity() as f64,
         ];
-        let ([supported, waiting, partners, places], dt, l) = self.units.advance(u, now, next);
+        let ([supported, waiting, places], dt, l) =
+            self.units
+                .observe(u, now, next, c.fte_year_cost, c.programmes_per_year);
         let r = role::COMMUNITY_PARTNER;
         l.staff.demand_area[r] += (supported + waiting) / c.people_per_partner.max(1e-12) * dt;
-        l.staff_in_post(r, partners, c.fte_year_cost, dt);
-        l.programme(c.programmes_per_year, dt);
         self.places_area[u] += places * dt;
     }
 

@@ -114,8 +114,8 @@ crate::additive! {
 #[derive(Debug)]
 pub struct Coordination {
     pools: Vec<CapacityPool>,
-    /// Levels: people coordinated, coordinators in post.
-    units: StaffedUnits<2>,
+    /// Levels: people coordinated.
+    units: StaffedUnits<1>,
     coordinated_area: f64,
     /// Coordinated time of people who left (ticks) and their number, for
     /// the demand of those turned away.
@@ -268,12 +268,12 @@ impl Coordination {
     }
 
     fn observe_unit(&mut self, u: usize, now: u64, c: &CoordinationConfig) {
-        let next = [self.pools[u].busy() as f64, self.units.fte(u)];
-        let ([coordinated, fte], dt, l) = self.units.advance(u, now, next);
+        let next = [self.pools[u].busy() as f64];
+        let ([coordinated], dt, l) =
+            self.units
+                .observe(u, now, next, c.fte_year_cost, c.programmes_per_year);
         let r = role::CARE_COORDINATOR;
         l.staff.demand_area[r] += coordinated / c.caseload_per_fte.max(1e-12) * dt;
-        l.staff_in_post(r, fte, c.fte_year_cost, dt);
-        l.programme(c.programmes_per_year, dt);
         self.coordinated_area += coordinated * dt;
     }
 

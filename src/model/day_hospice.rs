@@ -151,8 +151,8 @@ struct Member {
 #[derive(Debug)]
 pub struct DayHospices {
     pools: Vec<CapacityPool>,
-    /// Levels: people attending, waiting, staff in post.
-    units: StaffedUnits<3>,
+    /// Levels: people attending, waiting.
+    units: StaffedUnits<2>,
     members: Vec<Member>,
     /// People attending and waiting, by borough.
     counts: BoroughCounts<2>,
@@ -340,15 +340,15 @@ impl DayHospices {
 
     fn observe_unit(&mut self, u: usize, now: u64, c: &DayHospiceConfig) {
         let pool = &self.pools[u];
-        let next = [pool.busy() as f64, pool.waiting() as f64, self.units.fte(u)];
-        let ([attending, waiting, fte], dt, l) = self.units.advance(u, now, next);
+        let next = [pool.busy() as f64, pool.waiting() as f64];
+        let ([attending, waiting], dt, l) =
+            self.units
+                .observe(u, now, next, c.fte_year_cost, c.programmes_per_year);
         let r = role::DAY_HOSPICE_NURSE;
         let per_place = c.attendance_days as f64 / c.days_open as f64;
         l.staff.demand_area[r] += (attending + waiting) * per_place * c.staff_per_place * dt;
-        l.staff_in_post(r, fte, c.fte_year_cost, dt);
         let attendance_days = attending * c.attendance_days as f64 / 7.0 * (dt / DAY as f64);
         l.costs.activity += attendance_days * c.cost_per_attendance;
-        l.programme(c.programmes_per_year, dt);
     }
 
     /// Integrates every level up to `now`.

@@ -131,8 +131,8 @@ crate::additive! {
 #[derive(Debug)]
 pub struct Clinics {
     lists: Vec<CapacityPool>,
-    /// Levels: clinicians in post.
-    units: StaffedUnits<1>,
+    /// No levels of its own: clinicians in post only.
+    units: StaffedUnits<0>,
     generation: Vec<u32>,
     sessions_held: u64,
     /// The clinic and borough each person slot waits for (`None`: not).
@@ -306,11 +306,11 @@ impl Clinics {
     }
 
     fn observe_unit(&mut self, u: usize, now: u64, c: &ClinicConfig) {
-        let ([fte], dt, l) = self.units.advance(u, now, [self.units.fte(u)]);
+        let ([], dt, l) = self
+            .units
+            .observe(u, now, [], c.fte_year_cost, c.programmes_per_year);
         let r = role::OUTPATIENT_CLINICIAN;
         l.staff.demand_area[r] += c.sessions as f64 * c.staff_per_session * dt;
-        l.staff_in_post(r, fte, c.fte_year_cost, dt);
-        l.programme(c.programmes_per_year, dt);
     }
 
     /// Integrates every level up to `now`.

@@ -138,8 +138,8 @@ struct Client {
 #[derive(Debug)]
 pub struct PsychServices {
     pools: Vec<CapacityPool>,
-    /// Levels: clients, people waiting, staff in post.
-    units: StaffedUnits<3>,
+    /// Levels: clients, people waiting.
+    units: StaffedUnits<2>,
     /// Patients by slot.
     patients: Vec<Client>,
     /// Carers by number (a carer is never taken off a list early).
@@ -397,12 +397,12 @@ impl PsychServices {
 
     fn observe_unit(&mut self, u: usize, now: u64, c: &PsychConfig) {
         let pool = &self.pools[u];
-        let next = [pool.busy() as f64, pool.waiting() as f64, self.units.fte(u)];
-        let ([clients, waiting, fte], dt, l) = self.units.advance(u, now, next);
+        let next = [pool.busy() as f64, pool.waiting() as f64];
+        let ([clients, waiting], dt, l) =
+            self.units
+                .observe(u, now, next, c.fte_year_cost, c.programmes_per_year);
         let r = role::PSYCHOLOGIST;
         l.staff.demand_area[r] += (clients + waiting) / c.clients_per_fte.max(1e-12) * dt;
-        l.staff_in_post(r, fte, c.fte_year_cost, dt);
-        l.programme(c.programmes_per_year, dt);
     }
 
     /// Integrates every level up to `now`.

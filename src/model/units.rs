@@ -3,22 +3,25 @@
 //! out-patient clinics, care coordination entries and caring-community
 //! programmes. Each unit serves a list of boroughs; its staff in post
 //! follow the workforce supply month by month; its levels (people in
-//! service, waiting, staff in post …) are integrated over time; and the
-//! year's staff and costs are charged to its ledger. What a unit does with
-//! its staff (places, sessions, caseload) stays with its service.
+//! service, waiting …) and staff in post are integrated over time; and the
+//! year's staff in post and running cost are charged to its ledger. What a
+//! unit does with its staff (places, sessions, caseload), the staff it
+//! needs and its activity costs stay with its service.
 
 use super::ids::{BoroughId, unit_of_borough};
 use super::metrics::{Ledger, Levels, YearOut, write_region_role};
 use super::workforce::{StaffPool, SupplyConfig, pool_key};
 
-/// A service's units of one staff role, with `N` levels integrated per
-/// unit.
+/// A service's units of one staff role, with `N` levels of the service's
+/// own integrated per unit besides the staff in post.
 #[derive(Debug)]
 pub struct StaffedUnits<const N: usize> {
     /// The staff role (an index of [`role`](super::workforce::role)).
     role: usize,
     staff: Vec<StaffPool>,
     levels: Vec<Levels<N>>,
+    /// Staff in post held since each unit's levels were last read.
+    fte_held: Vec<f64>,
     ledgers: Vec<Ledger>,
     unit_of_borough: Vec<Option<usize>>,
 }
@@ -48,6 +51,7 @@ impl<const N: usize> StaffedUnits<N> {
         StaffedUnits {
             role,
             levels: vec![Levels::default(); staff.len()],
+            fte_held: vec![0.0; staff.len()],
             ledgers: vec![Ledger::default(); staff.len()],
             unit_of_borough: unit_of_borough(boroughs, &lists),
             staff,
@@ -64,12 +68,26 @@ impl<const N: usize> StaffedUnits<N> {
         self.staff[u].fte
     }
 
-    /// Integrates unit `u`'s levels up to `now` and holds `next` from
-    /// then: the levels held, the ticks they were held for, and the
-    /// unit's ledger to charge for them.
-    pub fn advance(&mut self, u: usize, now: u64, next: [f64; N]) -> ([f64; N], f64, &mut Ledger) {
+    /// Integrates unit `u` up to `now`: charges its ledger for the staff
+    /// held in post (at `fte_year_cost` an FTE-year) and the running cost
+    /// (`per_year`) since it was last observed, and holds `next` (the
+    /// service's levels) and the staff in post now from then on. Returns
+    /// the levels held, the ticks they were held for, and the ledger, for
+    /// the service's own charges (the staff it needed, its activity).
+    pub fn observe(
+        &mut self,
+        u: usize,
+        now: u64,
+        next: [f64; N],
+        fte_year_cost: f64,
+        per_year: f64,
+    ) -> ([f64; N], f64, &mut Ledger) {
         let (held, dt) = self.levels[u].advance(now, next);
-        (held, dt, &mut self.ledgers[u])
+        let fte = std::mem::replace(&mut self.fte_held[u], self.staff[u].fte);
+        let ledger = &mut self.ledgers[u];
+        ledger.staff_in_post(self.role, fte, fte_year_cost, dt);
+        ledger.programme(per_year, dt);
+        (held, dt, ledger)
     }
 
     /// Unit `u`'s ledger this year.
