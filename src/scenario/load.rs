@@ -71,6 +71,13 @@ impl Loaded {
         locate_error(&self.files, path, message.into())
     }
 
+    /// An error of `key` that no line of the files gives (a value the
+    /// command line set), in the file named on the command line.
+    pub fn error_in_file(&self, key: &str, message: impl Into<String>) -> ScenarioError {
+        let file = self.files.first().map(|f| f.path.as_path());
+        plain_error(file.unwrap_or(Path::new("")), key, message.into())
+    }
+
     /// This scenario with its uncertain parameters set to `values` (one
     /// per parameter, in order), deserialised again; the overrides of the
     /// command line (replications, seed) are kept.

@@ -673,13 +673,12 @@ pub fn size_errors(loaded: &Loaded, replications: u64, flag: Option<&str>) -> Ve
         ),
     };
     let message = format!("{limit} for {run}{set_by}; {remedy}");
-    let path = [key("scenario"), key("replications")];
-    let mut error = loaded.error_at(&path, message);
-    let from_file = loaded.replications_set_by == ReplicationsSetBy::File;
-    if let (false, Some(named)) = (from_file, loaded.files.first()) {
-        (error.file, error.line, error.column) = (named.path.clone(), 0, 0);
-    }
-    vec![error]
+    vec![match loaded.replications_set_by {
+        ReplicationsSetBy::File => {
+            loaded.error_at(&[key("scenario"), key("replications")], message)
+        }
+        _ => loaded.error_in_file("scenario.replications", message),
+    }]
 }
 
 /// Events a call makes: it arrives, and it ends (answered, or abandoned).

@@ -241,6 +241,8 @@ fn a_study_too_large_for_one_machine_runs_in_shards() {
 
 #[test]
 fn a_study_too_large_in_its_file_is_refused_at_the_line_that_asks() {
+    // The other side of naming --reps: replications the file asks for are
+    // still refused at their line, with the file's words.
     let dir = tempfile::tempdir().unwrap();
     let toml = "[scenario]\nreplications = 5000\n";
     let path = england_variant(dir.path(), "england-5000.toml", toml);
