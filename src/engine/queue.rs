@@ -142,11 +142,15 @@ impl<E> EventQueue<E> {
     }
 
     /// Removes and returns the earliest event if it is due at or before
-    /// `end`; otherwise leaves it pending.
+    /// `end`; otherwise leaves it pending, and the queue's clock where it
+    /// was: events may still be pushed for any time from the last taken
+    /// out (a driver that stops a list at `end` may add events due before
+    /// the ones pending).
     pub fn pop_due(&mut self, end: SimTime) -> Option<(SimTime, E)> {
-        if !self.settle() || self.last > end.0 {
+        if self.peek_time()? > end {
             return None;
         }
+        self.settle();
         let entry = self.now.pop_front()?;
         self.len -= 1;
         Some((SimTime(entry.time), entry.event))
@@ -173,12 +177,26 @@ impl<E> EventQueue<E> {
         bucket.iter().min_by_key(|e| e.time).map(|e| &e.event)
     }
 
-    /// The time of the earliest pending event.
-    pub fn peek_time(&mut self) -> Option<SimTime> {
-        if !self.settle() {
+    /// The time of the earliest pending event (the lowest bucket holds the
+    /// earliest times, and each bucket knows its earliest).
+    pub fn peek_time(&self) -> Option<SimTime> {
+        if !self.now.is_empty() {
+            return Some(SimTime(self.last));
+        }
+        if self.occupied == 0 {
             return None;
         }
-        Some(SimTime(self.last))
+        let i = self.occupied.trailing_zeros() as usize + 1;
+        Some(SimTime(self.earliest[i]))
+    }
+
+    /// Moves the clock of an empty queue to `time`, earlier or later: the
+    /// next events pushed are measured from there. Does nothing if events
+    /// are pending (the clock cannot pass them).
+    pub fn restart_at(&mut self, time: SimTime) {
+        if self.is_empty() {
+            self.last = time.0;
+        }
     }
 
     /// Number of pending events.
@@ -212,6 +230,21 @@ mod tests {
         q.push(SimTime(5), 'e');
         let order: String = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, "abcde");
+    }
+
+    #[test]
+    fn stopping_short_of_a_pending_event_leaves_room_before_it() {
+        let mut q = EventQueue::with_capacity(4);
+        q.push(SimTime(1), 'a');
+        q.push(SimTime(1_000), 'd');
+        assert_eq!(q.pop_due(SimTime(500)), Some((SimTime(1), 'a')));
+        assert_eq!(q.pop_due(SimTime(500)), None);
+        assert_eq!(q.peek_time(), Some(SimTime(1_000)));
+        // A driver adds events due between the stop and the pending one.
+        q.push(SimTime(700), 'c');
+        q.push(SimTime(600), 'b');
+        let order: String = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, "bcd");
     }
 
     proptest::proptest! {

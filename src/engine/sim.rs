@@ -52,6 +52,40 @@ impl<E> Scheduler<E> {
         self.queue.push(self.now.plus(delay), event);
     }
 
+    /// The time of the earliest pending event.
+    pub fn next_time(&self) -> Option<SimTime> {
+        self.queue.peek_time()
+    }
+
+    /// Takes the earliest pending event out and moves the clock to it, for
+    /// a caller that hands it to a model itself (counted as handled).
+    pub fn take_next(&mut self) -> Option<(SimTime, E)> {
+        let (time, event) = self.queue.pop()?;
+        self.now = time;
+        self.processed += 1;
+        Some((time, event))
+    }
+
+    /// Hands every pending event over, earliest first (FIFO among equal
+    /// times), without handling them: they move to other event lists.
+    /// The scheduler is left empty, its clock where it was.
+    pub fn hand_over(&mut self, mut to: impl FnMut(SimTime, E)) {
+        while let Some((time, event)) = self.queue.pop() {
+            to(time, event);
+        }
+        self.queue.restart_at(self.now);
+    }
+
+    /// Moves the clock of a scheduler with nothing pending to `time`,
+    /// earlier or later (a scratch list reused at each of a driver's
+    /// instants). Does nothing while events are pending.
+    pub fn restart_at(&mut self, time: SimTime) {
+        if self.queue.is_empty() {
+            self.now = time;
+            self.queue.restart_at(time);
+        }
+    }
+
     /// Number of events handed to the model so far.
     pub fn events_processed(&self) -> u64 {
         self.processed

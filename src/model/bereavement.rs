@@ -1,12 +1,13 @@
 //! Bereavement support for carers, region-wide: a capacity-limited
-//! service with a waiting list; carers are referred at a death.
+//! service with a waiting list; carers are referred at a death. A sink,
+//! run on its own event list (see [`Bereavement`]).
 
 use super::dist::Sampler;
 use super::ids::{Area, BoroughId};
 use super::metrics::{Levels, YearOut, per_year};
-use crate::engine::Scheduler;
 use crate::engine::pool::{CapacityPool, Request};
 use crate::engine::rng::{Purpose, StreamRng, stream};
+use crate::engine::{Model, Scheduler, SimTime, run_until};
 use crate::scenario::types::Scenario;
 
 crate::metric_table! {
@@ -49,9 +50,34 @@ pub enum BereavementEvent {
     SupportEnds,
 }
 
+/// A carer referred at a death: when, from where, and in which order the
+/// referral was logged (ties at one tick keep that order).
+#[derive(Debug, Clone, Copy)]
+struct Referral {
+    at: u64,
+    order: u32,
+    borough: u16,
+}
+
 /// Bereavement support in one replication.
+///
+/// Nothing flows back from it to the pathway (a carer's support changes
+/// no patient's path), so it is a sink with its own event list: deaths
+/// log their referrals, and at each calendar event (see
+/// [`Bereavement::catch_up`]) the referrals logged since are fed to the
+/// service in time order. The region's boroughs may run on separate event
+/// lists between calendar events ([`parts`](super::parts)); the service
+/// still sees every carer in the order they were referred.
 #[derive(Debug)]
 pub struct Bereavement {
+    service: Support,
+    events: Scheduler<BereavementEvent>,
+    referred: Vec<Referral>,
+}
+
+/// The service's places, list and tallies.
+#[derive(Debug)]
+struct Support {
     pool: CapacityPool,
     rng: StreamRng,
     next_carer: u64,
@@ -60,25 +86,104 @@ pub struct Bereavement {
     waiting_area: f64,
 }
 
+/// The service run on its own event list under a plan.
+struct Running<'a> {
+    service: &'a mut Support,
+    cfg: &'a BereavementConfig,
+}
+
+impl Model for Running<'_> {
+    type Event = BereavementEvent;
+
+    fn handle(&mut self, _event: BereavementEvent, sched: &mut Scheduler<BereavementEvent>) {
+        let service = &mut *self.service;
+        if service.pool.release().is_some() {
+            service.start(self.cfg, sched);
+        }
+        service.observe(sched.now().ticks());
+    }
+}
+
 impl Bereavement {
     /// An empty service for `boroughs` boroughs' carers.
     pub fn new(cfg: &BereavementConfig, boroughs: usize, seed: u64, rep: u64) -> Self {
         Bereavement {
-            pool: CapacityPool::new(cfg.capacity, cfg.waiting_list, 1),
-            rng: stream(seed, Purpose::new("bereavement", 0), rep),
-            next_carer: 0,
-            level: Levels::default(),
-            referrals: vec![0; boroughs],
-            waiting_area: 0.0,
+            service: Support {
+                pool: CapacityPool::new(cfg.capacity, cfg.waiting_list, 1),
+                rng: stream(seed, Purpose::new("bereavement", 0), rep),
+                next_carer: 0,
+                level: Levels::default(),
+                referrals: vec![0; boroughs],
+                waiting_area: 0.0,
+            },
+            events: Scheduler::with_capacity(256),
+            referred: Vec::with_capacity(256),
         }
     }
 
-    /// A carer from borough `b` is referred.
-    pub fn refer<E: From<BereavementEvent>>(
+    /// A carer from borough `b` is referred at `now` (logged; the service
+    /// takes them on when it catches up).
+    pub fn refer(&mut self, b: BoroughId, now: u64) {
+        self.referred.push(Referral {
+            at: now,
+            order: self.referred.len() as u32,
+            borough: b.0,
+        });
+    }
+
+    /// Runs the service up to `now` (a calendar event: no referral is
+    /// logged later than it), taking the carers referred since the last
+    /// catch-up in time order, and integrates the waiting list to `now`.
+    pub fn catch_up(&mut self, now: u64, cfg: &BereavementConfig) {
+        self.referred.sort_unstable_by_key(|r| (r.at, r.order));
+        let mut running = Running {
+            service: &mut self.service,
+            cfg,
+        };
+        for r in self.referred.drain(..) {
+            run_until(&mut running, &mut self.events, SimTime(r.at));
+            running
+                .service
+                .refer(BoroughId(r.borough), cfg, &mut self.events);
+        }
+        run_until(&mut running, &mut self.events, SimTime(now));
+        self.service.observe(now);
+    }
+
+    /// Events the service has handled (supports ended).
+    pub fn events_processed(&self) -> u64 {
+        self.events.events_processed()
+    }
+
+    /// Places and list limit after an intervention (once caught up to it);
+    /// carers waiting start as places open.
+    pub fn replan(&mut self, cfg: &BereavementConfig) {
+        let service = &mut self.service;
+        service.pool.set_capacity(cfg.capacity);
+        service.pool.set_queue_limit(cfg.waiting_list);
+        while service.pool.admit_next().is_some() {
+            service.start(cfg, &mut self.events);
+        }
+    }
+
+    /// Writes this year's rows.
+    pub fn write_year(&self, out: &mut YearOut) {
+        self.service.write_year(out);
+    }
+
+    /// Starts a new year.
+    pub fn reset_year(&mut self) {
+        self.service.referrals.fill(0);
+        self.service.waiting_area = 0.0;
+    }
+}
+
+impl Support {
+    fn refer(
         &mut self,
         b: BoroughId,
         cfg: &BereavementConfig,
-        sched: &mut Scheduler<E>,
+        sched: &mut Scheduler<BereavementEvent>,
     ) {
         let now = sched.now();
         self.referrals[b.index()] += 1;
@@ -90,60 +195,22 @@ impl Bereavement {
         self.observe(now.ticks());
     }
 
-    fn start<E: From<BereavementEvent>>(
-        &mut self,
-        cfg: &BereavementConfig,
-        sched: &mut Scheduler<E>,
-    ) {
+    fn start(&mut self, cfg: &BereavementConfig, sched: &mut Scheduler<BereavementEvent>) {
         let d = cfg.duration.ticks(&mut self.rng);
-        sched.schedule_in(d, BereavementEvent::SupportEnds.into());
-    }
-
-    /// Handles the service's own event.
-    pub fn handle<E: From<BereavementEvent>>(
-        &mut self,
-        _event: BereavementEvent,
-        cfg: &BereavementConfig,
-        sched: &mut Scheduler<E>,
-    ) {
-        if self.pool.release().is_some() {
-            self.start(cfg, sched);
-        }
-        self.observe(sched.now().ticks());
-    }
-
-    /// Places and list limit after an intervention; carers waiting start
-    /// as places open.
-    pub fn replan<E: From<BereavementEvent>>(
-        &mut self,
-        cfg: &BereavementConfig,
-        sched: &mut Scheduler<E>,
-    ) {
-        self.pool.set_capacity(cfg.capacity);
-        self.pool.set_queue_limit(cfg.waiting_list);
-        while self.pool.admit_next().is_some() {
-            self.start(cfg, sched);
-        }
+        sched.schedule_in(d, BereavementEvent::SupportEnds);
     }
 
     /// Integrates the waiting list up to `now`.
-    pub fn observe(&mut self, now: u64) {
+    fn observe(&mut self, now: u64) {
         let ([waiting], dt) = self.level.advance(now, [self.pool.waiting() as f64]);
         self.waiting_area += waiting * dt;
     }
 
-    /// Writes this year's rows.
-    pub fn write_year(&self, out: &mut YearOut) {
+    fn write_year(&self, out: &mut YearOut) {
         for b in out.boroughs() {
             out.put(Area::Borough(b), 0, self.referrals[b.index()] as f64);
         }
         out.put(Area::All, 0, self.referrals.iter().sum::<u64>() as f64);
         out.put(Area::All, 1, per_year(self.waiting_area));
-    }
-
-    /// Starts a new year.
-    pub fn reset_year(&mut self) {
-        self.referrals.fill(0);
-        self.waiting_area = 0.0;
     }
 }

@@ -20,6 +20,7 @@ use super::ids::{BoroughId, LineId, SiteId};
 use super::ipu::SiteConfig;
 use super::metrics::{AreaKind, DAYS_PER_YEAR, YEAR};
 use super::outpatients::ClinicConfig;
+use super::parts::Parts;
 use super::person::PlaceDraw;
 use super::psychology::PsychConfig;
 use super::segments::SegmentConfig;
@@ -144,6 +145,10 @@ pub struct CareConfig {
     /// Region-wide programme costs in force (bereavement service, and
     /// interventions on region-wide tables), per year.
     pub region_programmes_per_year: f64,
+    /// The groups of boroughs that share no service, each run on its own
+    /// event list ([`Parts::of`] all phases; [`Parts::whole`] runs the
+    /// region on one).
+    pub parts: Parts,
 }
 
 impl CareConfig {
@@ -178,7 +183,7 @@ impl CareConfig {
                 }
             })
             .collect();
-        CareConfig {
+        let mut cfg = CareConfig {
             seed: s.scenario.seed,
             start_year: s.scenario.start_year,
             years: s.scenario.years,
@@ -204,7 +209,10 @@ impl CareConfig {
             supply: supply(s),
             changes: Vec::new(),
             region_programmes_per_year: s.bereavement.cost_per_year.get(),
-        }
+            parts: Parts::empty(),
+        };
+        cfg.parts = Parts::of(&cfg);
+        cfg
     }
 
     /// Adds the programme costs of a phase to the areas they belong to
@@ -250,6 +258,7 @@ impl CareConfig {
             let at = ((warmup_days + phase.from_day).max(0) as u64) * DAY;
             first.changes.push((at, Arc::new(later)));
         }
+        first.parts = Parts::of(&first);
         first
     }
 

@@ -158,8 +158,66 @@ pub struct IpuSites {
     sites: Vec<SiteTally>,
     boroughs: Vec<BedRequests>,
     histograms: Vec<LevelHistogram>,
-    region_histogram: LevelHistogram,
-    region_occupancy: (u64, u32),
+    region: RegionOccupancy,
+}
+
+/// The region's total occupancy over time, for its time-weighted
+/// quantile. Sites of different [parts](super::parts) move out of step
+/// between calendar events, so each site's changes are logged as they
+/// happen and added up in time order at the next calendar event
+/// ([`IpuSites::settle_region`]); the total changes only when a site's does.
+#[derive(Debug)]
+struct RegionOccupancy {
+    changes: Vec<SiteChange>,
+    busy: Vec<u32>,
+    total: u32,
+    since: u64,
+    histogram: LevelHistogram,
+}
+
+/// Site `site` has `busy` beds occupied from `at` (`order`: when logged).
+#[derive(Debug, Clone, Copy)]
+struct SiteChange {
+    at: u64,
+    order: u32,
+    site: u16,
+    busy: u32,
+}
+
+impl RegionOccupancy {
+    fn new(sites: usize, total_beds: u32) -> Self {
+        RegionOccupancy {
+            changes: Vec::with_capacity(1024),
+            busy: vec![0; sites],
+            total: 0,
+            since: 0,
+            histogram: LevelHistogram::with_max(total_beds),
+        }
+    }
+
+    fn log(&mut self, at: u64, site: usize, busy: u32) {
+        self.changes.push(SiteChange {
+            at,
+            order: self.changes.len() as u32,
+            site: site as u16,
+            busy,
+        });
+    }
+
+    /// Adds up the changes logged so far, in time order.
+    fn settle(&mut self) {
+        self.changes.sort_unstable_by_key(|c| (c.at, c.order));
+        for c in self.changes.drain(..) {
+            let dt = c.at.saturating_sub(self.since);
+            if dt > 0 {
+                self.histogram.add(self.total, dt);
+            }
+            let s = c.site as usize;
+            self.total = self.total - self.busy[s] + c.busy;
+            self.busy[s] = c.busy;
+            self.since = c.at;
+        }
+    }
 }
 
 /// The bed priority of people in their last days.
@@ -202,8 +260,7 @@ impl IpuSites {
                 .iter()
                 .map(|s| LevelHistogram::with_max(s.beds))
                 .collect(),
-            region_histogram: LevelHistogram::with_max(total_beds),
-            region_occupancy: (0, 0),
+            region: RegionOccupancy::new(cfg.len(), total_beds),
         }
     }
 
@@ -315,7 +372,8 @@ impl IpuSites {
         self.consultants.iter_mut().for_each(StaffPool::step_month);
     }
 
-    /// Integrates site `s`'s levels (and the region's occupancy) up to `now`.
+    /// Integrates site `s`'s levels up to `now` and logs its occupancy
+    /// for the region's.
     pub fn observe(&mut self, s: SiteId, now: u64, sc: &SiteConfig) {
         let i = s.index();
         let next = [
@@ -356,18 +414,13 @@ impl IpuSites {
             st.demand_area[role::CONSULTANT] += consultant_need * dt;
             st.supply_area[role::CONSULTANT] += consultants * dt;
         }
-        self.observe_region(now);
+        self.region.log(now, i, self.pools[i].busy());
     }
 
-    /// The region's total occupancy changes only when a site's does.
-    fn observe_region(&mut self, now: u64) {
-        let (since, level) = self.region_occupancy;
-        let dt = now.saturating_sub(since);
-        if dt > 0 {
-            self.region_histogram.add(level, dt);
-        }
-        let total = self.pools.iter().map(|p| p.busy()).sum();
-        self.region_occupancy = (now, total);
+    /// Adds up the region's occupancy to the last site change logged
+    /// (call once every site has been observed to a calendar event).
+    pub fn settle_region(&mut self) {
+        self.region.settle();
     }
 
     /// Staff and costs of site `s` this year.
@@ -392,7 +445,7 @@ impl IpuSites {
         }
         write_requests(out, Area::All, &BedRequests::sum(&self.boroughs));
         let all = SiteTally::sum(&self.sites);
-        write_units(out, Area::All, &all, self.region_histogram.quantile(0.95));
+        write_units(out, Area::All, &all, self.region.histogram.quantile(0.95));
     }
 
     /// Starts a new year.
@@ -400,7 +453,7 @@ impl IpuSites {
         self.sites.fill(SiteTally::default());
         self.boroughs.fill(BedRequests::default());
         self.histograms.iter_mut().for_each(LevelHistogram::clear);
-        self.region_histogram.clear();
+        self.region.histogram.clear();
     }
 }
 

@@ -60,6 +60,7 @@ pub mod ipu;
 pub mod metrics;
 pub mod outcomes;
 pub mod outpatients;
+pub mod parts;
 pub mod pathway;
 pub mod person;
 pub mod psychology;

@@ -679,9 +679,7 @@ impl CareSystem<'_> {
             let carer_rr = self.services.carer_rr(slot, self.cfg);
             let share = self.cfg.bereavement.referral_share * carer_rr;
             if self.people[slot].rng.random::<f64>() < share {
-                self.services
-                    .bereavement
-                    .refer(b, &self.cfg.bereavement, sched);
+                self.services.bereavement.refer(b, now);
             }
         } else {
             self.services.caseload.renege(b, slot as u64);

@@ -12,7 +12,6 @@
 use super::acute::{AcuteHospital, AcuteMetric};
 use super::advice::LineEvent;
 use super::advice::{AdviceLines, LineMetric};
-use super::bereavement::BereavementEvent;
 use super::bereavement::{Bereavement, BereavementMetric};
 use super::care_homes::{CareHomeMetric, CareHomes};
 use super::caring::{CaringCommunities, CaringMetric};
@@ -60,8 +59,6 @@ pub enum CareEvent {
     PatientCall(PersonRef),
     /// An advice line's own event.
     Line(LineEvent),
-    /// Bereavement support's own event.
-    Bereavement(BereavementEvent),
     /// An out-patient clinic session.
     Clinic(ClinicSession),
     /// A course of psychological support ends.
@@ -71,12 +68,6 @@ pub enum CareEvent {
 impl From<LineEvent> for CareEvent {
     fn from(e: LineEvent) -> Self {
         CareEvent::Line(e)
-    }
-}
-
-impl From<BereavementEvent> for CareEvent {
-    fn from(e: BereavementEvent) -> Self {
-        CareEvent::Bereavement(e)
     }
 }
 
@@ -285,7 +276,6 @@ impl Services {
     /// Handles a service's own event (false if `event` is not one).
     pub fn handle(&mut self, event: CareEvent, cfg: &CareConfig, sched: &mut Scheduler<CareEvent>) {
         match event {
-            CareEvent::Bereavement(e) => self.bereavement.handle(e, &cfg.bereavement, sched),
             CareEvent::Clinic(e) => self.clinics.handle(e, &cfg.clinics, sched),
             CareEvent::Course(e) => self.psych.handle(e, &cfg.psych, sched),
             _ => {}
@@ -403,10 +393,11 @@ impl Services {
         for s in cfg.site_ids() {
             self.ipu.observe(s, now, &cfg.sites[s.index()]);
         }
+        self.ipu.settle_region();
         for l in cfg.line_ids() {
             self.lines.observe(l, now, &cfg.lines[l.index()]);
         }
-        self.bereavement.observe(now);
+        self.bereavement.catch_up(now, &cfg.bereavement);
         self.day_hospice.flush(now, &cfg.day_hospice);
         self.clinics.flush(now, &cfg.clinics);
         self.psych.flush(now, &cfg.psych);

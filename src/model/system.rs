@@ -103,7 +103,7 @@ pub fn simulate_with_checkpoint(
     ReplicationResult {
         values: system.values,
         by_hour: system.by_hour_values,
-        events: sched.events_processed(),
+        events: sched.events_processed() + system.services.bereavement.events_processed(),
     }
 }
 
@@ -221,7 +221,7 @@ impl<'a> CareSystem<'a> {
                 supply[super::workforce::role::CONSULTANT],
             ],
         );
-        sv.bereavement.replan(&cfg.bereavement, sched);
+        sv.bereavement.replan(&cfg.bereavement);
         for l in cfg.line_ids() {
             let i = l.index();
             sv.lines
@@ -370,7 +370,7 @@ impl Model for CareSystem<'_> {
             CareEvent::WorkforceMonth => self.on_workforce_month(sched),
             CareEvent::ConfigChange(k) => self.on_config_change(k as usize, sched),
             CareEvent::Line(e) => self.on_line_event(e, sched),
-            CareEvent::Bereavement(_) | CareEvent::Clinic(_) | CareEvent::Course(_) => {
+            CareEvent::Clinic(_) | CareEvent::Course(_) => {
                 self.services.handle(event, self.cfg, sched)
             }
             // Both belong to the death as last scheduled (its epoch).
