@@ -30,7 +30,7 @@ crate::metric_table! {
         coordinated_referrals: B, "Referrals to CSPC of coordinated people (the reach uplift included).";
         referral_to_death_days_mean: B, "Mean days from referral to death of everyone referred in the year (coordinated people are referred earlier).";
         coordinated_mean: R, "Time-average people coordinated at once.";
-        fte_demand_care_coordinator: R, "Care coordinator FTE needed: (mean people coordinated + people of covered practices turned away × the mean time people were coordinated ÷ 365 days) ÷ caseload per FTE.";
+        fte_demand_care_coordinator: R, "Care coordinator FTE needed: (mean people coordinated + people of covered practices turned away × the mean time their entry's people were coordinated ÷ 365 days) ÷ caseload per FTE.";
         fte_supply_care_coordinator: R, "Care coordinator FTE in post.";
         fte_gap_care_coordinator: R, "Demand − supply, care coordinators (positive: a shortfall).";
     }
@@ -117,9 +117,9 @@ pub struct Coordination {
     /// Levels: people coordinated.
     units: StaffedUnits<1>,
     coordinated_area: f64,
-    /// Coordinated time of people who left (ticks) and their number, for
-    /// the demand of those turned away.
-    held: (f64, u64),
+    /// Each entry's coordinated time of people who left (ticks) and their
+    /// number, for the demand of those it turned away.
+    held: Vec<(f64, u64)>,
     /// The entry coordinating each person slot (`u16::MAX`: none), and
     /// since when.
     members: Vec<(u16, u64)>,
@@ -148,7 +148,7 @@ impl Coordination {
                 .collect(),
             units,
             coordinated_area: 0.0,
-            held: (0.0, 0),
+            held: vec![(0.0, 0); cfg.len()],
             members: Vec::new(),
             tallies: vec![CoordinationTally::default(); boroughs],
             seed,
@@ -181,10 +181,11 @@ impl Coordination {
     /// A person of `b` referred from a covered practice of entry `u` whose
     /// coordinators' caseload was full. Demand for coordinators counts
     /// them: the place they would have held for as long as the people
-    /// coordinated so far held one.
+    /// the entry coordinated so far held one.
     pub fn count_unmet(&mut self, u: usize, b: BoroughId, c: &CoordinationConfig) {
         self.tallies[b.index()].unmet += 1;
-        let mean_held = self.held.0 / self.held.1.max(1) as f64;
+        let (held, left) = self.held[u];
+        let mean_held = held / left.max(1) as f64;
         let per_fte = c.caseload_per_fte.max(1e-12);
         self.units.ledger(u).staff.demand_area[role::CARE_COORDINATOR] += mean_held / per_fte;
     }
@@ -224,8 +225,8 @@ impl Coordination {
         self.observe_unit(u, now, &cfg[u]);
         self.pools[u].release();
         self.members[slot] = (NONE, 0);
-        self.held.0 += now.saturating_sub(since) as f64;
-        self.held.1 += 1;
+        self.held[u].0 += now.saturating_sub(since) as f64;
+        self.held[u].1 += 1;
         self.observe_unit(u, now, &cfg[u]);
     }
 
