@@ -254,6 +254,19 @@ pub enum CallStart {
     Abandoned(CallRecord),
 }
 
+impl LineEvent {
+    /// The line the event belongs to.
+    pub fn line(&self) -> LineId {
+        match *self {
+            LineEvent::PublicCall { line, .. }
+            | LineEvent::Callback { line, .. }
+            | LineEvent::CallEnds { line, .. }
+            | LineEvent::Abandon { line, .. }
+            | LineEvent::RosterChange { line, .. } => line,
+        }
+    }
+}
+
 /// The line's own events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineEvent {

@@ -120,7 +120,9 @@ pub struct CareHomes {
     pools: Vec<CapacityPool>,
     unit_levels: Vec<Levels<2>>,
     /// Residents × ticks and beds × ticks, region.
-    occupancy_area: [f64; 2],
+    /// Each entry's resident-ticks and bed-ticks this year (added up in
+    /// entry order for the region).
+    occupancy_area: Vec<[f64; 2]>,
     unit_of_borough: Vec<Option<usize>>,
     members: Vec<Member>,
     counts: BoroughCounts<2>,
@@ -137,7 +139,7 @@ impl CareHomes {
                 .map(|c| CapacityPool::new(c.beds, c.waiting_list, 1))
                 .collect(),
             unit_levels: vec![Levels::default(); cfg.len()],
-            occupancy_area: [0.0; 2],
+            occupancy_area: vec![[0.0; 2]; cfg.len()],
             unit_of_borough: unit_of_borough(boroughs, &lists),
             members: Vec::new(),
             counts: BoroughCounts::new(boroughs),
@@ -253,8 +255,8 @@ impl CareHomes {
     fn observe_unit(&mut self, u: usize, now: u64, c: &CareHomeConfig) {
         let next = [self.pools[u].busy() as f64, c.beds as f64];
         let ([residents, beds], dt) = self.unit_levels[u].advance(now, next);
-        self.occupancy_area[0] += residents * dt;
-        self.occupancy_area[1] += beds * dt;
+        self.occupancy_area[u][0] += residents * dt;
+        self.occupancy_area[u][1] += beds * dt;
     }
 
     /// Integrates every level up to `now`.
@@ -274,7 +276,8 @@ impl CareHomes {
         }
         write(out, Area::All, &CareHomeTally::sum(&self.tallies));
         use CareHomeMetric::*;
-        let [residents, beds] = self.occupancy_area;
+        let [residents, beds] =
+            (self.occupancy_area.iter()).fold([0.0; 2], |[r, b], [ur, ub]| [r + ur, b + ub]);
         out.put(Area::All, care_home_beds as usize, per_year(beds));
         out.put(
             Area::All,
@@ -286,7 +289,7 @@ impl CareHomes {
     /// Starts a new year.
     pub fn reset_year(&mut self) {
         self.tallies.fill(CareHomeTally::default());
-        self.occupancy_area = [0.0; 2];
+        self.occupancy_area.fill([0.0; 2]);
     }
 }
 

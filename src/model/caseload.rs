@@ -87,7 +87,12 @@ pub struct Caseloads {
     levels: Vec<Levels<4>>,
     tallies: Vec<CaseloadTally>,
     /// People taken on and their waits, by population segment.
-    segments: Vec<CaseloadTally>,
+    /// People taken on and their waits, by borough and segment
+    /// (`[borough][segment]`): a segment's row adds its boroughs up in
+    /// borough order, so it does not depend on which borough's events
+    /// ran first.
+    segment_waits: Vec<(u64, f64)>,
+    segments: usize,
 }
 
 /// Priority of people whose prognosis is short (served first).
@@ -119,7 +124,8 @@ impl Caseloads {
                 .collect(),
             levels: vec![Levels::default(); cfg.len()],
             tallies: vec![CaseloadTally::default(); cfg.len()],
-            segments: vec![CaseloadTally::default(); segments],
+            segment_waits: vec![(0, 0.0); cfg.len() * segments],
+            segments,
         }
     }
 
@@ -135,9 +141,10 @@ impl Caseloads {
         let t = &mut self.tallies[b.index()];
         t.taken_on += 1;
         t.wait_seconds += seconds;
-        if let Some(t) = g.and_then(|g| self.segments.get_mut(g.index())) {
-            t.taken_on += 1;
-            t.wait_seconds += seconds;
+        if let Some(g) = g {
+            let w = &mut self.segment_waits[b.index() * self.segments + g.index()];
+            w.0 += 1;
+            w.1 += seconds;
         }
     }
 
@@ -216,7 +223,17 @@ impl Caseloads {
             write(out, Area::Borough(b), &self.tallies[b.index()]);
         }
         for g in out.segments() {
-            write(out, Area::Segment(g), &self.segments[g.index()]);
+            let mut t = CaseloadTally::default();
+            for w in self
+                .segment_waits
+                .iter()
+                .skip(g.index())
+                .step_by(self.segments)
+            {
+                t.taken_on += w.0;
+                t.wait_seconds += w.1;
+            }
+            write(out, Area::Segment(g), &t);
         }
         write(out, Area::All, &CaseloadTally::sum(&self.tallies));
     }
@@ -224,7 +241,7 @@ impl Caseloads {
     /// Starts a new year.
     pub fn reset_year(&mut self) {
         self.tallies.fill(CaseloadTally::default());
-        self.segments.fill(CaseloadTally::default());
+        self.segment_waits.fill((0, 0.0));
     }
 }
 

@@ -116,7 +116,9 @@ pub struct Coordination {
     pools: Vec<CapacityPool>,
     /// Levels: people coordinated.
     units: StaffedUnits<1>,
-    coordinated_area: f64,
+    /// Each entry's person-ticks coordinated this year (added up in entry
+    /// order for the region).
+    coordinated_area: Vec<f64>,
     /// Each entry's coordinated time of people who left (ticks) and their
     /// number, for the demand of those it turned away.
     held: Vec<(f64, u64)>,
@@ -147,7 +149,7 @@ impl Coordination {
                 .map(|(u, c)| CapacityPool::new(c.places(units.fte(u)), 0, 1))
                 .collect(),
             units,
-            coordinated_area: 0.0,
+            coordinated_area: vec![0.0; cfg.len()],
             held: vec![(0.0, 0); cfg.len()],
             members: Vec::new(),
             tallies: vec![CoordinationTally::default(); boroughs],
@@ -275,7 +277,7 @@ impl Coordination {
                 .observe(u, now, next, c.fte_year_cost, c.programmes_per_year);
         let r = role::CARE_COORDINATOR;
         l.staff.demand_area[r] += coordinated / c.caseload_per_fte.max(1e-12) * dt;
-        self.coordinated_area += coordinated * dt;
+        self.coordinated_area[u] += coordinated * dt;
     }
 
     /// Integrates every level up to `now`.
@@ -301,7 +303,7 @@ impl Coordination {
         out.put(
             Area::All,
             coordinated_mean as usize,
-            per_year(self.coordinated_area),
+            per_year(self.coordinated_area.iter().fold(0.0, |a, x| a + x)),
         );
         let fte = [
             fte_demand_care_coordinator,
@@ -315,7 +317,7 @@ impl Coordination {
     pub fn reset_year(&mut self) {
         self.tallies.fill(CoordinationTally::default());
         self.units.reset_year();
-        self.coordinated_area = 0.0;
+        self.coordinated_area.fill(0.0);
     }
 }
 

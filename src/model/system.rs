@@ -5,6 +5,10 @@
 //! calendar: year boundaries (tallies written and reset), the monthly
 //! workforce step, and the phases interventions switch to.
 //!
+//! The region runs as its [parts](super::parts) (groups of boroughs that
+//! share no service), each on its own event list between calendar events
+//! (see `EventLists`); results are those of one list, bit for bit.
+//!
 //! Every person draws their own randomness from their own stream (keyed
 //! by borough and arrival number), so the same person behaves the same in
 //! every option until capacity makes their paths differ.
@@ -49,7 +53,9 @@ pub struct CareSystem<'a> {
     pub(super) replication: u64,
     demand: Demand,
     pub(super) people: Vec<Person>,
-    pub(super) free_slots: Vec<u32>,
+    /// Free slots of the people table, by part (a part reuses its own, so
+    /// that its people stay near one another).
+    pub(super) free_slots: Vec<Vec<u32>>,
     pub(super) services: Services,
     boundaries_seen: u32,
     year: Option<usize>,
@@ -80,30 +86,111 @@ pub fn simulate_with_checkpoint(
     checkpoint: impl FnOnce(),
 ) -> ReplicationResult {
     let mut system = CareSystem::new(cfg, replication);
-    let mut sched = Scheduler::with_capacity(8192);
+    let mut lists = EventLists::new(cfg);
+    // The first events, scheduled as a calendar event schedules, then
+    // handed to their lists.
+    let first = &mut lists.scratch;
     for b in cfg.borough_ids() {
-        system.schedule_arrival(b, &mut sched);
+        system.schedule_arrival(b, first);
     }
     for l in cfg.line_ids() {
-        system.services.lines.schedule_public_call(l, &mut sched);
+        system.services.lines.schedule_public_call(l, first);
     }
     for k in 0..=cfg.years as u64 {
-        sched.schedule_at(SimTime(cfg.warmup + k * YEAR), CareEvent::YearBoundary);
+        first.schedule_at(SimTime(cfg.warmup + k * YEAR), CareEvent::YearBoundary);
     }
-    system.services.start(cfg, &mut sched);
-    system.apply_staffing(&mut sched);
-    sched.schedule_in(YEAR / 12, CareEvent::WorkforceMonth);
+    system.services.start(cfg, first);
+    system.apply_staffing(first);
+    first.schedule_in(YEAR / 12, CareEvent::WorkforceMonth);
     for (k, (at, _)) in cfg.changes.iter().enumerate() {
-        sched.schedule_at(SimTime(*at), CareEvent::ConfigChange(k as u16));
+        first.schedule_at(SimTime(*at), CareEvent::ConfigChange(k as u16));
     }
+    lists.hand_over(&system);
     let end = SimTime(cfg.end());
-    run_until(&mut system, &mut sched, at.min(end));
+    lists.run(&mut system, at.min(end));
     checkpoint();
-    run_until(&mut system, &mut sched, end);
+    lists.run(&mut system, end);
     ReplicationResult {
+        events: lists.events_processed() + system.services.bereavement.events_processed(),
         values: system.values,
         by_hour: system.by_hour_values,
-        events: sched.events_processed() + system.services.bereavement.events_processed(),
+    }
+}
+
+/// The event lists of one replication: one per [part](super::parts) of
+/// the region, the region's calendar (year boundaries, the monthly
+/// workforce step, interventions), and a scratch list for what a calendar
+/// event schedules.
+///
+/// Between two calendar events no part's events touch another's services,
+/// so each part's list runs on its own up to the tick before the next
+/// calendar event, one part after another: a part's people, units and
+/// pending events stay in the processor's caches while it runs. The
+/// calendar event then comes first at its tick (as it does in one list:
+/// it was scheduled before anything else due then), and what it schedules
+/// goes to the list of the part it belongs to.
+struct EventLists {
+    parts: Vec<Scheduler<CareEvent>>,
+    calendar: Scheduler<CareEvent>,
+    scratch: Scheduler<CareEvent>,
+}
+
+/// Room for pending events of a whole region (shared out among its parts).
+const PENDING_EVENTS: usize = 8192;
+
+impl EventLists {
+    fn new(cfg: &CareConfig) -> Self {
+        let parts = &cfg.parts;
+        let boroughs = cfg.boroughs.len().max(1);
+        EventLists {
+            parts: (0..parts.count())
+                .map(|p| {
+                    let share = cfg.borough_ids().filter(|&b| parts.of_borough(b) == p);
+                    Scheduler::with_capacity((PENDING_EVENTS * share.count() / boroughs).max(256))
+                })
+                .collect(),
+            calendar: Scheduler::with_capacity(64),
+            scratch: Scheduler::with_capacity(1024),
+        }
+    }
+
+    /// Handles every event due at or before `end`.
+    fn run(&mut self, system: &mut CareSystem, end: SimTime) {
+        loop {
+            let next = self.calendar.next_time().filter(|&t| t <= end);
+            let before = match next {
+                Some(t) => t.ticks().checked_sub(1).map(SimTime),
+                None => Some(end),
+            };
+            if let Some(before) = before {
+                for part in &mut self.parts {
+                    run_until(system, part, before);
+                }
+            }
+            let Some((at, event)) = next.and_then(|_| self.calendar.take_next()) else {
+                return;
+            };
+            self.scratch.restart_at(at);
+            system.handle(event, &mut self.scratch);
+            self.hand_over(system);
+        }
+    }
+
+    /// Moves what was scheduled on the scratch list to the lists the
+    /// events belong to.
+    fn hand_over(&mut self, system: &CareSystem) {
+        let (parts, calendar) = (&mut self.parts, &mut self.calendar);
+        self.scratch
+            .hand_over(|at, event| match system.part_of(&event) {
+                Some(p) => parts[p].schedule_at(at, event),
+                None => calendar.schedule_at(at, event),
+            });
+    }
+
+    /// Events handled on every list.
+    fn events_processed(&self) -> u64 {
+        let parts: u64 = self.parts.iter().map(Scheduler::events_processed).sum();
+        parts + self.calendar.events_processed()
     }
 }
 
@@ -128,7 +215,7 @@ impl<'a> CareSystem<'a> {
                 seen: vec![0; nb],
             },
             people: Vec::with_capacity(4096),
-            free_slots: Vec::with_capacity(4096),
+            free_slots: vec![Vec::with_capacity(1024); cfg.parts.count()],
             services: Services::new(cfg, replication),
             boundaries_seen: 0,
             year: None,
@@ -151,6 +238,31 @@ impl<'a> CareSystem<'a> {
         let k = self.demand.seen[b.index()];
         self.demand.seen[b.index()] += 1;
         ((b.index() as u64) << 40) | k
+    }
+
+    /// The region's parts (of the plan as a whole, every phase).
+    pub(super) fn root_parts(&self) -> &'a super::parts::Parts {
+        &self.root.parts
+    }
+
+    /// The part whose list `event` belongs on (`None`: the calendar's).
+    fn part_of(&self, event: &CareEvent) -> Option<usize> {
+        let parts = &self.root.parts;
+        Some(match *event {
+            CareEvent::YearBoundary | CareEvent::WorkforceMonth | CareEvent::ConfigChange(_) => {
+                return None;
+            }
+            CareEvent::Arrival(b) => parts.of_borough(b),
+            CareEvent::Crisis(r)
+            | CareEvent::Terminal(r)
+            | CareEvent::Referral(r)
+            | CareEvent::Death(r)
+            | CareEvent::StayEnds(r)
+            | CareEvent::PatientCall(r) => parts.of_borough(self.people[r.slot as usize].borough),
+            CareEvent::Line(e) => parts.of_line(e.line().index()),
+            CareEvent::Clinic(c) => parts.of_clinic(c.clinic as usize),
+            CareEvent::Course(c) => parts.of_psych(c.service as usize),
+        })
     }
 
     /// The slot of `r` if it is still current.

@@ -17,6 +17,7 @@ mod mechanics;
 mod metric_names;
 mod no_alloc;
 mod outputs;
+mod parts;
 mod programmes;
 mod readme;
 mod replications_file;
