@@ -41,10 +41,9 @@ impl<E> Scheduler<E> {
     }
 
     /// Schedules `event` at `time`. A time in the past is moved to now, so
-    /// the clock never runs backwards (the event list moves it: its last
-    /// time taken out is now).
+    /// the clock never runs backwards.
     pub fn schedule_at(&mut self, time: SimTime, event: E) {
-        self.queue.push(time, event);
+        self.queue.push(time.max(self.now), event);
     }
 
     /// Schedules `event` after `delay` ticks.

@@ -169,6 +169,9 @@ pub struct IpuSites {
 #[derive(Debug)]
 struct RegionOccupancy {
     changes: Vec<SiteChange>,
+    /// Each site's occupancy as last logged.
+    logged: Vec<u32>,
+    /// Each site's occupancy as added up so far.
     busy: Vec<u32>,
     total: u32,
     since: u64,
@@ -188,6 +191,7 @@ impl RegionOccupancy {
     fn new(sites: usize, total_beds: u32) -> Self {
         RegionOccupancy {
             changes: Vec::with_capacity(1024),
+            logged: vec![0; sites],
             busy: vec![0; sites],
             total: 0,
             since: 0,
@@ -195,7 +199,13 @@ impl RegionOccupancy {
         }
     }
 
+    /// Site `site` has `busy` beds occupied at `at` (logged only if that
+    /// changed since the site's last entry: time at one level adds up).
     fn log(&mut self, at: u64, site: usize, busy: u32) {
+        if self.logged[site] == busy {
+            return;
+        }
+        self.logged[site] = busy;
         self.changes.push(SiteChange {
             at,
             order: self.changes.len() as u32,

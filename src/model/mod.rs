@@ -14,8 +14,11 @@
 //!   ┌────────┬────────┼────────┬────────┬────────┬──────────┐
 //! caseload  ipu  enhanced   hah    acute   advice   bereavement  outcomes
 //!   └──────── each: compiled config, pool, staff, levels, tallies, rows
-//!             config (the compiled plan) · person · ids · metrics · workforce · dist
+//!             config (the compiled plan) · parts · person · ids · metrics · workforce · dist
 //! ```
+//!
+//! `parts` splits a region into groups of boroughs that share no service;
+//! `system` runs each on its own event list between calendar events.
 //!
 //! Beside them: the supportive services (`day_hospice`, `outpatients`,
 //! `psychology`), the community side upstream of the specialist services

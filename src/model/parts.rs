@@ -9,15 +9,17 @@
 //! support service, a caring community, a care-coordination entry or a
 //! care-home entry listing both. Every phase of the plan counts (an
 //! intervention cannot move a borough, but the union is taken anyway).
-//! A unit that serves no borough belongs to part 0.
+//! A unit that serves no borough belongs to part 0. A new service whose
+//! units serve several boroughs must join them here (`join_phase`), or
+//! its units' events would see other parts' boroughs out of time order.
 //!
 //! What crosses parts is region-wide and never feeds back into a part's
 //! events: bereavement support (a sink fed by referrals in time order) and
 //! the region's in-patient occupancy distribution (fed by site changes in
-//! time order), both caught up at each calendar event. So a part's events
-//! see exactly what they would in one event list, and results do not
-//! depend on how a region falls into parts, up to the order in which
-//! region-wide floating-point sums are added.
+//! time order), both caught up at each calendar event. Region rows add up
+//! per-borough and per-unit tallies in order. So a part's events see
+//! exactly what they would in one event list, and results do not depend
+//! on how a region falls into parts, bit for bit.
 //!
 //! The NW London baseline is one part (its hospices' overflow joins every
 //! borough); the national scenario has a part per Integrated Care Board.
@@ -25,12 +27,13 @@
 use super::config::CareConfig;
 use super::ids::BoroughId;
 
-/// Which part each borough and each event-bearing unit belongs to.
+/// Which part each borough and each unit with events of its own (lines,
+/// clinics, psychological support services) belongs to. Sites have no
+/// events of their own: a site's events are its patients'.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parts {
     count: usize,
     borough: Vec<u16>,
-    site: Vec<u16>,
     line: Vec<u16>,
     clinic: Vec<u16>,
     psych: Vec<u16>,
@@ -51,7 +54,6 @@ impl Parts {
         Parts {
             count: 1,
             borough: Vec::new(),
-            site: Vec::new(),
             line: Vec::new(),
             clinic: Vec::new(),
             psych: Vec::new(),
@@ -78,16 +80,6 @@ impl Parts {
             })
             .collect();
         let first = |list: &[BoroughId]| list.first().map_or(0, |b| borough[b.index()]);
-        let mut site = vec![u16::MAX; cfg.sites.len()];
-        for (b, c) in cfg.boroughs.iter().enumerate() {
-            for s in &c.site_order {
-                site[s.index()] = site[s.index()].min(borough[b]);
-            }
-        }
-        let site = site
-            .into_iter()
-            .map(|p| if p == u16::MAX { 0 } else { p })
-            .collect();
         let mut line = vec![0; cfg.lines.len()];
         for (b, c) in cfg.boroughs.iter().enumerate().rev() {
             if let Some(l) = c.line {
@@ -96,12 +88,20 @@ impl Parts {
         }
         Parts {
             count: (count as usize).max(1),
-            site,
             line,
             clinic: cfg.clinics.iter().map(|c| first(&c.boroughs)).collect(),
             psych: cfg.psych.iter().map(|c| first(&c.boroughs)).collect(),
             borough,
         }
+    }
+
+    /// Whether these parts were made for a plan of `cfg`'s shape (as many
+    /// boroughs, lines, clinics and psychological support services).
+    pub fn fits(&self, cfg: &CareConfig) -> bool {
+        self.borough.len() == cfg.boroughs.len()
+            && self.line.len() == cfg.lines.len()
+            && self.clinic.len() == cfg.clinics.len()
+            && self.psych.len() == cfg.psych.len()
     }
 
     /// Number of parts (at least one).
@@ -112,11 +112,6 @@ impl Parts {
     /// The part of borough `b`.
     pub fn of_borough(&self, b: BoroughId) -> usize {
         self.borough[b.index()] as usize
-    }
-
-    /// The part of in-patient site `s`.
-    pub fn of_site(&self, s: usize) -> usize {
-        self.site[s] as usize
     }
 
     /// The part of advice line `l`.

@@ -394,10 +394,20 @@ impl CareSystem<'_> {
     /// a stretch is Poisson with the integrated rate: drawn here from the
     /// person's stream instead of one event per visit.
     pub(super) fn settle_visits(&mut self, slot: usize, now: u64) {
+        if let Some((b, visits)) = self.draw_visits(slot, now) {
+            self.services
+                .caseload
+                .count_visits(b, visits, &self.cfg.caseload[b.index()]);
+        }
+    }
+
+    /// Person `slot`'s home visits since they were last counted, drawn up
+    /// to `now` (and their borough), if they are visited at home.
+    pub(super) fn draw_visits(&mut self, slot: usize, now: u64) -> Option<(BoroughId, u64)> {
         let (base, late) = self.cfg.pathway.visit_rates;
         let p = &mut self.people[slot];
         if p.visits_since == NEVER || now <= p.visits_since {
-            return;
+            return None;
         }
         let switch = p.death_at.saturating_sub(FORTNIGHT);
         let (a, b) = (p.visits_since, now);
@@ -410,10 +420,7 @@ impl CareSystem<'_> {
             0.0
         };
         p.visits_since = now;
-        let b = p.borough;
-        self.services
-            .caseload
-            .count_visits(b, visits as u64, &self.cfg.caseload[b.index()]);
+        Some((p.borough, visits as u64))
     }
 
     /// The person leaves home (for a bed or by dying): visits up to now are

@@ -56,6 +56,8 @@ pub struct CareSystem<'a> {
     /// Free slots of the people table, by part (a part reuses its own, so
     /// that its people stay near one another).
     pub(super) free_slots: Vec<Vec<u32>>,
+    /// Home visits drawn at a year boundary, by borough, not yet counted.
+    visits_due: Vec<u64>,
     pub(super) services: Services,
     boundaries_seen: u32,
     year: Option<usize>,
@@ -85,6 +87,10 @@ pub fn simulate_with_checkpoint(
     at: SimTime,
     checkpoint: impl FnOnce(),
 ) -> ReplicationResult {
+    assert!(
+        cfg.parts.fits(cfg),
+        "the plan's parts are stale: recompute them with Parts::of after changing its boroughs or units"
+    );
     let mut system = CareSystem::new(cfg, replication);
     let mut lists = EventLists::new(cfg);
     // The first events, scheduled as a calendar event schedules, then
@@ -126,9 +132,13 @@ pub fn simulate_with_checkpoint(
 /// so each part's list runs on its own up to the tick before the next
 /// calendar event, one part after another: a part's people, units and
 /// pending events stay in the processor's caches while it runs. The
-/// calendar event then comes first at its tick (as it does in one list:
-/// it was scheduled before anything else due then), and what it schedules
-/// goes to the list of the part it belongs to.
+/// calendar event then comes first at its tick, by construction. On one
+/// list it came first too unless a part's event due at the same
+/// millisecond had been scheduled before it (a year boundary or an
+/// intervention is scheduled at the start, the workforce step a month
+/// ahead): a tie the millisecond clock makes rare, and the split and the
+/// whole region order it alike. What it schedules goes to the list of the
+/// part it belongs to.
 struct EventLists {
     parts: Vec<Scheduler<CareEvent>>,
     calendar: Scheduler<CareEvent>,
@@ -215,7 +225,10 @@ impl<'a> CareSystem<'a> {
                 seen: vec![0; nb],
             },
             people: Vec::with_capacity(4096),
-            free_slots: vec![Vec::with_capacity(1024); cfg.parts.count()],
+            free_slots: (0..cfg.parts.count())
+                .map(|_| Vec::with_capacity(1024))
+                .collect(),
+            visits_due: vec![0; nb],
             services: Services::new(cfg, replication),
             boundaries_seen: 0,
             year: None,
@@ -290,8 +303,17 @@ impl<'a> CareSystem<'a> {
 
     fn on_year_boundary(&mut self, now: u64) {
         self.services.flush(now, self.cfg);
+        // Everyone's visits so far, counted once per borough: costs are
+        // then added in borough order, not in the order of people's slots
+        // (which depends on how the region falls into parts).
         for slot in 0..self.people.len() {
-            self.settle_visits(slot, now);
+            if let Some((b, visits)) = self.draw_visits(slot, now) {
+                self.visits_due[b.index()] += visits;
+            }
+        }
+        for b in self.cfg.borough_ids() {
+            let visits = std::mem::take(&mut self.visits_due[b.index()]);
+            (self.services.caseload).count_visits(b, visits, &self.cfg.caseload[b.index()]);
         }
         if let Some(y) = self.year {
             let width = self.values.len() / self.cfg.years as usize;

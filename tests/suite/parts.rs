@@ -8,8 +8,9 @@ use carecap::model::CareConfig;
 use carecap::model::ids::BoroughId;
 use carecap::model::parts::Parts;
 use carecap::model::simulate;
-use carecap::scenario;
+use carecap::scenario::{self, schedule};
 use common::repo;
+use std::sync::Arc;
 
 use crate::common;
 
@@ -80,14 +81,14 @@ fn hospice_overflow_joins_the_nw_london_boroughs_into_one_part() {
     assert!(homes.len() > 1);
 }
 
-#[test]
-fn results_are_those_of_the_whole_region_on_one_event_list() {
-    let split = england(2);
+/// Replications `0..reps` of `split` and of the same plan on one event
+/// list give the same values, by-hour values and events, bit for bit.
+fn assert_split_is_whole(split: &CareConfig, reps: u64) {
     assert!(split.parts.count() > 1);
     let mut whole = split.clone();
     whole.parts = Parts::whole(&whole);
-    for rep in 0..2 {
-        let (a, b) = (simulate(&split, rep), simulate(&whole, rep));
+    for rep in 0..reps {
+        let (a, b) = (simulate(split, rep), simulate(&whole, rep));
         assert_eq!(a.events, b.events, "replication {rep}: events");
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert!(
@@ -99,4 +100,52 @@ fn results_are_those_of_the_whole_region_on_one_event_list() {
             "replication {rep}: by-hour values differ"
         );
     }
+}
+
+#[test]
+fn results_are_those_of_the_whole_region_on_one_event_list() {
+    assert_split_is_whole(&england(2), 2);
+}
+
+/// NW London with the day hospice option (interventions open a unit and
+/// add places), cut where its services allow: each borough's beds at its
+/// home site only, psychological support for Harrow and Brent only, and a
+/// home visit costed at a figure that rounds, so costs added in another
+/// order would show.
+fn nw_london_in_parts() -> CareConfig {
+    let path = repo("scenarios/options/day-hospice-every-borough.toml");
+    let loaded = scenario::read(&path).unwrap_or_else(|e| panic!("{e}"));
+    let phases = schedule::phases(&loaded).expect("phases");
+    let mut cfg = CareConfig::from_phases(&phases);
+    assert!(!cfg.changes.is_empty() && !cfg.clinics.is_empty());
+    let cut = |c: &mut CareConfig| {
+        for b in &mut c.boroughs {
+            b.site_order.truncate(1);
+        }
+        let harrow_and_brent =
+            |b: &BoroughId| ["Harrow", "Brent"].contains(&c.boroughs[b.index()].name.as_str());
+        let kept: Vec<BoroughId> = c.psych[0]
+            .boroughs
+            .iter()
+            .copied()
+            .filter(harrow_and_brent)
+            .collect();
+        c.psych[0].boroughs = kept;
+        for caseload in &mut c.caseload {
+            caseload.visit_cost = 37.3;
+        }
+    };
+    cut(&mut cfg);
+    for (_, phase) in &mut cfg.changes {
+        cut(Arc::make_mut(phase));
+    }
+    cfg.parts = Parts::of(&cfg);
+    cfg
+}
+
+#[test]
+fn a_split_region_with_its_supportive_services_and_interventions_is_the_whole() {
+    let cfg = nw_london_in_parts();
+    assert_eq!(cfg.parts.count(), 4);
+    assert_split_is_whole(&cfg, 3);
 }
