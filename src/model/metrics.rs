@@ -2,10 +2,11 @@
 //! output buffer services write their rows into, and the additive ledgers
 //! (staff and costs) every service keeps for the areas it serves.
 //!
-//! Each service module declares its own metrics with [`metric_table!`]: an
+//! Each service module declares its own metrics with
+//! [`metric_table!`](crate::metric_table): an
 //! enum whose variant names *are* the metric names, so a misspelt metric
 //! does not compile (`IpuMetric::ipu_occupancy_pct.name()`). The full table
-//! in output order is assembled in [`registry`](super::registry).
+//! in output order is assembled in [`services`](super::services).
 //!
 //! Tallies hold additive raw sums (counts, waits in seconds, level ×
 //! clock-tick integrals) and are reset at every year boundary (the first at

@@ -1,7 +1,7 @@
 //! The charts and the self-contained HTML report of a results folder. The
 //! report answers first: its first page holds each planner's question
 //! answered in a sentence with a year and an interval
-//! ([`answers`](super::answers)), the warnings, and in a comparison the
+//! ([`answers`]), the warnings, and in a comparison the
 //! options ranked for each reported year; then the evidence: the borough ×
 //! year grid of first breaches, small multiples per site, borough and
 //! role, options over time, forest plots for the reported years, sizing
@@ -10,7 +10,7 @@
 //! report DIR` redraws it without re-running. The page has inline SVG and
 //! CSS (with a print stylesheet), no scripts and no external requests; all
 //! scenario-supplied text is HTML-escaped. Labels and numbers come from
-//! [`labels`](super::labels).
+//! [`labels`].
 
 use super::answers::{self, BOROUGH_TARGETS, OPTION_METRICS};
 use super::atomic::write_atomic;
