@@ -11,7 +11,8 @@
 //!   of common random numbers and thread-count independence;
 //! - reusable blocks: [`pool`] (capacity with a waiting list, priorities,
 //!   refusal, reneging), [`roster`] (hour-of-week staffing) and [`arrivals`]
-//!   (exact non-homogeneous Poisson arrivals).
+//!   (exact non-homogeneous Poisson arrivals), and [`timelog`] (entries
+//!   logged out of time order, read back in it).
 //!
 //! Nothing here allocates per event once queues have reached their peak
 //! size; a test with a counting allocator checks it.
@@ -24,6 +25,7 @@ pub mod rng;
 pub mod roster;
 pub mod sim;
 pub mod time;
+pub mod timelog;
 
 pub use sim::{Model, Scheduler, run_until};
 pub use time::SimTime;

@@ -7,6 +7,7 @@ use super::ids::{Area, BoroughId};
 use super::metrics::{Levels, YearOut, per_year};
 use crate::engine::pool::{CapacityPool, Request};
 use crate::engine::rng::{Purpose, StreamRng, stream};
+use crate::engine::timelog::TimeLog;
 use crate::engine::{Model, Scheduler, SimTime, run_until};
 use crate::scenario::types::Scenario;
 
@@ -50,15 +51,6 @@ pub enum BereavementEvent {
     SupportEnds,
 }
 
-/// A carer referred at a death: when, from where, and in which order the
-/// referral was logged (ties at one tick keep that order).
-#[derive(Debug, Clone, Copy)]
-struct Referral {
-    at: u64,
-    order: u32,
-    borough: u16,
-}
-
 /// Bereavement support in one replication.
 ///
 /// Nothing flows back from it to the pathway (a carer's support changes
@@ -72,7 +64,8 @@ struct Referral {
 pub struct Bereavement {
     service: Support,
     events: Scheduler<BereavementEvent>,
-    referred: Vec<Referral>,
+    /// Carers referred since the last catch-up: their borough, by time.
+    referred: TimeLog<BoroughId>,
 }
 
 /// The service's places, list and tallies.
@@ -117,34 +110,27 @@ impl Bereavement {
                 waiting_area: 0.0,
             },
             events: Scheduler::with_capacity(256),
-            referred: Vec::with_capacity(256),
+            referred: TimeLog::with_capacity(256),
         }
     }
 
     /// A carer from borough `b` is referred at `now` (logged; the service
     /// takes them on when it catches up).
     pub fn refer(&mut self, b: BoroughId, now: u64) {
-        self.referred.push(Referral {
-            at: now,
-            order: self.referred.len() as u32,
-            borough: b.0,
-        });
+        self.referred.push(now, b);
     }
 
     /// Runs the service up to `now` (a calendar event: no referral is
     /// logged later than it), taking the carers referred since the last
     /// catch-up in time order, and integrates the waiting list to `now`.
     pub fn catch_up(&mut self, now: u64, cfg: &BereavementConfig) {
-        self.referred.sort_unstable_by_key(|r| (r.at, r.order));
         let mut running = Running {
             service: &mut self.service,
             cfg,
         };
-        for r in self.referred.drain(..) {
-            run_until(&mut running, &mut self.events, SimTime(r.at));
-            running
-                .service
-                .refer(BoroughId(r.borough), cfg, &mut self.events);
+        for (at, b) in self.referred.drain_in_time_order() {
+            run_until(&mut running, &mut self.events, SimTime(at));
+            running.service.refer(b, cfg, &mut self.events);
         }
         run_until(&mut running, &mut self.events, SimTime(now));
         self.service.observe(now);
@@ -173,8 +159,7 @@ impl Bereavement {
 
     /// Starts a new year.
     pub fn reset_year(&mut self) {
-        self.service.referrals.fill(0);
-        self.service.waiting_area = 0.0;
+        self.service.reset_year();
     }
 }
 
@@ -212,5 +197,10 @@ impl Support {
         }
         out.put(Area::All, 0, self.referrals.iter().sum::<u64>() as f64);
         out.put(Area::All, 1, per_year(self.waiting_area));
+    }
+
+    fn reset_year(&mut self) {
+        self.referrals.fill(0);
+        self.waiting_area = 0.0;
     }
 }

@@ -119,7 +119,6 @@ struct Member {
 pub struct CareHomes {
     pools: Vec<CapacityPool>,
     unit_levels: Vec<Levels<2>>,
-    /// Residents × ticks and beds × ticks, region.
     /// Each entry's resident-ticks and bed-ticks this year (added up in
     /// entry order for the region).
     occupancy_area: Vec<[f64; 2]>,

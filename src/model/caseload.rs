@@ -86,7 +86,6 @@ pub struct Caseloads {
     staff: Vec<StaffPool>,
     levels: Vec<Levels<4>>,
     tallies: Vec<CaseloadTally>,
-    /// People taken on and their waits, by population segment.
     /// People taken on and their waits, by borough and segment
     /// (`[borough][segment]`): a segment's row adds its boroughs up in
     /// borough order, so it does not depend on which borough's events

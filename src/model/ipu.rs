@@ -16,6 +16,7 @@ use super::workforce::{StaffPool, SupplyConfig, pool_key, role, staffed_units};
 use crate::engine::SimTime;
 use crate::engine::pool::{CapacityPool, Request, Waiter};
 use crate::engine::time::{DAY, SECOND};
+use crate::engine::timelog::TimeLog;
 use crate::scenario::types::Role;
 use crate::scenario::types::Scenario;
 
@@ -168,7 +169,8 @@ pub struct IpuSites {
 /// ([`IpuSites::settle_region`]); the total changes only when a site's does.
 #[derive(Debug)]
 struct RegionOccupancy {
-    changes: Vec<SiteChange>,
+    /// Sites' new occupancy (site, beds busy), by time.
+    changes: TimeLog<(u16, u32)>,
     /// Each site's occupancy as last logged.
     logged: Vec<u32>,
     /// Each site's occupancy as added up so far.
@@ -178,19 +180,10 @@ struct RegionOccupancy {
     histogram: LevelHistogram,
 }
 
-/// Site `site` has `busy` beds occupied from `at` (`order`: when logged).
-#[derive(Debug, Clone, Copy)]
-struct SiteChange {
-    at: u64,
-    order: u32,
-    site: u16,
-    busy: u32,
-}
-
 impl RegionOccupancy {
     fn new(sites: usize, total_beds: u32) -> Self {
         RegionOccupancy {
-            changes: Vec::with_capacity(1024),
+            changes: TimeLog::with_capacity(1024),
             logged: vec![0; sites],
             busy: vec![0; sites],
             total: 0,
@@ -206,26 +199,20 @@ impl RegionOccupancy {
             return;
         }
         self.logged[site] = busy;
-        self.changes.push(SiteChange {
-            at,
-            order: self.changes.len() as u32,
-            site: site as u16,
-            busy,
-        });
+        self.changes.push(at, (site as u16, busy));
     }
 
     /// Adds up the changes logged so far, in time order.
     fn settle(&mut self) {
-        self.changes.sort_unstable_by_key(|c| (c.at, c.order));
-        for c in self.changes.drain(..) {
-            let dt = c.at.saturating_sub(self.since);
+        for (at, (site, busy)) in self.changes.drain_in_time_order() {
+            let dt = at.saturating_sub(self.since);
             if dt > 0 {
                 self.histogram.add(self.total, dt);
             }
-            let s = c.site as usize;
-            self.total = self.total - self.busy[s] + c.busy;
-            self.busy[s] = c.busy;
-            self.since = c.at;
+            let s = site as usize;
+            self.total = self.total - self.busy[s] + busy;
+            self.busy[s] = busy;
+            self.since = at;
         }
     }
 }

@@ -243,8 +243,7 @@ impl CareSystem<'_> {
             // A resident counts as referred when their referral comes.
             referred: referred && home.is_none(),
         };
-        let part = self.root_parts().of_borough(b);
-        let slot = match self.free_slots[part].pop() {
+        let slot = match self.free_slots_of(b).pop() {
             Some(s) => {
                 let old = &self.people[s as usize];
                 let (epoch, death_epoch, terminal_epoch, call_epoch) = (
@@ -702,8 +701,7 @@ impl CareSystem<'_> {
         p.terminal_epoch = p.terminal_epoch.wrapping_add(1);
         p.call_epoch = p.call_epoch.wrapping_add(1);
         p.call_drawn = false;
-        let part = self.root_parts().of_borough(b);
-        self.free_slots[part].push(slot as u32);
+        self.free_slots_of(b).push(slot as u32);
     }
 
     // ---- beds --------------------------------------------------------

@@ -55,7 +55,7 @@ pub struct CareSystem<'a> {
     pub(super) people: Vec<Person>,
     /// Free slots of the people table, by part (a part reuses its own, so
     /// that its people stay near one another).
-    pub(super) free_slots: Vec<Vec<u32>>,
+    free_slots: Vec<Vec<u32>>,
     /// Home visits drawn at a year boundary, by borough, not yet counted.
     visits_due: Vec<u64>,
     pub(super) services: Services,
@@ -253,9 +253,9 @@ impl<'a> CareSystem<'a> {
         ((b.index() as u64) << 40) | k
     }
 
-    /// The region's parts (of the plan as a whole, every phase).
-    pub(super) fn root_parts(&self) -> &'a super::parts::Parts {
-        &self.root.parts
+    /// The free slots of the people table kept for borough `b`'s part.
+    pub(super) fn free_slots_of(&mut self, b: BoroughId) -> &mut Vec<u32> {
+        &mut self.free_slots[self.root.parts.of_borough(b)]
     }
 
     /// The part whose list `event` belongs on (`None`: the calendar's).

@@ -107,17 +107,17 @@ fn results_are_those_of_the_whole_region_on_one_event_list() {
     assert_split_is_whole(&england(2), 2);
 }
 
-/// NW London with the day hospice option (interventions open a unit and
-/// add places), cut where its services allow: each borough's beds at its
-/// home site only, psychological support for Harrow and Brent only, and a
-/// home visit costed at a figure that rounds, so costs added in another
-/// order would show.
-fn nw_london_in_parts() -> CareConfig {
-    let path = repo("scenarios/options/day-hospice-every-borough.toml");
+/// NW London with `option` (in `scenarios/options/`) cut where its
+/// services allow: each borough's beds at its home site only,
+/// psychological support for Harrow and Brent only, and a home visit
+/// costed at a figure that rounds, so costs added in another order would
+/// show.
+fn nw_london_in_parts(option: &str) -> CareConfig {
+    let path = repo(&format!("scenarios/options/{option}.toml"));
     let loaded = scenario::read(&path).unwrap_or_else(|e| panic!("{e}"));
     let phases = schedule::phases(&loaded).expect("phases");
     let mut cfg = CareConfig::from_phases(&phases);
-    assert!(!cfg.changes.is_empty() && !cfg.clinics.is_empty());
+    assert!(!cfg.changes.is_empty());
     let cut = |c: &mut CareConfig| {
         for b in &mut c.boroughs {
             b.site_order.truncate(1);
@@ -143,9 +143,23 @@ fn nw_london_in_parts() -> CareConfig {
     cfg
 }
 
+/// The day hospice option: interventions open a unit and add places;
+/// clinics and courses have events of their own.
 #[test]
 fn a_split_region_with_its_supportive_services_and_interventions_is_the_whole() {
-    let cfg = nw_london_in_parts();
+    let cfg = nw_london_in_parts("day-hospice-every-borough");
+    assert!(!cfg.clinics.is_empty() && !cfg.day_hospice.is_empty());
+    assert_eq!(cfg.parts.count(), 4);
+    assert_split_is_whole(&cfg, 3);
+}
+
+/// Care coordination in every borough's practices: an entry's demand for
+/// the people it turns away reads how long its own people held a place
+/// (a region-wide mean would read other parts' departures out of order).
+#[test]
+fn a_split_region_with_care_coordination_is_the_whole() {
+    let cfg = nw_london_in_parts("care-coordination");
+    assert!(cfg.coordination.len() > 1);
     assert_eq!(cfg.parts.count(), 4);
     assert_split_is_whole(&cfg, 3);
 }
